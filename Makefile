@@ -1,0 +1,67 @@
+# minigraph: `make lab` to open the lessons, `make test` to run everything.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+# Root installs system packages directly; anyone else goes through sudo.
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+# JupyterLab refuses to run as root unless told to.
+ALLOW_ROOT := $(shell [ "$$(id -u)" -eq 0 ] && echo --allow-root)
+APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends
+
+.PHONY: venv dot chromium test lab bench clean
+
+# --- internal setup targets -------------------------------------------------
+
+# Virtualenv with the package (editable) and all test extras; reinstalls only
+# when pyproject.toml changes.
+venv: $(STAMP)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -e '.[test]'
+	touch $@
+
+# Graphviz `dot` renders graphs; without it the library falls back to DOT text.
+dot:
+	@if command -v dot >/dev/null 2>&1; then :; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Graphviz (dot) with apt-get..."; \
+		$(SUDO) apt-get update && $(APT_INSTALL) graphviz; \
+	else \
+		echo "NOTE: Graphviz 'dot' not found and apt-get unavailable;" \
+		     "install Graphviz yourself for rendered graphs (falling back to DOT text)."; \
+	fi
+
+# Chromium for the browser (widget) tests.
+chromium:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Chromium with apt-get..."; \
+		$(SUDO) apt-get update && $(APT_INSTALL) chromium; \
+	else \
+		echo "NOTE: /usr/bin/chromium not found and apt-get unavailable;" \
+		     "browser tests need Chromium."; \
+	fi
+
+# --- user-facing targets ----------------------------------------------------
+
+# Library tests plus the lesson notebooks under nbval (config in pyproject.toml).
+test: venv dot chromium
+	$(BIN)/python -m pytest
+
+# JupyterLab on localhost only, with Jupyter's token kept.
+lab: venv dot
+	$(BIN)/jupyter lab lessons/ --ServerApp.ip=127.0.0.1 $(ALLOW_ROOT)
+
+bench: venv
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache test-output
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+	find . -name .ipynb_checkpoints -type d -prune -exec rm -rf {} +
