@@ -1,0 +1,103 @@
+"""``tf.gradients``: reverse-mode differentiation that *adds ops to the graph*.
+
+Nothing is computed here. For the ops on a path from ``xs`` to ``ys``, visited in reverse
+topological order, each op's ``gradient`` function builds the ops that turn the gradient
+of its outputs into gradients of its inputs. Gradients that reach a tensor along several
+paths (fan-out) are summed with an ``AddN`` op. Every op built is placed under the
+``gradients`` name scope and tagged with the forward op it differentiates
+(``op.gradient_of``), so the backward graph can be drawn beside the forward one, run,
+and differentiated again.
+"""
+
+from minigraph.ops._util import as_tensor
+from minigraph.ops.array_ops import constant, fill, shape
+from minigraph.ops.math_ops import add_n
+from minigraph.topo import ops_between
+
+__all__ = ["gradients"]
+
+
+def _as_list(x):
+    return list(x) if isinstance(x, (list, tuple)) else [x]
+
+
+def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None, **unused):
+    """Symbolic derivatives of ``sum(ys)`` with respect to each of ``xs`` (``tf.gradients``).
+
+    Args:
+      ys: a tensor or list of tensors to differentiate.
+      xs: a tensor, Variable or list of them.
+      grad_ys: optional initial gradients, one per y (default: ones of y's shape).
+      name: the name scope of the ops added ("gradients", "gradients_1", ...).
+      stop_gradients: tensors to treat as constants (no gradient flows through them).
+
+    Returns:
+      A list with one tensor per x, of x's shape, or ``None`` where x does not affect ys.
+    """
+    ys = [as_tensor(y) for y in _as_list(ys)]
+    xs = [as_tensor(x) for x in _as_list(xs)]
+    grad_ys = [None] * len(ys) if grad_ys is None else _as_list(grad_ys)
+    if len(grad_ys) != len(ys):
+        raise ValueError("Passed %d grad_ys for %d ys" % (len(grad_ys), len(ys)))
+    stops = {as_tensor(s) for s in _as_list(stop_gradients)} if stop_gradients else set()
+    graph = ys[0].graph
+
+    with graph.name_scope(name):
+        # grads[t]: the list of gradient contributions reaching tensor t so far
+        grads = {}
+        for y, gy in zip(ys, grad_ys):
+            with graph._gradient_scope(y.op):
+                if gy is None:
+                    if not y.dtype.is_floating:
+                        raise TypeError("tf.gradients of %r: ys must be floating point, got %s"
+                                        % (y.name, y.dtype.name))
+                    gy = _ones_like(y)
+                else:
+                    gy = as_tensor(gy, dtype=y.dtype)
+            grads.setdefault(y, []).append(gy)
+
+        between = ops_between(xs, ys)
+        # only tensors that depend on some x need a gradient (not constants, not labels)
+        live = set(xs).union(t for op in between for t in op.outputs)
+        for op in reversed(between):
+            out_grads = [_summed(grads, t, op) for t in op.outputs]
+            if all(g is None for g in out_grads):
+                continue
+            needed = [t in live and t.dtype.is_floating and t not in stops for t in op.inputs]
+            if not any(needed):
+                continue
+            if not op.opdef.differentiable:
+                continue
+            if op.opdef.gradient is None:
+                raise LookupError("No gradient defined for operation '%s' (op type: %s), created "
+                                  "at %s" % (op.name, op.type, op.site))
+            with graph.name_scope(op.name + "_grad"), graph._gradient_scope(op):
+                grad_arg = out_grads[0] if len(op.outputs) == 1 else out_grads
+                in_grads = op.opdef.gradient(op, grad_arg, needed)
+            if len(in_grads) != len(op.inputs):
+                raise ValueError("The gradient of %s returned %d gradients for %d inputs"
+                                 % (op.type, len(in_grads), len(op.inputs)))
+            for t, g, want in zip(op.inputs, in_grads, needed):
+                if g is not None and want:
+                    grads.setdefault(t, []).append(g)
+
+        return [_summed(grads, x, x.op) for x in xs]
+
+
+def _summed(grads, t, op):
+    """The total gradient of tensor ``t``: its contributions summed once, with ``AddN``."""
+    parts = grads.get(t)
+    if not parts:
+        return None
+    if len(parts) > 1:
+        with op.graph._gradient_scope(t.op):
+            parts[:] = [add_n(parts)]
+    return parts[0]
+
+
+def _ones_like(y):
+    """d y / d y = 1, with y's shape: a constant if the shape is known, else fill()."""
+    if y.shape.is_fully_defined():
+        return constant(1, dtype=y.dtype, shape=y.shape.as_list(), name="grad_ys_0")
+    return fill(shape(y), constant(1, dtype=y.dtype), name="grad_ys_0")
+

@@ -1,0 +1,639 @@
+"""The graph: operations, the tensors they produce, and the scopes they are built in.
+
+Building a graph computes nothing. ``h = tf.matmul(x, w)`` adds one :class:`Operation` of
+type ``MatMul`` to the default :class:`Graph` and returns its output :class:`Tensor`, a
+symbolic handle with a dtype and a (possibly partial) static shape. Values exist only
+inside a ``Session.run``; no value is ever stored on a node.
+
+Every operation remembers where the user created it (file and line, skipping frames inside
+minigraph), so errors and drawings can point at the user's own code.
+"""
+
+import contextlib
+import os
+import sys
+import threading
+
+from minigraph import dtypes
+from minigraph.tensor_shape import TensorShape
+
+__all__ = [
+    "Graph", "Operation", "Tensor", "Site", "GraphKeys",
+    "get_default_graph", "reset_default_graph", "name_scope", "control_dependencies",
+    "get_collection", "get_collection_ref", "add_to_collection", "add_to_collections",
+    "convert_to_tensor", "is_graph_element",
+]
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+class GraphKeys:
+    """Standard collection names (``tf.GraphKeys``)."""
+
+    GLOBAL_VARIABLES = "variables"
+    LOCAL_VARIABLES = "local_variables"
+    TRAINABLE_VARIABLES = "trainable_variables"
+    MODEL_VARIABLES = "model_variables"
+    MOVING_AVERAGE_VARIABLES = "moving_average_variables"
+    UPDATE_OPS = "update_ops"
+    SUMMARIES = "summaries"
+    LOSSES = "losses"
+    REGULARIZATION_LOSSES = "regularization_losses"
+    GLOBAL_STEP = "global_step"
+    TRAIN_OP = "train_op"
+    INIT_OP = "init_op"
+
+
+# ----------------------------------------------------------------------------------------
+# Where did the user create this op?
+# ----------------------------------------------------------------------------------------
+
+class Site:
+    """A place in user code: file, line, function and the source line itself."""
+
+    __slots__ = ("filename", "lineno", "function", "code")
+
+    def __init__(self, filename, lineno, function, code=None):
+        self.filename = filename
+        self.lineno = lineno
+        self.function = function
+        self.code = code
+
+    @property
+    def short_filename(self):
+        """The file name without directories (a notebook cell shows as e.g. ``3412.py``)."""
+        return os.path.basename(self.filename)
+
+    def source_line(self):
+        """The stripped source text of the line, if it can be found."""
+        if self.code is None:
+            import linecache
+            self.code = linecache.getline(self.filename, self.lineno).strip()
+        return self.code
+
+    def __str__(self):
+        return "%s:%d" % (self.short_filename, self.lineno)
+
+    def __repr__(self):
+        return "Site(%r, %d, %r)" % (self.filename, self.lineno, self.function)
+
+    def key(self):
+        return (self.filename, self.lineno)
+
+
+def _user_site():
+    """The innermost stack frame that is not minigraph's own code."""
+    frame = sys._getframe(2)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame = frame.f_back
+    if frame is None:
+        return Site("<unknown>", 0, "<unknown>")
+    code = frame.f_code
+    return Site(code.co_filename, frame.f_lineno, code.co_name)
+
+
+# ----------------------------------------------------------------------------------------
+# Tensor
+# ----------------------------------------------------------------------------------------
+
+class Tensor:
+    """A symbolic handle to one output of an :class:`Operation` (``tf.Tensor``).
+
+    It holds no value. ``name`` is ``"<op name>:<output index>"``, e.g. ``"add:0"``.
+    Arithmetic operators build new ops: ``a + b`` is ``tf.add(a, b)``.
+    """
+
+    __slots__ = ("op", "value_index", "dtype", "_shape", "__weakref__")
+
+    # numpy must defer to our reflected operators: np_array + tensor -> Tensor.__radd__
+    __array_priority__ = 100
+
+    def __init__(self, op, value_index, dtype, shape):
+        self.op = op
+        self.value_index = value_index
+        self.dtype = dtype
+        self._shape = shape
+
+    @property
+    def name(self):
+        return "%s:%d" % (self.op.name, self.value_index)
+
+    @property
+    def graph(self):
+        return self.op.graph
+
+    @property
+    def shape(self):
+        """The static shape (a :class:`TensorShape`, ``None`` where unknown)."""
+        return self._shape
+
+    def get_shape(self):
+        return self._shape
+
+    def set_shape(self, shape):
+        """Refine the static shape; it must be compatible with what is already known."""
+        self._shape = self._shape.merge_with(shape)
+
+    def consumers(self):
+        """The operations that take this tensor as a data input."""
+        return [op for op in self.op.graph._ops if self in op.inputs]
+
+    def eval(self, feed_dict=None, session=None):
+        """Run the graph up to this tensor in ``session`` (default: the default session)."""
+        from minigraph.session import _session_or_default
+        return _session_or_default(session, self.graph).run(self, feed_dict)
+
+    def _as_graph_tensor(self):
+        return self
+
+    def __repr__(self):
+        return '<tf.Tensor %r shape=%s dtype=%s>' % (self.name, self._shape, self.dtype.name)
+
+    def __str__(self):
+        return 'Tensor("%s", shape=%s, dtype=%s)' % (self.name, self._shape, self.dtype.name)
+
+    def __bool__(self):
+        raise TypeError(
+            "Using a `tf.Tensor` as a Python `bool` is not allowed: the graph holds no value "
+            "yet. Use `if t is not None:` to test for existence, or run it in a Session.")
+
+    def __iter__(self):
+        n = self._shape[0] if self._shape.ndims else None
+        if n is None:
+            raise TypeError("Tensor objects are only iterable when the first dimension of "
+                            "their static shape is known; %s has shape %s." % (self.name, self._shape))
+        return (self[i] for i in range(n))
+
+    def __len__(self):
+        raise TypeError("len is not well defined for symbolic Tensors (%s). Use tf.shape(x) "
+                        "or x.shape." % self.name)
+
+    # A Tensor is hashable by identity, as in TF1, so == is identity, not elementwise.
+    __hash__ = object.__hash__
+
+    def __eq__(self, other):
+        return self is other
+
+    def __ne__(self, other):
+        return self is not other
+
+
+def _operator(method, reflected=False):
+    """Make a Tensor operator that calls ``minigraph.ops.math_ops.<method>`` lazily."""
+    def op(self, other):
+        from minigraph.ops import math_ops  # imported late: math_ops imports this module
+        fn = getattr(math_ops, method)
+        return fn(other, self) if reflected else fn(self, other)
+    op.__name__ = method
+    return op
+
+
+def _unary(method):
+    def op(self):
+        from minigraph.ops import math_ops
+        return getattr(math_ops, method)(self)
+    op.__name__ = method
+    return op
+
+
+def _getitem(self, key):
+    from minigraph.ops import array_ops
+    return array_ops.strided_slice_from_key(self, key)
+
+
+_OVERLOADS = {
+    "__add__": _operator("add"), "__radd__": _operator("add", True),
+    "__sub__": _operator("subtract"), "__rsub__": _operator("subtract", True),
+    "__mul__": _operator("multiply"), "__rmul__": _operator("multiply", True),
+    "__truediv__": _operator("divide"), "__rtruediv__": _operator("divide", True),
+    "__floordiv__": _operator("floordiv"), "__rfloordiv__": _operator("floordiv", True),
+    "__pow__": _operator("pow"), "__rpow__": _operator("pow", True),
+    "__matmul__": _operator("matmul"), "__rmatmul__": _operator("matmul", True),
+    "__lt__": _operator("less"), "__le__": _operator("less_equal"),
+    "__gt__": _operator("greater"), "__ge__": _operator("greater_equal"),
+    "__and__": _operator("logical_and"), "__or__": _operator("logical_or"),
+    "__neg__": _unary("negative"), "__abs__": _unary("abs"), "__invert__": _unary("logical_not"),
+    "__getitem__": _getitem,
+}
+
+
+def _install_overloads(cls):
+    """Give ``cls`` (Tensor, Variable) the arithmetic operators of TF1 tensors."""
+    for name, fn in _OVERLOADS.items():
+        def method(self, *args, _fn=fn):
+            return _fn(self._as_graph_tensor(), *args)
+        method.__name__ = name
+        setattr(cls, name, method)
+    return cls
+
+
+_install_overloads(Tensor)
+
+
+# ----------------------------------------------------------------------------------------
+# Operation
+# ----------------------------------------------------------------------------------------
+
+class Operation:
+    """A node of the graph (``tf.Operation``).
+
+    Attributes:
+      name: unique within the graph, with its name scope, e.g. ``"layer1/MatMul"``.
+      type: the op type, e.g. ``"MatMul"``.
+      inputs: the data inputs (Tensors), in order.
+      control_inputs: ops that must run before this one, though no data flows.
+      outputs: the Tensors this op produces.
+      attrs: static attributes (``transpose_a``, ``axis``...).
+      site: where the user created it (:class:`Site`).
+      gradient_of: for ops added by ``tf.gradients``, the forward op they differentiate.
+    """
+
+    __slots__ = ("graph", "name", "type", "opdef", "inputs", "control_inputs", "outputs",
+                 "attrs", "site", "gradient_of", "_id", "__weakref__")
+
+    def __init__(self, graph, name, opdef, inputs, control_inputs, attrs, site, gradient_of):
+        self.graph = graph
+        self.name = name
+        self.opdef = opdef
+        self.type = opdef.type
+        self.inputs = tuple(inputs)
+        self.control_inputs = tuple(control_inputs)
+        self.attrs = attrs
+        self.site = site
+        self.gradient_of = gradient_of
+        self.outputs = ()
+        self._id = len(graph._ops)
+
+    @property
+    def name_scope(self):
+        """The scope part of the name: ``"layer1"`` for ``"layer1/MatMul"``."""
+        return self.name.rpartition("/")[0]
+
+    def get_attr(self, name):
+        return self.attrs[name]
+
+    def values(self):
+        return self.outputs
+
+    def run(self, feed_dict=None, session=None):
+        """Run this op in ``session`` (default: the default session)."""
+        from minigraph.session import _session_or_default
+        _session_or_default(session, self.graph).run(self, feed_dict)
+
+    def __repr__(self):
+        return "<tf.Operation %r type=%s>" % (self.name, self.type)
+
+    def describe(self):
+        """One line for error messages: name, type and where the user created it."""
+        return "'%s' (op: %s, defined at %s)" % (self.name, self.type, self.site)
+
+
+# ----------------------------------------------------------------------------------------
+# Graph
+# ----------------------------------------------------------------------------------------
+
+class Graph:
+    """A dataflow graph (``tf.Graph``): ops in creation order, plus scopes and collections."""
+
+    def __init__(self):
+        self._ops = []
+        self._by_name = {}
+        self._names_in_use = {}
+        self._name_stack = ""
+        self._control_stack = []
+        self._gradient_of = None
+        self._collections = {}
+        self._finalized = False
+        self.seed = None
+        self._lock = threading.RLock()
+        self._listeners = []   # callables(op) told of each new op (re-run hygiene, linting)
+
+    # -- reading --------------------------------------------------------------------------
+    def get_operations(self):
+        """All operations, in the order they were created."""
+        return list(self._ops)
+
+    def get_operation_by_name(self, name):
+        try:
+            return self._by_name[name]
+        except KeyError:
+            raise KeyError("The name %r refers to an Operation not in the graph." % name) from None
+
+    def get_tensor_by_name(self, name):
+        """The tensor called ``"<op>:<index>"``, e.g. ``"add:0"``."""
+        op_name, sep, index = name.rpartition(":")
+        if not sep or not index.isdigit():
+            raise ValueError("The name %r looks like an (invalid) Operation name, not a Tensor. "
+                             "Tensor names must be of the form \"<op_name>:<output_index>\"." % name)
+        op = self._by_name.get(op_name)
+        if op is None:
+            raise KeyError("The name %r refers to a Tensor which does not exist. The operation, "
+                           "%r, does not exist in the graph." % (name, op_name))
+        i = int(index)
+        if i >= len(op.outputs):
+            raise KeyError("The name %r refers to a Tensor which does not exist. The operation, "
+                           "%r, exists but only has %d outputs." % (name, op_name, len(op.outputs)))
+        return op.outputs[i]
+
+    def as_graph_element(self, obj, allow_tensor=True, allow_operation=True):
+        """Resolve a Tensor, Operation, Variable or name to an element of this graph."""
+        if isinstance(obj, str):
+            if ":" in obj and allow_tensor:
+                return self.get_tensor_by_name(obj)
+            if allow_operation:
+                return self.get_operation_by_name(obj)
+        if hasattr(obj, "_as_graph_tensor") and not isinstance(obj, Tensor):
+            obj = obj._as_graph_tensor()
+        if isinstance(obj, (Tensor, Operation)):
+            if obj.graph is not self:
+                raise ValueError("%s is not an element of this graph." % (obj,))
+            return obj
+        raise TypeError("Can not convert a %s into a Tensor or Operation." % type(obj).__name__)
+
+    def __len__(self):
+        return len(self._ops)
+
+    @property
+    def version(self):
+        """Grows by one with every op added."""
+        return len(self._ops)
+
+    @property
+    def finalized(self):
+        return self._finalized
+
+    def finalize(self):
+        """Make the graph read-only: adding an op afterwards raises ``RuntimeError``."""
+        self._finalized = True
+
+    def _unsafe_unfinalize(self):
+        self._finalized = False
+
+    # -- default graph --------------------------------------------------------------------
+    @contextlib.contextmanager
+    def as_default(self):
+        """Make this the default graph inside the ``with`` block."""
+        _default_stack.append(self)
+        try:
+            yield self
+        finally:
+            _default_stack.remove(self)
+
+    # -- names ----------------------------------------------------------------------------
+    def unique_name(self, name, mark_as_used=True):
+        """Prefix ``name`` with the current scope and make it unique: add, add_1, add_2..."""
+        if self._name_stack:
+            name = self._name_stack + "/" + name
+        key = name.lower()
+        count = self._names_in_use.get(key, 0)
+        if mark_as_used:
+            self._names_in_use[key] = count + 1
+        if count > 0:
+            base = key
+            while key in self._names_in_use:
+                key = "%s_%d" % (base, count)
+                count += 1
+            if mark_as_used:
+                self._names_in_use[key] = 1
+            name = "%s_%d" % (name, count - 1)
+        return name
+
+    def get_name_scope(self):
+        return self._name_stack
+
+    @contextlib.contextmanager
+    def name_scope(self, name):
+        """Open a name scope: ops inside are named ``"<scope>/<op>"``.
+
+        A name that ends in ``/`` re-enters that exact scope; ``None`` or ``""`` resets to the
+        root. Otherwise the scope is made unique (``layer``, ``layer_1`` ...).
+        """
+        old = self._name_stack
+        if not name:
+            new = ""
+        elif name.endswith("/"):
+            new = name[:-1]
+        else:
+            new = self.unique_name(name)
+        self._name_stack = new
+        try:
+            yield (new + "/") if new else ""
+        finally:
+            self._name_stack = old
+
+    # -- control dependencies ---------------------------------------------------------------
+    @contextlib.contextmanager
+    def control_dependencies(self, control_inputs):
+        """Ops created inside run only after every op in ``control_inputs`` has run.
+
+        ``None`` clears the dependencies of enclosing blocks.
+        """
+        if control_inputs is None:
+            saved, self._control_stack = self._control_stack, []
+            try:
+                yield
+            finally:
+                self._control_stack = saved
+            return
+        ops = []
+        for c in control_inputs:
+            c = self.as_graph_element(c)
+            ops.append(c.op if isinstance(c, Tensor) else c)
+        self._control_stack.append(ops)
+        try:
+            yield
+        finally:
+            self._control_stack.pop()
+
+    @contextlib.contextmanager
+    def _gradient_scope(self, forward_op):
+        """Ops created inside are tagged as part of the gradient of ``forward_op``."""
+        saved, self._gradient_of = self._gradient_of, forward_op
+        try:
+            yield
+        finally:
+            self._gradient_of = saved
+
+    # -- collections -------------------------------------------------------------------------
+    def add_to_collection(self, name, value):
+        self._collections.setdefault(name, []).append(value)
+
+    def add_to_collections(self, names, value):
+        for name in ([names] if isinstance(names, str) else names):
+            self.add_to_collection(name, value)
+
+    def get_collection_ref(self, name):
+        return self._collections.setdefault(name, [])
+
+    def get_collection(self, name, scope=None):
+        """A copy of the collection, optionally only items whose name starts with ``scope``."""
+        items = list(self._collections.get(name, ()))
+        if scope is None:
+            return items
+        import re
+        pattern = re.compile(scope)
+        return [v for v in items if pattern.match(getattr(v, "name", "") or "")]
+
+    def get_all_collection_keys(self):
+        return list(self._collections)
+
+    def clear_collection(self, name):
+        self._collections.pop(name, None)
+
+    # -- building ------------------------------------------------------------------------------
+    def create_op(self, opdef, inputs, attrs=None, name=None, site=None):
+        """Add one op to the graph and return it. Used by every op-building function.
+
+        Infers output shapes and dtypes through ``opdef.infer``; a mismatch that is already
+        known raises ``ValueError`` here, naming the op, its input shapes and the user's line.
+        """
+        if self._finalized:
+            raise RuntimeError("Graph is finalized and cannot be modified (tried to add a %s op "
+                               "at %s)." % (opdef.type, site or _user_site()))
+        attrs = attrs or {}
+        for t in inputs:
+            if t.op.graph is not self:
+                raise ValueError("Tensor %s must be from the same graph as the op being built "
+                                 "(%s). Did you call tf.reset_default_graph() after creating it?"
+                                 % (t, opdef.type))
+        site = site or _user_site()
+        with self._lock:
+            if name and name.endswith("/"):
+                # a scope name used as an op name, exactly: random_normal/ -> "random_normal"
+                full_name = name[:-1]
+                if full_name in self._by_name:
+                    raise ValueError("Duplicate node name in graph: %r" % full_name)
+            else:
+                full_name = self.unique_name(name or opdef.type)
+            try:
+                specs = opdef.infer(inputs, attrs)
+            except (ValueError, TypeError) as e:
+                if not (name and name.endswith("/")):
+                    self._release_name(full_name)
+                raise type(e)(_construction_message(str(e), full_name, opdef.type, inputs, site)) \
+                    from None
+            control = []
+            input_ops = {t.op for t in inputs}
+            for block in self._control_stack:
+                for c in block:
+                    if c not in input_ops and c not in control:
+                        control.append(c)
+            op = Operation(self, full_name, opdef, inputs, control, attrs, site, self._gradient_of)
+            if isinstance(specs, tuple):
+                specs = [specs]
+            op.outputs = tuple(Tensor(op, i, dtype, shape) for i, (shape, dtype) in enumerate(specs))
+            self._ops.append(op)
+            self._by_name[full_name] = op
+        for listener in self._listeners:
+            listener(op)
+        return op
+
+    def _release_name(self, full_name):
+        key = full_name.lower()
+        if self._names_in_use.get(key, 0) <= 1:
+            self._names_in_use.pop(key, None)
+        else:
+            self._names_in_use[key] -= 1
+
+    def _add_control_input(self, op, control_op):
+        op.control_inputs = op.control_inputs + (control_op,)
+
+    def __repr__(self):
+        return "<tf.Graph with %d ops>" % len(self._ops)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """Draw the graph inline in Jupyter (through minigraph.viz, if present)."""
+        try:
+            from minigraph import viz
+        except ImportError:
+            return {"text/plain": repr(self)}
+        return viz.draw(self)._repr_mimebundle_(include, exclude)
+
+
+def _construction_message(msg, name, type_, inputs, site):
+    shapes = ", ".join(t.shape.bracketed() for t in inputs)
+    return ("%s for '%s' (op: '%s') with input shapes: %s.\n  The op was created at %s: %s"
+            % (msg.rstrip("."), name, type_, shapes, site, site.source_line()))
+
+
+# ----------------------------------------------------------------------------------------
+# The default graph
+# ----------------------------------------------------------------------------------------
+
+_default_stack = []
+_global_default = [None]
+
+
+def get_default_graph():
+    """The graph new ops go into: the innermost ``as_default()``, else the global one."""
+    if _default_stack:
+        return _default_stack[-1]
+    if _global_default[0] is None:
+        _global_default[0] = Graph()
+    return _global_default[0]
+
+
+def reset_default_graph():
+    """Replace the global default graph with a new, empty one (``tf.reset_default_graph``)."""
+    if _default_stack:
+        raise AssertionError("Do not use tf.reset_default_graph() to clear nested graphs. "
+                             "It is only allowed outside every `with graph.as_default():` block.")
+    _global_default[0] = Graph()
+    from minigraph import session
+    session._default_session_stack.clear()
+
+
+def name_scope(name, default_name=None, values=None):
+    """``tf.name_scope``: a name scope in the default graph (or the graph of ``values``)."""
+    graph = get_default_graph()
+    if values:
+        for v in values:
+            if isinstance(v, (Tensor, Operation)):
+                graph = v.graph
+                break
+    return graph.name_scope(name if name is not None else default_name)
+
+
+def control_dependencies(control_inputs):
+    """``tf.control_dependencies``: ops built inside run after ``control_inputs``."""
+    return get_default_graph().control_dependencies(control_inputs)
+
+
+def get_collection(key, scope=None):
+    return get_default_graph().get_collection(key, scope)
+
+
+def get_collection_ref(key):
+    return get_default_graph().get_collection_ref(key)
+
+
+def add_to_collection(name, value):
+    get_default_graph().add_to_collection(name, value)
+
+
+def add_to_collections(names, value):
+    get_default_graph().add_to_collections(names, value)
+
+
+def is_graph_element(value):
+    return isinstance(value, (Tensor, Operation)) or hasattr(value, "_as_graph_tensor")
+
+
+def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None):
+    """Turn a Tensor, Variable, numpy array or Python number into a graph Tensor.
+
+    Non-tensors become a ``Const`` op. ``dtype`` must match a Tensor's dtype (no silent
+    casts); for Python numbers and numpy arrays it is the dtype the constant is built with.
+    """
+    if hasattr(value, "_as_graph_tensor"):
+        t = value._as_graph_tensor()
+        if dtype is not None and t.dtype != dtypes.as_dtype(dtype):
+            raise TypeError("Tensor conversion requested dtype %s for Tensor %r with dtype %s"
+                            % (dtypes.as_dtype(dtype).name, t.name, t.dtype.name))
+        return t
+    if isinstance(value, Operation):
+        raise TypeError("Can't convert Operation %r to Tensor (an op has no value; fetch or use "
+                        "one of its outputs instead)." % value.name)
+    from minigraph.ops import array_ops
+    return array_ops.constant(value, dtype=dtype if dtype is not None else preferred_dtype,
+                              name=name or "Const")

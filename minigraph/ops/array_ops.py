@@ -1,0 +1,1049 @@
+"""Sources and shape-moving ops: constants, placeholders, reshape, concat, gather...
+
+Shapes that can change at run time (``tf.shape(x)``, the target of a reshape) are graph
+tensors, as in TF; axes and permutations are static attributes.
+"""
+
+import numpy as np
+
+from minigraph import dtypes
+from minigraph.graph import Tensor, get_default_graph
+from minigraph.op_def import OpDef, register, broadcast_static
+from minigraph.ops._util import as_tensor, binary_operands, make
+from minigraph.tensor_shape import TensorShape, as_shape
+
+__all__ = [
+    "constant", "placeholder", "placeholder_with_default", "identity", "stop_gradient",
+    "shape", "size", "rank", "reshape", "transpose", "concat", "expand_dims", "squeeze", "tile",
+    "gather", "one_hot", "where", "fill", "zeros", "ones", "zeros_like", "ones_like",
+    "broadcast_to", "sum_to_shape", "shape_of", "constant_value", "strided_slice_from_key",
+    "check_numerics", "stack",
+]
+
+
+def constant_value(t):
+    """The value of ``t`` if it is known when the graph is built (a Const, or the shape of a
+    tensor whose static shape is fully known), else ``None``. Mirrors TF's
+    ``tensor_util.constant_value``."""
+    op = t.op
+    if op.type == "Const":
+        return op.attrs["value"]
+    if op.type == "Shape" and op.inputs[0].shape.is_fully_defined():
+        return np.array(op.inputs[0].shape.as_list(), dtype=np.int32)
+    return None
+
+
+# ------------------------------------------------------------------------------- sources
+
+@register
+class Const(OpDef):
+    """y = value, fixed when the graph is built."""
+    type = "Const"
+    kind = "constant"
+
+    @staticmethod
+    def infer(inputs, attrs):
+        v = attrs["value"]
+        return TensorShape(v.shape), dtypes.as_dtype(v.dtype)
+
+    @classmethod
+    def make_kernel(cls, op, state):
+        value = op.attrs["value"]
+        return lambda: value
+
+    @staticmethod
+    def forward(*, value):
+        return value
+
+
+def _default_dtype(value):
+    """TF's choice for Python values: float -> float32, int -> int32."""
+    if isinstance(value, np.ndarray) or isinstance(value, np.generic):
+        return dtypes.as_dtype(value.dtype)
+    arr = np.asarray(value)
+    if arr.dtype.kind == "f":
+        return dtypes.float32
+    if arr.dtype.kind in "iu":
+        return dtypes.int32
+    return dtypes.as_dtype(arr.dtype)
+
+
+def constant(value, dtype=None, shape=None, name="Const", verify_shape=False):
+    """A constant tensor (``tf.constant``). Python floats become float32, ints int32.
+
+    With ``shape``, a scalar ``value`` is broadcast to it; otherwise the element count must
+    match and the value is reshaped.
+    """
+    dtype = dtypes.as_dtype(dtype) if dtype is not None else _default_dtype(value)
+    try:
+        arr = np.array(value, dtype=dtype.as_numpy_dtype)
+    except (TypeError, ValueError) as e:
+        raise TypeError("Cannot convert %r to a constant of dtype %s: %s"
+                        % (value, dtype.name, e)) from None
+    if shape is not None:
+        shape = tuple(as_shape(shape).as_list())
+        if arr.shape != shape:
+            if verify_shape:
+                raise TypeError("Expected Tensor's shape: %s, got %s." % (shape, arr.shape))
+            if arr.size == 1:
+                arr = np.full(shape, arr.reshape(()), dtype=arr.dtype)
+            elif arr.size == int(np.prod(shape)):
+                arr = arr.reshape(shape)
+            else:
+                raise ValueError("Too many elements provided. Needed at most %d, but received %d"
+                                 % (int(np.prod(shape)), arr.size))
+    arr.flags.writeable = False  # a constant is a constant: fetched copies are writable
+    return make(Const, [], {"value": arr}, name)
+
+
+@register
+class Placeholder(OpDef):
+    """y = the value fed for it in ``feed_dict``; an error if nothing is fed."""
+    type = "Placeholder"
+    kind = "placeholder"
+
+    @staticmethod
+    def infer(inputs, attrs):
+        return attrs["shape"], attrs["dtype"]
+
+    @classmethod
+    def make_kernel(cls, op, state):
+        def unfed():
+            raise state.missing_feed(op)
+        return unfed
+
+
+def placeholder(dtype, shape=None, name=None):
+    """An input to be fed in ``Session.run(..., feed_dict={x: array})`` (``tf.placeholder``).
+
+    ``shape`` may contain ``None`` for dimensions fixed only at run time (e.g. batch size).
+    """
+    return make(Placeholder, [], {"dtype": dtypes.as_dtype(dtype), "shape": as_shape(shape)},
+                name or "Placeholder")
+
+
+@register
+class PlaceholderWithDefault(OpDef):
+    """y = the fed value if any, else ``input``."""
+    type = "PlaceholderWithDefault"
+    aliases_input = True
+    kind = "placeholder"
+
+    @staticmethod
+    def infer(inputs, attrs):
+        shape = attrs["shape"]
+        if not inputs[0].shape.is_compatible_with(shape):
+            raise ValueError("Default of shape %s is not compatible with shape %s"
+                             % (inputs[0].shape, shape))
+        return shape, inputs[0].dtype
+
+    @staticmethod
+    def forward(x, shape=None):
+        return x
+
+    @staticmethod
+    def gradient(op, grad, needed):
+        return [grad]
+
+
+def placeholder_with_default(input, shape, name=None):  # noqa: A002 -- TF's argument name
+    """A placeholder that takes ``input``'s value when it is not fed."""
+    x = as_tensor(input)
+    return make(PlaceholderWithDefault, [x], {"shape": as_shape(shape)},
+                name or "PlaceholderWithDefault")
+
+
+# ------------------------------------------------------------------- pass-through ops
+
+@register
+class Identity(OpDef):
+    """y = x."""
+    type = "Identity"
+    aliases_input = True
+
+    @staticmethod
+    def infer(inputs, attrs):
+        return inputs[0].shape, inputs[0].dtype
+
+    @staticmethod
+    def forward(x):
+        return x
+
+    @staticmethod
+    def gradient(op, grad, needed):
+        return [grad]
+
+
+def identity(input, name=None):  # noqa: A002
+    """The same value, as a new node (``tf.identity``)."""
+    return make(Identity, [as_tensor(input)], None, name or "Identity")
+
+
+@register
+class StopGradient(OpDef):
+    """y = x, but tf.gradients treats y as a constant: no gradient flows to x."""
+    type = "StopGradient"
+    aliases_input = True
+    differentiable = False
+
+    @staticmethod
+    def infer(inputs, attrs):
+        return inputs[0].shape, inputs[0].dtype
+
+    @staticmethod
+    def forward(x):
+        return x
+
+
+def stop_gradient(input, name=None):  # noqa: A002
+    return make(StopGradient, [as_tensor(input)], None, name or "StopGradient")
+
+
+@register
+class CheckNumerics(OpDef):
+    """y = x, but the run fails with InvalidArgumentError if x holds a NaN or an Inf."""
+    type = "CheckNumerics"
+    aliases_input = True
+
+    @staticmethod
+    def infer(inputs, attrs):
+        if not inputs[0].dtype.is_floating:
+            raise TypeError("CheckNumerics needs a floating point tensor, got %s"
+                            % inputs[0].dtype.name)
+        return inputs[0].shape, inputs[0].dtype
+
+    @staticmethod
+    def forward(x, message=""):
+        if not np.all(np.isfinite(x)):
+            kind = "NaN" if np.any(np.isnan(x)) else "Inf"
+            raise FloatingPointError("%s : Tensor had %s values" % (message, kind))
+        return x
+
+    @staticmethod
+    def gradient(op, grad, needed):
+        return [check_numerics(grad, "Not a number (NaN) or infinity (Inf) values detected "
+                                     "in gradient. " + op.attrs["message"])]
+
+
+def check_numerics(tensor, message, name=None):
+    """Pass ``tensor`` through, failing the run if it contains NaN or Inf."""
+    return make(CheckNumerics, [as_tensor(tensor)], {"message": message}, name or "CheckNumerics")
+
+
+# --------------------------------------------------------------------------- shapes
+
+@register
+class Shape(OpDef):
+    """y = the run-time shape of x, as an int32 vector."""
+    type = "Shape"
+    differentiable = False
+
+    @staticmethod
+    def infer(inputs, attrs):
+        return TensorShape([inputs[0].shape.ndims]), attrs["out_type"]
+
+    @staticmethod
+    def forward(x, out_type):
+        return np.array(np.shape(x), dtype=out_type.as_numpy_dtype)
+
+
+def shape(input, name=None, out_type=dtypes.int32):  # noqa: A002
+    """The dynamic shape of ``input`` (``tf.shape``), known only when the graph runs."""
+    return make(Shape, [as_tensor(input)], {"out_type": dtypes.as_dtype(out_type)},
+                name or "Shape")
+
+
+def shape_of(x):
+    """``x``'s shape as a tensor: a constant when fully known, else a Shape op."""
+    if x.shape.is_fully_defined():
+        return constant(x.shape.as_list(), dtype=dtypes.int32, name="Shape")
+    return shape(x)
+
+
+@register
+class Size(OpDef):
+    """y = the number of elements of x."""
+    type = "Size"
+    differentiable = False
+
+    @staticmethod
+    def infer(inputs, attrs):
+        return TensorShape([]), attrs["out_type"]
+
+    @staticmethod
+    def forward(x, out_type):
+        return out_type.as_numpy_dtype(np.size(x))
+
+
+def size(input, name=None, out_type=dtypes.int32):  # noqa: A002
+    return make(Size, [as_tensor(input)], {"out_type": dtypes.as_dtype(out_type)}, name or "Size")
+
+
+@register
+class Rank(OpDef):
+    """y = the number of dimensions of x."""
+    type = "Rank"
+    differentiable = False
+
+    @staticmethod
+    def infer(inputs, attrs):
+        return TensorShape([]), dtypes.int32
+
+    @staticmethod
+    def forward(x):
+        return np.int32(np.ndim(x))
+
+
+def rank(input, name=None):  # noqa: A002
+    return make(Rank, [as_tensor(input)], None, name or "Rank")
+
+
+def _reshape_static(in_shape, target):
+    """Static result of reshaping ``in_shape`` to ``target`` (which may hold one -1)."""
+    target = [int(d) for d in target]
+    if target.count(-1) > 1:
+        raise ValueError("Only one input size may be -1, not both %s" % target)
+    n_in = in_shape.num_elements()
+    if -1 in target:
+        known = int(np.prod([d for d in target if d != -1]))
+        if n_in is not None:
+            if known == 0 or n_in % known:
+                raise ValueError("Cannot reshape a tensor with %d elements to shape %s"
+                                 % (n_in, target))
+            return TensorShape([n_in // known if d == -1 else d for d in target])
+        return TensorShape([None if d == -1 else d for d in target])
+    if n_in is not None and n_in != int(np.prod(target)):
+        raise ValueError("Cannot reshape a tensor with %d elements to shape %s (%d elements)"
+                         % (n_in, target, int(np.prod(target))))
+    return TensorShape(target)
+
+
+@register
+class Reshape(OpDef):
+    """y = x with the elements laid out in ``shape`` (one entry may be -1)."""
+    type = "Reshape"
+    aliases_input = True
+
+    @staticmethod
+    def infer(inputs, attrs):
+        x, target = inputs
+        value = constant_value(target)
+        if value is not None:
+            return _reshape_static(x.shape, value), x.dtype
+        n = target.shape[0] if target.shape.ndims == 1 else None
+        return TensorShape(None if n is None else [None] * n), x.dtype
+
+    @staticmethod
+    def forward(x, target):
+        return np.reshape(x, target)
+
+    @staticmethod
+    def gradient(op, grad, needed):
+        x = op.inputs[0]
+        return [reshape(grad, shape_of(x)), None]
+
+
+def reshape(tensor, shape, name=None):  # noqa: A002
+    """``tf.reshape``: same elements, new shape; ``-1`` means "whatever is left"."""
+    x = as_tensor(tensor)
+    target = shape if isinstance(shape, Tensor) else constant(shape, dtype=dtypes.int32,
+                                                              name="Reshape/shape")
+    return make(Reshape, [x, target], None, name or "Reshape")
+
+
+@register
+class Transpose(OpDef):
+    """y = x with its axes permuted by ``perm`` (reversed if None)."""
+    type = "Transpose"
+    aliases_input = True
+
+    @staticmethod
+    def infer(inputs, attrs):
+        s = inputs[0].shape
+        perm = attrs["perm"]
+        if s.ndims is None:
+            return TensorShape(None), inputs[0].dtype
+        if perm is None:
+            return TensorShape(list(reversed(s.as_list()))), inputs[0].dtype
+        if sorted(perm) != list(range(s.ndims)):
+            raise ValueError("perm %s is not a permutation of the %d axes" % (list(perm), s.ndims))
+        return TensorShape([s[i] for i in perm]), inputs[0].dtype
+
+    @staticmethod
+    def forward(x, perm):
+        return np.transpose(x, perm)
+
+    @staticmethod
+    def gradient(op, grad, needed):
+        perm = op.attrs["perm"]
+        inverse = None if perm is None else tuple(int(i) for i in np.argsort(perm))
+        return [transpose(grad, inverse)]
+
+
+def transpose(a, perm=None, name="transpose"):
+    """``tf.transpose``: permute the axes (reverse them when ``perm`` is None)."""
+    perm = None if perm is None else tuple(int(p) for p in perm)
+    return make(Transpose, [as_tensor(a)], {"perm": perm}, name)
+
+
+def _norm_axis(axis, ndims, what="axis"):
+    if ndims is None:
+        if axis < 0:
+            raise ValueError("A negative %s needs a known rank" % what)
+        return axis
+    if not -ndims <= axis < ndims:
+        raise ValueError("%s %d is out of range for a tensor of rank %d" % (what, axis, ndims))
+    return axis % ndims
+
+
+@register
+class ConcatV2(OpDef):
+    """y = the inputs joined along ``axis``."""
+    type = "ConcatV2"
+
+    @staticmethod
+    def infer(inputs, attrs):
+        dtype = inputs[0].dtype
+        for t in inputs[1:]:
+            if t.dtype != dtype:
+                raise TypeError("ConcatV2 inputs must share a dtype: %s vs %s"
+                                % (dtype.name, t.dtype.name))
+        ranks = {t.shape.ndims for t in inputs if t.shape.ndims is not None}
+        if not ranks:
+            return TensorShape(None), dtype
+        if len(ranks) > 1:
+            raise ValueError("Shape must be rank %d but is rank %d" % tuple(sorted(ranks))[:2])
+        (n,) = ranks
+        axis = _norm_axis(attrs["axis"], n)
+        out = [None] * n
+        total = 0
+        for t in inputs:
+            if t.shape.ndims is None:
+                total = None
+                continue
+            for i, d in enumerate(t.shape):
+                if i == axis:
+                    total = None if (total is None or d is None) else total + d
+                elif d is not None:
+                    if out[i] is not None and out[i] != d:
+                        raise ValueError("Dimension %d in both shapes must be equal, but are "
+                                         "%d and %d" % (i, out[i], d))
+                    out[i] = d
+        out[axis] = total
+        return TensorShape(out), dtype
+
+    @staticmethod
+    def forward(*values, axis):
+        return np.concatenate(values, axis=axis)
+
+    @staticmethod
+    def gradient(op, grad, needed):
+        shapes = [shape_of(x) for x in op.inputs]
+        return [make(ConcatSlice, [grad] + shapes, {"axis": op.attrs["axis"], "index": i},
+                     "Slice") if needed[i] else None
+                for i in range(len(op.inputs))]
+
+
+@register
+class ConcatSlice(OpDef):
+    """y = the piece of ``grad`` that came from concat input ``index`` (shapes follow)."""
+    type = "ConcatSlice"
+    aliases_input = True
+
+    @staticmethod
+    def infer(inputs, attrs):
+        grad, shapes = inputs[0], inputs[1:]
+        value = constant_value(shapes[attrs["index"]])
+        if value is not None:
+            return TensorShape(value.tolist()), grad.dtype
+        return TensorShape(None if grad.shape.ndims is None else [None] * grad.shape.ndims), \
+            grad.dtype
+
+    @staticmethod
+    def forward(grad, *shapes, axis, index):
+        axis = axis % grad.ndim
+        start = int(sum(s[axis] for s in shapes[:index]))
+        sl = [slice(None)] * grad.ndim
+        sl[axis] = slice(start, start + int(shapes[index][axis]))
+        return grad[tuple(sl)]
+
+    @staticmethod
+    def gradient(op, grad, needed):
+        # The inverse of slicing: put grad back among zeros the size of the other pieces.
+        shapes = op.inputs[1:]
+        pieces = [grad if i == op.attrs["index"] else fill(s, np.zeros((), grad.dtype.as_numpy_dtype))
+                  for i, s in enumerate(shapes)]
+        return [concat(pieces, op.attrs["axis"])] + [None] * len(shapes)
+
+
+def concat(values, axis, name="concat"):
+    """``tf.concat``: join tensors along ``axis``."""
+    values = [as_tensor(v) for v in values]
+    if len(values) == 1:
+        return identity(values[0], name=name)
+    return make(ConcatV2, values, {"axis": int(axis)}, name)
+
+
+def stack(values, axis=0, name="stack"):
+    """``tf.stack``: join tensors along a new axis (built from expand_dims and concat)."""
+    values = [as_tensor(v) for v in values]
+    with get_default_graph().name_scope(name):
+        return concat([expand_dims(v, axis) for v in values], axis)
+
+
+@register
+class ExpandDims(OpDef):
+    """y = x with a new axis of size 1 inserted at ``axis``."""
+    type = "ExpandDims"
+    aliases_input = True
+
+    @staticmethod
+    def infer(inputs, attrs):
+        s = inputs[0].shape
+        if s.ndims is None:
+            return TensorShape(None), inputs[0].dtype
+        axis = _norm_axis(attrs["axis"], s.ndims + 1)
+        dims = s.as_list()
+        return TensorShape(dims[:axis] + [1] + dims[axis:]), inputs[0].dtype
+
+    @staticmethod
+    def forward(x, axis):
+        return np.expand_dims(x, axis)
+
+    @staticmethod
+    def gradient(op, grad, needed):
+        return [reshape(grad, shape_of(op.inputs[0]))]
+
+
+def expand_dims(input, axis, name=None):  # noqa: A002
+    return make(ExpandDims, [as_tensor(input)], {"axis": int(axis)}, name or "ExpandDims")
+
+
+@register
+class Squeeze(OpDef):
+    """y = x without its size-1 axes (only those in ``axis`` if given)."""
+    type = "Squeeze"
+    aliases_input = True
+
+    @staticmethod
+    def infer(inputs, attrs):
+        s = inputs[0].shape
+        axis = attrs["axis"]
+        if s.ndims is None:
+            return TensorShape(None), inputs[0].dtype
+        dims = s.as_list()
+        if axis is None:
+            if None in dims:
+                raise ValueError("squeeze without axis needs a fully known shape, got %s" % s)
+            return TensorShape([d for d in dims if d != 1]), inputs[0].dtype
+        axes = {_norm_axis(a, s.ndims) for a in axis}
+        for a in axes:
+            if dims[a] not in (1, None):
+                raise ValueError("Can not squeeze dim[%d], expected a dimension of 1, got %d"
+                                 % (a, dims[a]))
+        return TensorShape([d for i, d in enumerate(dims) if i not in axes]), inputs[0].dtype
+
+    @staticmethod
+    def forward(x, axis):
+        return np.squeeze(x, axis)
+
+    @staticmethod
+    def gradient(op, grad, needed):
+        return [reshape(grad, shape_of(op.inputs[0]))]
+
+
+def squeeze(input, axis=None, name=None):  # noqa: A002
+    if isinstance(axis, int):
+        axis = [axis]
+    axis = None if axis is None or len(axis) == 0 else tuple(int(a) for a in axis)
+    return make(Squeeze, [as_tensor(input)], {"axis": axis}, name or "Squeeze")
+
+
+@register
+class Tile(OpDef):
+    """y = x repeated ``multiples[i]`` times along each axis i."""
+    type = "Tile"
+
+    @staticmethod
+    def infer(inputs, attrs):
+        x, multiples = inputs
+        m = constant_value(multiples)
+        if x.shape.ndims is None:
+            return TensorShape(None), x.dtype
+        if m is None:
+            return TensorShape([None] * x.shape.ndims), x.dtype
+        if len(m) != x.shape.ndims:
+            raise ValueError("Expected multiples to have %d entries, got %d"
+                             % (x.shape.ndims, len(m)))
+        return TensorShape([None if d is None else d * int(k) for d, k in zip(x.shape, m)]), x.dtype
+
+    @staticmethod
+    def forward(x, multiples):
+        return np.tile(x, multiples)
+
+    @staticmethod
+    def gradient(op, grad, needed):
+        return [make(TileGrad, [grad, op.inputs[1]], None, "TileGrad"), None]
+
+
+@register
+class TileGrad(OpDef):
+    """y = the sum of the ``multiples`` tiles of grad (the gradient of Tile)."""
+    type = "TileGrad"
+
+    @staticmethod
+    def infer(inputs, attrs):
+        g, multiples = inputs
+        m = constant_value(multiples)
+        if g.shape.ndims is None or m is None:
+            return TensorShape(None if g.shape.ndims is None else [None] * g.shape.ndims), g.dtype
+        return TensorShape([None if d is None else d // int(k) for d, k in zip(g.shape, m)]), \
+            g.dtype
+
+    @staticmethod
+    def forward(grad, multiples):
+        split = []
+        for d, k in zip(grad.shape, multiples):
+            split += [int(k), d // int(k)]
+        return grad.reshape(split).sum(axis=tuple(range(0, len(split), 2)))
+
+    @staticmethod
+    def gradient(op, grad, needed):
+        return [tile(grad, op.inputs[1]), None]
+
+
+def tile(input, multiples, name=None):  # noqa: A002
+    """``tf.tile``: repeat ``input`` ``multiples[i]`` times along axis i."""
+    m = multiples if isinstance(multiples, Tensor) else constant(multiples, dtype=dtypes.int32,
+                                                                 name="multiples")
+    return make(Tile, [as_tensor(input), m], None, name or "Tile")
+
+
+@register
+class GatherV2(OpDef):
+    """y = params[..., indices, ...] along ``axis`` (rows, by default)."""
+    type = "GatherV2"
+
+    @staticmethod
+    def infer(inputs, attrs):
+        params, indices = inputs
+        if not indices.dtype.is_integer:
+            raise TypeError("indices must be int32 or int64, got %s" % indices.dtype.name)
+        p, i = params.shape, indices.shape
+        if p.ndims is None or i.ndims is None:
+            return TensorShape(None), params.dtype
+        axis = _norm_axis(attrs["axis"], p.ndims)
+        d = p.as_list()
+        return TensorShape(d[:axis] + i.as_list() + d[axis + 1:]), params.dtype
+
+    @staticmethod
+    def forward(params, indices, axis):
+        n = params.shape[axis]
+        if indices.size and (indices.min() < -n or indices.max() >= n):
+            bad = indices[(indices < 0) | (indices >= n)].ravel()[0]
+            raise IndexError("indices = %d is not in [0, %d)" % (bad, n))
+        return np.take(params, indices, axis=axis)
+
+    @staticmethod
+    def gradient(op, grad, needed):
+        params, indices = op.inputs
+        return [make(GatherGrad, [grad, indices, shape_of(params)], {"axis": op.attrs["axis"]},
+                     "GatherGrad"), None]
+
+
+@register
+class GatherGrad(OpDef):
+    """y = zeros of ``params`` shape with each gathered slice of grad added back."""
+    type = "GatherGrad"
+
+    @staticmethod
+    def infer(inputs, attrs):
+        grad, _, params_shape = inputs
+        value = constant_value(params_shape)
+        return (TensorShape(value.tolist()) if value is not None else TensorShape(None)), grad.dtype
+
+    @staticmethod
+    def forward(grad, indices, params_shape, axis):
+        out = np.zeros(tuple(params_shape), dtype=grad.dtype)
+        axis = axis % out.ndim
+        moved = np.moveaxis(out, axis, 0)  # a view: adding into it fills out
+        g = np.moveaxis(grad.reshape(out.shape[:axis] + (indices.size,) + out.shape[axis + 1:]),
+                        axis, 0)
+        np.add.at(moved, indices.ravel(), g)
+        return out
+
+    @staticmethod
+    def gradient(op, grad, needed):
+        return [gather(grad, op.inputs[1], axis=op.attrs["axis"]), None, None]
+
+
+def gather(params, indices, axis=0, name=None):
+    """``tf.gather``: pick slices of ``params`` by integer ``indices`` along ``axis``."""
+    p = as_tensor(params)
+    i = as_tensor(indices) if isinstance(indices, Tensor) else constant(indices, name="indices")
+    return make(GatherV2, [p, i], {"axis": int(axis)}, name or "GatherV2")
+
+
+@register
+class OneHot(OpDef):
+    """y[..., j] = on_value if indices[...] == j else off_value (j < depth)."""
+    type = "OneHot"
+    differentiable = False
+
+    @staticmethod
+    def infer(inputs, attrs):
+        s = inputs[0].shape
+        if not inputs[0].dtype.is_integer:
+            raise TypeError("one_hot indices must be integers, got %s" % inputs[0].dtype.name)
+        if s.ndims is None:
+            return TensorShape(None), attrs["dtype"]
+        dims = s.as_list()
+        axis = attrs["axis"]
+        axis = len(dims) if axis == -1 else axis
+        return TensorShape(dims[:axis] + [attrs["depth"]] + dims[axis:]), attrs["dtype"]
+
+    @staticmethod
+    def forward(indices, depth, on_value, off_value, axis, dtype):
+        hot = np.asarray(indices)[..., None] == np.arange(depth)
+        out = np.where(hot, on_value, off_value).astype(dtype.as_numpy_dtype)
+        return out if axis == -1 else np.moveaxis(out, -1, axis)
+
+
+def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):
+    """``tf.one_hot``: integer labels to one-hot vectors of length ``depth`` (float32)."""
+    dtype = dtypes.as_dtype(dtype) if dtype is not None else dtypes.float32
+    on = 1 if on_value is None else on_value
+    off = 0 if off_value is None else off_value
+    i = as_tensor(indices) if isinstance(indices, Tensor) else constant(indices, name="indices")
+    return make(OneHot, [i], {"depth": int(depth), "on_value": on, "off_value": off,
+                              "axis": -1 if axis is None else int(axis), "dtype": dtype},
+                name or "one_hot")
+
+
+@register
+class Fill(OpDef):
+    """y = an array of shape ``dims`` filled with the scalar ``value``."""
+    type = "Fill"
+
+    @staticmethod
+    def infer(inputs, attrs):
+        dims, value = inputs
+        v = constant_value(dims)
+        if v is not None:
+            return TensorShape(v.tolist()), value.dtype
+        n = dims.shape[0] if dims.shape.ndims == 1 else None
+        return TensorShape(None if n is None else [None] * n), value.dtype
+
+    @staticmethod
+    def forward(dims, value):
+        return np.full(tuple(dims), value, dtype=np.asarray(value).dtype)
+
+    @staticmethod
+    def gradient(op, grad, needed):
+        from minigraph.ops.reduce_ops import reduce_sum
+        return [None, reduce_sum(grad)]
+
+
+def fill(dims, value, name=None):
+    """``tf.fill``: a tensor of shape ``dims`` whose every element is ``value``."""
+    d = dims if isinstance(dims, Tensor) else constant(dims, dtype=dtypes.int32, name="dims")
+    return make(Fill, [d, as_tensor(value)], None, name or "Fill")
+
+
+def _filled(shape, dtype, v, name):
+    dtype = dtypes.as_dtype(dtype)
+    if isinstance(shape, Tensor):
+        return fill(shape, constant(v, dtype=dtype), name=name)
+    return constant(np.full(tuple(as_shape(shape).as_list()), v, dtype=dtype.as_numpy_dtype),
+                    name=name)
+
+
+def zeros(shape, dtype=dtypes.float32, name=None):
+    """``tf.zeros``: a constant of zeros (float32 by default)."""
+    return _filled(shape, dtype, 0, name or "zeros")
+
+
+def ones(shape, dtype=dtypes.float32, name=None):
+    """``tf.ones``: a constant of ones (float32 by default)."""
+    return _filled(shape, dtype, 1, name or "ones")
+
+
+@register
+class ZerosLike(OpDef):
+    """y = zeros of x's shape and dtype."""
+    type = "ZerosLike"
+    differentiable = False
+
+    @staticmethod
+    def infer(inputs, attrs):
+        return inputs[0].shape, attrs.get("dtype") or inputs[0].dtype
+
+    @staticmethod
+    def forward(x, dtype=None):
+        return np.zeros(np.shape(x), dtype=(dtype.as_numpy_dtype if dtype else np.asarray(x).dtype))
+
+
+@register
+class OnesLike(OpDef):
+    """y = ones of x's shape and dtype."""
+    type = "OnesLike"
+    differentiable = False
+
+    @staticmethod
+    def infer(inputs, attrs):
+        return inputs[0].shape, attrs.get("dtype") or inputs[0].dtype
+
+    @staticmethod
+    def forward(x, dtype=None):
+        return np.ones(np.shape(x), dtype=(dtype.as_numpy_dtype if dtype else np.asarray(x).dtype))
+
+
+def zeros_like(tensor, dtype=None, name=None):
+    attrs = {"dtype": dtypes.as_dtype(dtype)} if dtype is not None else {}
+    return make(ZerosLike, [as_tensor(tensor)], attrs, name or "zeros_like")
+
+
+def ones_like(tensor, dtype=None, name=None):
+    attrs = {"dtype": dtypes.as_dtype(dtype)} if dtype is not None else {}
+    return make(OnesLike, [as_tensor(tensor)], attrs, name or "ones_like")
+
+
+# ------------------------------------------------------- broadcasting and its gradient
+
+@register
+class BroadcastTo(OpDef):
+    """y = x broadcast (numpy rules) to ``shape``."""
+    type = "BroadcastTo"
+    aliases_input = True
+
+    @staticmethod
+    def infer(inputs, attrs):
+        x, target = inputs
+        v = constant_value(target)
+        if v is None:
+            n = target.shape[0] if target.shape.ndims == 1 else None
+            return TensorShape(None if n is None else [None] * n), x.dtype
+        out = TensorShape(v.tolist())
+        broadcast_static(x.shape, out)  # raises if incompatible
+        return out, x.dtype
+
+    @staticmethod
+    def forward(x, target):
+        # a read-only view; Session copies it if it is fetched
+        return np.broadcast_to(x, tuple(target))
+
+    @staticmethod
+    def gradient(op, grad, needed):
+        return [sum_to_shape(grad, op.inputs[0]), None]
+
+
+@register
+class SumToShape(OpDef):
+    """y = grad summed over the axes that broadcasting added or stretched, to ``shape``.
+
+    The adjoint of broadcasting: every binary op's gradient passes through it so that a
+    gradient always has the shape of the input it belongs to.
+    """
+    type = "SumToShape"
+    aliases_input = True
+
+    @staticmethod
+    def infer(inputs, attrs):
+        grad, target = inputs
+        v = constant_value(target)
+        if v is None:
+            n = target.shape[0] if target.shape.ndims == 1 else None
+            return TensorShape(None if n is None else [None] * n), grad.dtype
+        return TensorShape(v.tolist()), grad.dtype
+
+    @staticmethod
+    def forward(grad, target):
+        target = tuple(int(d) for d in target)
+        if np.shape(grad) == target:
+            return grad
+        lead = np.ndim(grad) - len(target)
+        axes = tuple(range(lead)) + tuple(
+            lead + i for i, d in enumerate(target) if d == 1 and grad.shape[lead + i] != 1)
+        return np.sum(grad, axis=axes, keepdims=True).reshape(target)
+
+    @staticmethod
+    def gradient(op, grad, needed):
+        return [broadcast_to(grad, shape_of(op.inputs[0])), None]
+
+
+def broadcast_to(input, shape, name=None):  # noqa: A002
+    """``tf.broadcast_to``: stretch ``input`` to ``shape`` by numpy's broadcasting rules."""
+    s = shape if isinstance(shape, Tensor) else constant(shape, dtype=dtypes.int32, name="shape")
+    return make(BroadcastTo, [as_tensor(input), s], None, name or "BroadcastTo")
+
+
+def sum_to_shape(grad, like):
+    """Reduce ``grad`` to the shape of tensor ``like`` (identity when shapes already match)."""
+    if like.shape.is_fully_defined() and grad.shape == like.shape:
+        return grad
+    return make(SumToShape, [grad, shape_of(like)], None, "SumToShape")
+
+
+# -------------------------------------------------------------------------- select
+
+@register
+class Select(OpDef):
+    """y = x where condition else y (all three broadcast together)."""
+    type = "Select"
+
+    @staticmethod
+    def infer(inputs, attrs):
+        c, x, y = inputs
+        if not c.dtype.is_bool:
+            raise TypeError("where's condition must be bool, got %s" % c.dtype.name)
+        if x.dtype != y.dtype:
+            raise TypeError("where's x and y must share a dtype: %s vs %s"
+                            % (x.dtype.name, y.dtype.name))
+        return broadcast_static(broadcast_static(c.shape, x.shape), y.shape), x.dtype
+
+    @staticmethod
+    def forward(c, x, y):
+        return np.where(c, x, y)
+
+    @staticmethod
+    def gradient(op, grad, needed):
+        c, x, y = op.inputs
+        zero = zeros_like(grad)
+        return [None,
+                sum_to_shape(where(c, grad, zero), x) if needed[1] else None,
+                sum_to_shape(where(c, zero, grad), y) if needed[2] else None]
+
+
+@register
+class Where(OpDef):
+    """y = the coordinates (int64 rows) of the true elements of condition."""
+    type = "Where"
+    differentiable = False
+
+    @staticmethod
+    def infer(inputs, attrs):
+        n = inputs[0].shape.ndims
+        return TensorShape([None, n]), dtypes.int64
+
+    @staticmethod
+    def forward(c):
+        return np.argwhere(c).astype(np.int64)
+
+
+def where(condition, x=None, y=None, name=None):
+    """``tf.where``: pick from ``x`` where ``condition`` is true, else from ``y``; with only a
+    condition, the coordinates of its true elements."""
+    c = as_tensor(condition)
+    if x is None and y is None:
+        return make(Where, [c], None, name or "Where")
+    if x is None or y is None:
+        raise ValueError("x and y must both be given, or neither")
+    x, y = binary_operands(x, y)
+    return make(Select, [c, x, y], None, name or "Select")
+
+
+# ------------------------------------------------------------------- indexing t[...]
+
+@register
+class StridedSlice(OpDef):
+    """y = x[key] for a static key of ints, slices, None (new axis) and Ellipsis."""
+    type = "StridedSlice"
+    aliases_input = True
+
+    @staticmethod
+    def infer(inputs, attrs):
+        s = inputs[0].shape
+        key = attrs["key"]
+        if s.ndims is None or not s.is_fully_defined():
+            probe = None
+        else:
+            probe = np.empty(s.as_list(), dtype=np.bool_)
+        if probe is not None:
+            try:
+                return TensorShape(probe[key].shape), inputs[0].dtype
+            except IndexError as e:
+                raise ValueError("slice %s out of range: %s" % (_key_str(key), e)) from None
+        if s.ndims is None:
+            return TensorShape(None), inputs[0].dtype
+        dims = list(s)
+        out, i = [], 0
+        explicit = sum(1 for k in key if k is not None and k is not Ellipsis)
+        for k in key:
+            if k is None:
+                out.append(1)
+            elif k is Ellipsis:
+                n = len(dims) - explicit
+                out += dims[i:i + n]
+                i += n
+            elif isinstance(k, slice):
+                d = dims[i]
+                out.append(None if d is None else len(range(*k.indices(d))))
+                i += 1
+            else:
+                i += 1
+        out += dims[i:]
+        return TensorShape(out), inputs[0].dtype
+
+    @staticmethod
+    def forward(x, key):
+        return x[key]
+
+    @staticmethod
+    def gradient(op, grad, needed):
+        return [make(StridedSliceGrad, [grad, shape_of(op.inputs[0])], {"key": op.attrs["key"]},
+                     "StridedSliceGrad")]
+
+
+@register
+class StridedSliceGrad(OpDef):
+    """y = zeros of the sliced tensor's shape, with grad written where the slice was taken."""
+    type = "StridedSliceGrad"
+
+    @staticmethod
+    def infer(inputs, attrs):
+        v = constant_value(inputs[1])
+        return (TensorShape(v.tolist()) if v is not None else TensorShape(None)), inputs[0].dtype
+
+    @staticmethod
+    def forward(grad, x_shape, key):
+        out = np.zeros(tuple(x_shape), dtype=grad.dtype)
+        out[key] = grad
+        return out
+
+    @staticmethod
+    def gradient(op, grad, needed):
+        return [make(StridedSlice, [grad], {"key": op.attrs["key"]}, "strided_slice"), None]
+
+
+def _key_str(key):
+    def one(k):
+        if k is None:
+            return "tf.newaxis"
+        if k is Ellipsis:
+            return "..."
+        if isinstance(k, slice):
+            return ":".join("" if v is None else str(v) for v in (k.start, k.stop, k.step)
+                            ).rstrip(":") or ":"
+        return str(k)
+    return "[%s]" % ", ".join(one(k) for k in key)
+
+
+def strided_slice_from_key(x, key):
+    """``x[key]`` for a Tensor: ints, slices, ``None``/``tf.newaxis`` and ``...``."""
+    if not isinstance(key, tuple):
+        key = (key,)
+    norm = []
+    for k in key:
+        if isinstance(k, slice):
+            parts = [None if v is None else int(v) for v in (k.start, k.stop, k.step)]
+            norm.append(slice(*parts))
+        elif k is None or k is Ellipsis:
+            norm.append(k)
+        elif isinstance(k, (int, np.integer)):
+            norm.append(int(k))
+        else:
+            raise TypeError("Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) "
+                            "are valid indices for a minigraph Tensor, got %r; use tf.gather "
+                            "for indexing by a tensor." % (k,))
+    return make(StridedSlice, [x], {"key": tuple(norm)}, "strided_slice")
+

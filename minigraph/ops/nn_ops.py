@@ -1,0 +1,242 @@
+"""Neural-network ops: relu, softmax, log-softmax and the softmax cross-entropies."""
+
+import numpy as np
+
+from minigraph import dtypes
+from minigraph.op_def import OpDef, register, same_dtype
+from minigraph.ops._util import as_tensor, make
+from minigraph.ops.array_ops import expand_dims, one_hot, stop_gradient
+from minigraph.ops.math_ops import sigmoid, tanh
+from minigraph.ops.reduce_ops import reduce_sum
+
+__all__ = ["relu", "softmax", "log_softmax", "softmax_cross_entropy_with_logits",
+           "softmax_cross_entropy_with_logits_v2", "sparse_softmax_cross_entropy_with_logits",
+           "sigmoid", "tanh"]
+
+
+def _floats(inputs, attrs):
+    x = inputs[0]
+    if not x.dtype.is_floating:
+        raise TypeError("expected a floating point input, got %s" % x.dtype.name)
+    return x.shape, x.dtype
+
+
+@register
+class Relu(OpDef):
+    """y = max(x, 0)"""
+    type = "Relu"
+    infer = staticmethod(_floats)
+
+    @staticmethod
+    def forward(x):
+        return np.maximum(x, 0)
+
+    @staticmethod
+    def gradient(op, grad, needed):
+        y = op.outputs[0]
+        return [make(ReluGrad, [grad, y], None, "ReluGrad")]
+
+
+@register
+class ReluGrad(OpDef):
+    """z = dy where y > 0, else 0: the gradient of y = relu(x)"""
+    type = "ReluGrad"
+
+    @staticmethod
+    def infer(inputs, attrs):
+        return inputs[0].shape, same_dtype(inputs, ("gradients", "features"))
+
+    @staticmethod
+    def forward(dy, y):
+        return dy * (y > 0)  # multiplying by the mask is cheaper than dy[y <= 0] = 0
+
+    @staticmethod
+    def gradient(op, grad, needed):
+        y = op.inputs[1]
+        return [make(ReluGrad, [grad, y], None, "ReluGrad"), None]
+
+
+def relu(features, name=None):
+    """``tf.nn.relu``: max(features, 0)."""
+    return make(Relu, [as_tensor(features)], None, name or "Relu")
+
+
+def _axis_is_last(inputs, attrs):
+    s = inputs[0].shape
+    axis = attrs.get("axis", -1)
+    if s.ndims is not None and axis not in (-1, s.ndims - 1):
+        raise ValueError("only the last axis is supported, got axis=%d" % axis)
+
+
+@register
+class Softmax(OpDef):
+    """y = exp(x) / sum(exp(x)) over the last axis"""
+    type = "Softmax"
+
+    @staticmethod
+    def infer(inputs, attrs):
+        _axis_is_last(inputs, attrs)
+        return _floats(inputs, attrs)
+
+    @staticmethod
+    def forward(x):
+        e = np.exp(x - np.max(x, axis=-1, keepdims=True))
+        return e / np.sum(e, axis=-1, keepdims=True)
+
+    @staticmethod
+    def gradient(op, grad, needed):
+        y = op.outputs[0]
+        # dx = (dy - sum(dy * y)) * y
+        return [(grad - reduce_sum(grad * y, -1, keepdims=True)) * y]
+
+
+@register
+class LogSoftmax(OpDef):
+    """y = x - log(sum(exp(x))) over the last axis"""
+    type = "LogSoftmax"
+
+    @staticmethod
+    def infer(inputs, attrs):
+        _axis_is_last(inputs, attrs)
+        return _floats(inputs, attrs)
+
+    @staticmethod
+    def forward(x):
+        shifted = x - np.max(x, axis=-1, keepdims=True)
+        return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
+
+    @staticmethod
+    def gradient(op, grad, needed):
+        y = op.outputs[0]
+        from minigraph.ops.math_ops import exp
+        # dx = dy - sum(dy) * softmax(x)
+        return [grad - reduce_sum(grad, -1, keepdims=True) * exp(y)]
+
+
+def softmax(logits, axis=None, name=None, dim=None):
+    """``tf.nn.softmax`` over the last axis."""
+    axis = -1 if axis is None and dim is None else (axis if axis is not None else dim)
+    return make(Softmax, [as_tensor(logits)], {"axis": axis} if axis != -1 else None,
+                name or "Softmax")
+
+
+def log_softmax(logits, axis=None, name=None, dim=None):
+    """``tf.nn.log_softmax`` over the last axis."""
+    axis = -1 if axis is None and dim is None else (axis if axis is not None else dim)
+    return make(LogSoftmax, [as_tensor(logits)], {"axis": axis} if axis != -1 else None,
+                name or "LogSoftmax")
+
+
+@register
+class SoftmaxCrossEntropyWithLogits(OpDef):
+    """loss = -sum(labels * log_softmax(logits)) over the last axis"""
+    type = "SoftmaxCrossEntropyWithLogits"
+
+    @staticmethod
+    def infer(inputs, attrs):
+        labels, logits = inputs
+        dtype = same_dtype(inputs, ("labels", "logits"))
+        if not labels.shape.is_compatible_with(logits.shape):
+            raise ValueError("logits and labels must have the same shape, got %s and %s"
+                             % (logits.shape, labels.shape))
+        s = logits.shape.merge_with(labels.shape)
+        return (s[:-1] if s.ndims is not None else s), dtype
+
+    @staticmethod
+    def forward(labels, logits):
+        shifted = logits - np.max(logits, axis=-1, keepdims=True)
+        log_p = shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
+        return -np.sum(labels * log_p, axis=-1)
+
+    @staticmethod
+    def gradient(op, grad, needed):
+        labels, logits = op.inputs
+        g = expand_dims(grad, -1)
+        return [g * -log_softmax(logits) if needed[0] else None,       # d/dlabels
+                g * (softmax(logits) - labels) if needed[1] else None]  # d/dlogits
+
+
+def softmax_cross_entropy_with_logits_v2(_sentinel=None, labels=None, logits=None, dim=-1,
+                                         name=None, axis=None):
+    """``tf.nn.softmax_cross_entropy_with_logits_v2``: per-example cross-entropy between
+    the distribution ``labels`` and ``softmax(logits)``; gradients flow into both."""
+    if _sentinel is not None:
+        raise ValueError("Only call softmax_cross_entropy_with_logits with named arguments "
+                         "(labels=..., logits=...)")
+    logits = as_tensor(logits)
+    labels = as_tensor(labels, dtype=logits.dtype) if not hasattr(labels, "_as_graph_tensor") \
+        else as_tensor(labels)
+    return make(SoftmaxCrossEntropyWithLogits, [labels, logits],
+                None, name or "softmax_cross_entropy_with_logits")
+
+
+def softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, dim=-1, name=None,
+                                      axis=None):
+    """``tf.nn.softmax_cross_entropy_with_logits`` (TF1): like ``_v2`` but no gradient flows
+    into ``labels`` (TF1 wraps them in ``stop_gradient``)."""
+    if _sentinel is not None:
+        raise ValueError("Only call softmax_cross_entropy_with_logits with named arguments "
+                         "(labels=..., logits=...)")
+    logits = as_tensor(logits)
+    labels = as_tensor(labels, dtype=logits.dtype) if not hasattr(labels, "_as_graph_tensor") \
+        else as_tensor(labels)
+    return make(SoftmaxCrossEntropyWithLogits, [stop_gradient(labels), logits], None,
+                name or "softmax_cross_entropy_with_logits")
+
+
+@register
+class SparseSoftmaxCrossEntropyWithLogits(OpDef):
+    """loss = -log_softmax(logits)[label] for each row"""
+    type = "SparseSoftmaxCrossEntropyWithLogits"
+
+    @staticmethod
+    def infer(inputs, attrs):
+        labels, logits = inputs
+        if not labels.dtype.is_integer:
+            raise TypeError("labels must be int32 or int64, got %s" % labels.dtype.name)
+        if not logits.dtype.is_floating:
+            raise TypeError("logits must be floating point, got %s" % logits.dtype.name)
+        if logits.shape.ndims is not None and labels.shape.ndims is not None:
+            if labels.shape.ndims != logits.shape.ndims - 1 or \
+                    not labels.shape.is_compatible_with(logits.shape[:-1]):
+                raise ValueError("Shape mismatch: labels of shape %s for logits of shape %s; "
+                                 "labels must have logits' shape without the last axis"
+                                 % (labels.shape, logits.shape))
+            return logits.shape[:-1].merge_with(labels.shape), logits.dtype
+        return labels.shape, logits.dtype
+
+    @staticmethod
+    def forward(labels, logits):
+        n_classes = logits.shape[-1]
+        if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
+            bad = labels[(labels < 0) | (labels >= n_classes)].ravel()[0]
+            raise IndexError("Received a label value of %d which is outside the valid range "
+                             "of [0, %d)." % (bad, n_classes))
+        shifted = logits - np.max(logits, axis=-1, keepdims=True)
+        log_p = shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
+        return -np.take_along_axis(log_p, labels[..., None].astype(np.intp), axis=-1)[..., 0]
+
+    @staticmethod
+    def gradient(op, grad, needed):
+        labels, logits = op.inputs
+        depth = logits.shape[-1] if logits.shape.ndims else None
+        if depth is None:
+            raise ValueError("The gradient of %s needs the number of classes (the last "
+                             "dimension of logits) to be known" % op.name)
+        target = one_hot(labels, depth, dtype=logits.dtype)
+        return [None, expand_dims(grad, -1) * (softmax(logits) - target)]
+
+
+def sparse_softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, name=None):
+    """``tf.nn.sparse_softmax_cross_entropy_with_logits``: per-example cross-entropy with
+    integer class ``labels`` (shape ``logits.shape[:-1]``)."""
+    if _sentinel is not None:
+        raise ValueError("Only call sparse_softmax_cross_entropy_with_logits with named "
+                         "arguments (labels=..., logits=...)")
+    logits = as_tensor(logits)
+    labels = as_tensor(labels) if hasattr(labels, "_as_graph_tensor") else \
+        as_tensor(np.asarray(labels), dtype=dtypes.int32 if np.asarray(labels).dtype.kind != "i"
+                  else None)
+    return make(SparseSoftmaxCrossEntropyWithLogits, [labels, logits], None,
+                name or "SparseSoftmaxCrossEntropyWithLogits")
+

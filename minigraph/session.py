@@ -1,0 +1,482 @@
+"""``Session.run``: an interpreter for the graph.
+
+A run (1) turns the fetches into a flat list of tensors and ops, (2) finds the ops they
+need, walking back through data and control inputs and stopping at fed tensors, (3)
+executes exactly those, each once, in topological order, keeping values in a local list of
+slots, and (4) hands back the fetched values in the fetches' own structure.
+
+Steps (2) and the setup of (3) form an execution *plan*, cached per (fetches, feeds)
+signature, so a training loop pays for them once. Values never live on graph nodes; the
+only state a session keeps between runs is its variables and its random generators.
+"""
+
+import collections
+import time
+
+import numpy as np
+
+from minigraph import errors
+from minigraph.graph import Operation, Tensor, get_default_graph
+from minigraph.topo import toposort
+from minigraph.trace import RunOptions, RunTrace, Step
+
+__all__ = ["Session", "InteractiveSession", "get_default_session"]
+
+_default_session_stack = []
+
+
+def get_default_session():
+    """The innermost session entered with ``with sess:`` / ``sess.as_default()``, or None."""
+    return _default_session_stack[-1] if _default_session_stack else None
+
+
+def _session_or_default(session, graph):
+    session = session or get_default_session()
+    if session is None:
+        raise ValueError("Cannot evaluate tensor using `eval()`: No default session is "
+                         "registered. Use `with sess.as_default():` or pass an explicit "
+                         "session to `eval(session=sess)`")
+    if session.graph is not graph:
+        raise ValueError("Cannot use the given session to evaluate tensor: the tensor's graph "
+                         "is different from the session's graph.")
+    return session
+
+
+def _where(op):
+    return "%s, created at %s: %s" % (op.name, op.site, op.site.source_line())
+
+
+class _State:
+    """What a session keeps between runs: variable values and random generators."""
+
+    def __init__(self):
+        self.variables = {}   # VariableV2 op -> ndarray
+        self.rngs = {}        # random op -> np.random.Generator
+
+    def uninitialized(self, var_op):
+        return errors.FailedPreconditionError(
+            var_op.name, var_op,
+            "Attempting to use uninitialized value %s\n  [[node %s]]\n  Run "
+            "sess.run(tf.global_variables_initializer()) (or this variable's initializer) first."
+            % (var_op.name, _where(var_op)))
+
+    def missing_feed(self, op):
+        shape = op.attrs["shape"]
+        return errors.InvalidArgumentError(
+            op.name, op,
+            "You must feed a value for placeholder tensor '%s' with dtype %s%s\n  [[node %s]]"
+            % (op.name, op.attrs["dtype"].name,
+               "" if shape.ndims is None else " and shape %s" % shape.bracketed(), _where(op)))
+
+    def rng(self, op):
+        gen = self.rngs.get(op)
+        if gen is None:
+            seed, seed2 = op.attrs["seed"], op.attrs["seed2"]
+            gen = np.random.default_rng(None if seed is None else [seed, seed2])
+            self.rngs[op] = gen
+        return gen
+
+
+# ------------------------------------------------------------------------------------------
+# Fetch structures: any nest of lists, tuples, namedtuples and dicts of graph elements
+# ------------------------------------------------------------------------------------------
+
+def _is_leaf(f):
+    return isinstance(f, (Tensor, Operation, str)) or hasattr(f, "_as_graph_tensor")
+
+
+def _flatten(fetches, flat):
+    """Append the leaves of ``fetches`` to ``flat``; return a function rebuilding the nest."""
+    if _is_leaf(fetches):
+        i = len(flat)
+        flat.append(fetches)
+        return lambda values: values[i]
+    if fetches is None:
+        raise TypeError("Fetch argument None has invalid type <class 'NoneType'>")
+    if isinstance(fetches, dict):
+        parts = [(k, _flatten(v, flat)) for k, v in fetches.items()]
+        kind = type(fetches)
+        return lambda values: kind((k, p(values)) for k, p in parts)
+    if isinstance(fetches, (list, tuple)):
+        parts = [_flatten(v, flat) for v in fetches]
+        if isinstance(fetches, tuple) and hasattr(fetches, "_fields"):  # a namedtuple
+            kind = type(fetches)
+            return lambda values: kind(*[p(values) for p in parts])
+        kind = type(fetches)
+        return lambda values: kind([p(values) for p in parts])
+    raise TypeError("Fetch argument %r has invalid type %s, must be a string or Tensor. (Can "
+                    "not convert a %s into a Tensor or Operation.)"
+                    % (fetches, type(fetches), type(fetches).__name__))
+
+
+# ------------------------------------------------------------------------------------------
+# The execution plan
+# ------------------------------------------------------------------------------------------
+
+class _Plan:
+    """Everything about a run that depends only on (fetches, feeds), built once.
+
+    ``steps`` is a flat list of ``(kernel, input slots, output slot, op)``; ``template`` is
+    the initial slot list with constants already in place.
+    """
+
+    def __init__(self, session, targets, feed_tensors):
+        graph = session.graph
+        state = session._state
+        self.targets = targets
+        self.feed_tensors = feed_tensors
+        given = set(feed_tensors)
+        target_ops = [t.op if isinstance(t, Tensor) else t for t in targets]
+        order = toposort(target_ops, given)
+        self.order = order
+        self.cut = [op for op in toposort(target_ops) if any(t in given for t in op.outputs)]
+
+        for op in order:
+            if op.type == "Placeholder":
+                raise state.missing_feed(op)
+
+        # slots: fed tensors first, then every output of every op in order
+        slot = {t: i for i, t in enumerate(feed_tensors)}
+        for op in order:
+            for t in op.outputs:
+                if t not in given:
+                    slot[t] = len(slot)
+        self.n_slots = len(slot)
+        self.slot = slot
+
+        # which slots may share memory with something the user or the session owns
+        # (fed arrays, constants, variable storage): such values are copied when fetched
+        protected = set(range(len(feed_tensors)))
+        for op in order:
+            if op.type in ("Const", "VariableV2") or op.opdef.kind == "assign" or (
+                    op.opdef.aliases_input and op.inputs and slot[op.inputs[0]] in protected):
+                protected.update(slot[t] for t in op.outputs if t in slot)
+        fetched = {slot[t] for t in targets if isinstance(t, Tensor)}
+        uses = collections.Counter(slot[t] for op in order for t in op.inputs)
+
+        self.template = [None] * self.n_slots
+        self.steps = []       # the fast path: constants pre-filled, no-ops skipped
+        self.all_steps = []   # the traced path: every op, in order
+        for op in order:
+            kernel = op.opdef.make_kernel(op, state)
+            if op.type == "Assign":
+                v = slot[op.inputs[0]]
+                if v not in protected and v not in fetched and uses[v] == 1:
+                    kernel = op.opdef.make_kernel(op, state, owns_value=True)
+            ins = tuple(slot[t] for t in op.inputs)
+            outs = tuple(slot[t] for t in op.outputs if t in slot)
+            step = (kernel, ins, outs[0] if len(outs) == 1 else (outs or None), op)
+            self.all_steps.append(step)
+            if op.type == "Const":
+                self.template[outs[0]] = op.attrs["value"]
+            elif op.type != "NoOp":
+                self.steps.append(step)
+
+        self.fetch_slots = [slot[t] if isinstance(t, Tensor) else None for t in targets]
+        self.fetch_copy = [s is not None and s in protected for s in self.fetch_slots]
+        self.feed_specs = [(t, t.dtype.as_numpy_dtype, t.shape) for t in feed_tensors]
+
+    # -- running ----------------------------------------------------------------------------
+    def feed(self, values):
+        """Convert fed values to their placeholders' dtypes and check their shapes."""
+        slots = list(self.template)
+        for i, ((t, np_dtype, static), value) in enumerate(zip(self.feed_specs, values)):
+            slots[i] = _convert_feed(t, np_dtype, static, value)
+        return slots
+
+    def execute(self, slots):
+        """The fast path: run every step, nothing recorded."""
+        step = None
+        try:
+            with np.errstate(all="ignore"):  # like TF: inf/nan propagate silently
+                for step in self.steps:
+                    fn, ins, out, _ = step
+                    if type(out) is int:
+                        slots[out] = fn(*[slots[i] for i in ins])
+                    elif out is None:
+                        fn(*[slots[i] for i in ins])
+                    else:
+                        for o, v in zip(out, fn(*[slots[i] for i in ins])):
+                            slots[o] = v
+        except Exception as e:
+            raise _runtime_error(step[3], e, [slots[i] for i in step[1]]) from e
+        return self.fetched(slots)
+
+    def execute_steps(self, slots, keep_values):
+        """The traced path: a generator yielding a :class:`Step` after each op."""
+        for index, (fn, ins, out, op) in enumerate(self.all_steps):
+            args = [slots[i] for i in ins]
+            start = time.perf_counter()
+            try:
+                with np.errstate(all="ignore"):
+                    result = fn(*args)
+            except Exception as e:
+                raise _runtime_error(op, e, args) from e
+            seconds = time.perf_counter() - start
+            if type(out) is int:
+                slots[out] = result
+            elif out is not None:
+                for o, v in zip(out, result):
+                    slots[o] = v
+            yield Step(index, op, args, result if op.outputs else None, seconds)
+
+    def fetched(self, slots):
+        out = []
+        for s, copy in zip(self.fetch_slots, self.fetch_copy):
+            if s is None:
+                out.append(None)
+                continue
+            v = slots[s]
+            if copy or (isinstance(v, np.ndarray) and not v.flags.writeable):
+                v = np.array(v)  # the user gets their own array, never the session's memory
+            out.append(v)
+        return out
+
+
+def _convert_feed(t, np_dtype, static, value):
+    if isinstance(value, (Tensor, Operation)) or hasattr(value, "_as_graph_tensor"):
+        raise TypeError("The value of a feed cannot be a tf.Tensor object (%s was fed with %s). "
+                        "Acceptable feed values include Python scalars, strings, lists and "
+                        "numpy ndarrays." % (t.name, value))
+    try:
+        arr = np.asarray(value, dtype=np_dtype)
+    except (TypeError, ValueError) as e:
+        raise ValueError("Cannot feed a value of type %s for Tensor %r of dtype %s: %s\n  The "
+                         "placeholder was created at %s: %s"
+                         % (type(value).__name__, t.name, t.dtype.name, e, t.op.site,
+                            t.op.site.source_line())) from None
+    if static.ndims is not None and not static.is_compatible_with(arr.shape):
+        raise ValueError("Cannot feed value of shape %s for Tensor %r, which has shape %r\n  "
+                         "The placeholder was created at %s: %s"
+                         % (arr.shape, t.name, str(static), t.op.site, t.op.site.source_line()))
+    return arr
+
+
+def _runtime_error(op, exc, args):
+    """Turn an exception from inside a kernel into a TF error naming the op and its inputs."""
+    if isinstance(exc, errors.OpError):
+        return exc
+    cls = errors.InvalidArgumentError
+    if isinstance(exc, MemoryError):
+        cls = errors.ResourceExhaustedError
+    elif not isinstance(exc, (ValueError, IndexError, TypeError, KeyError, FloatingPointError,
+                              ArithmeticError)):
+        cls = errors.InternalError
+    inputs = ", ".join("%s %s %s" % (t.name, t.dtype.name, tuple(np.shape(a)))
+                       for t, a in zip(op.inputs, args)) or "none"
+    msg = ("%s in op '%s' (%s): %s\n  inputs: %s\n  [[node %s]]"
+           % (cls.__name__.replace("Error", " error").lower().capitalize(), op.name, op.type,
+              exc, inputs, _where(op)))
+    return cls(op.name, op, msg)
+
+
+# ------------------------------------------------------------------------------------------
+# Session
+# ------------------------------------------------------------------------------------------
+
+class Session:
+    """A place to run a graph (``tf.Session``); it holds the values of the variables.
+
+    Use it as a context manager: ``with tf.Session() as sess: sess.run(loss, feed_dict)``.
+    Two sessions on one graph hold separate variable values.
+    """
+
+    def __init__(self, target="", graph=None, config=None):
+        self.graph = graph if graph is not None else get_default_graph()
+        self._state = _State()
+        self._plans = {}
+        self._closed = False
+        self._context = []
+
+    # -- lifecycle ----------------------------------------------------------------------------
+    def close(self):
+        """Free the session's variables. Running a closed session is an error."""
+        self._closed = True
+        self._state = _State()
+        self._plans.clear()
+
+    @property
+    def closed(self):
+        return self._closed
+
+    def as_default(self):
+        """A context manager making this the session ``Tensor.eval()`` uses."""
+        return _DefaultSession(self)
+
+    def __enter__(self):
+        graph_ctx = self.graph.as_default()
+        graph_ctx.__enter__()
+        self._context.append(graph_ctx)
+        _default_session_stack.append(self)
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if self in _default_session_stack:
+            _default_session_stack.remove(self)
+        self._context.pop().__exit__(exc_type, exc, tb)
+        self.close()
+        return False
+
+    # -- run ------------------------------------------------------------------------------------
+    def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
+        """Compute ``fetches`` (a tensor, op, name, or a nest of lists/tuples/dicts of them).
+
+        Only the ops the fetches need are executed, each once; fed tensors are not computed.
+        Returns numpy values in the structure of ``fetches`` (``None`` for ops).
+
+        Args:
+          fetches: what to compute.
+          feed_dict: ``{placeholder or tensor name: value}``; values are converted to the
+            tensor's dtype and checked against its static shape.
+          options, run_metadata: pass ``RunOptions(trace_level=RunOptions.FULL_TRACE)`` and a
+            ``RunMetadata`` to get a :class:`~minigraph.trace.RunTrace` in
+            ``run_metadata.trace``.
+        """
+        plan, rebuild, feed_values = self._prepare(fetches, feed_dict)
+        if options is not None and options.trace_level:
+            stepped = _SteppedRun(self, plan, rebuild, feed_values, options.keep_values)
+            for _ in stepped:
+                pass
+            if run_metadata is not None:
+                run_metadata.trace = stepped.trace
+            return stepped.results
+        values = plan.execute(plan.feed(feed_values))
+        return rebuild(values)
+
+    def run_steps(self, fetches, feed_dict=None, keep_values=True):
+        """Run like ``run``, but as an iterator yielding a :class:`~minigraph.trace.Step`
+        after each op. When exhausted, ``.results`` holds what ``run`` would have returned and
+        ``.trace`` the run trace. This drives the step-through widgets."""
+        plan, rebuild, feed_values = self._prepare(fetches, feed_dict)
+        return _SteppedRun(self, plan, rebuild, feed_values, keep_values)
+
+    def _prepare(self, fetches, feed_dict):
+        if self._closed:
+            raise RuntimeError("Attempted to use a closed Session.")
+        feed_keys = tuple(feed_dict) if feed_dict else ()
+        if _is_leaf(fetches):
+            key = fetches
+            rebuild = _first
+        elif type(fetches) in (list, tuple) and all(_is_leaf(f) for f in fetches):
+            key = (type(fetches), tuple(fetches))
+            rebuild = list if type(fetches) is list else tuple
+        else:
+            flat = []
+            rebuild = _flatten(fetches, flat)
+            key = ("nest", tuple(flat))
+        try:
+            plan = self._plans[key, feed_keys]
+        except KeyError:
+            plan = self._build_plan(fetches, feed_keys)
+            self._plans[key, feed_keys] = plan
+        feed_values = [feed_dict[k] for k in feed_keys] if feed_keys else ()
+        return plan, rebuild, feed_values
+
+    def _build_plan(self, fetches, feed_keys):
+        flat = []
+        _flatten(fetches, flat)
+        targets = []
+        for f in flat:
+            try:
+                targets.append(self.graph.as_graph_element(f))
+            except (KeyError, ValueError) as e:
+                raise type(e)("Fetch argument %r cannot be interpreted as a Tensor. (%s)"
+                              % (f, e.args[0] if e.args else e)) from None
+        feed_tensors = []
+        for k in feed_keys:
+            try:
+                t = self.graph.as_graph_element(k, allow_operation=False)
+            except (KeyError, ValueError, TypeError) as e:
+                raise TypeError("Cannot interpret feed_dict key %r as a Tensor: %s"
+                                % (k, e.args[0] if e.args else e)) from None
+            if not isinstance(t, Tensor):
+                raise TypeError("Cannot interpret feed_dict key %r as a Tensor" % (k,))
+            if t in feed_tensors:
+                raise ValueError("%s is fed twice in feed_dict" % t.name)
+            feed_tensors.append(t)
+        return _Plan(self, targets, feed_tensors)
+
+    def __repr__(self):
+        return "<tf.Session%s on %r>" % (" (closed)" if self._closed else "", self.graph)
+
+
+def _first(values):
+    return values[0]
+
+
+class _SteppedRun:
+    """An iterator over the steps of one run; ``results`` and ``trace`` are set at the end."""
+
+    def __init__(self, session, plan, rebuild, feed_values, keep_values):
+        self.results = None
+        self.done = False
+        self._rebuild = rebuild
+        self._plan = plan
+        self._start = time.perf_counter()
+        slots = plan.feed(feed_values)
+        fetch_names = [getattr(t, "name", str(t)) for t in plan.targets]
+        self.trace = RunTrace(session.graph, fetch_names, plan.feed_tensors, plan.cut)
+        self.trace.bytes_fed = sum(int(np.asarray(slots[i]).nbytes)
+                                   for i in range(len(plan.feed_tensors)))
+        if keep_values:
+            for t, i in zip(plan.feed_tensors, range(len(plan.feed_tensors))):
+                self.trace.values[t.name] = slots[i]
+        self._keep = keep_values
+        self._slots = slots
+        self._steps = plan.execute_steps(slots, keep_values)
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        try:
+            step = next(self._steps)
+        except StopIteration:
+            self._finish()
+            raise
+        trace = self.trace
+        trace.executed.append(step.op)
+        trace.seconds[step.op.name] = step.seconds
+        if self._keep:
+            for t in step.op.outputs:
+                if t in self._plan.slot:
+                    trace.values[t.name] = self._slots[self._plan.slot[t]]
+        return step
+
+    def _finish(self):
+        if self.done:
+            return
+        self.done = True
+        plan, trace = self._plan, self.trace
+        values = plan.fetched(self._slots)
+        trace.bytes_fetched = sum(int(np.asarray(v).nbytes) for v in values if v is not None)
+        trace.total_seconds = time.perf_counter() - self._start
+        trace.finish()
+        self.results = self._rebuild(values)
+
+
+class _DefaultSession:
+    def __init__(self, session):
+        self.session = session
+
+    def __enter__(self):
+        _default_session_stack.append(self.session)
+        return self.session
+
+    def __exit__(self, *exc):
+        _default_session_stack.remove(self.session)
+        return False
+
+
+class InteractiveSession(Session):
+    """A Session that makes itself the default on creation, for notebooks and shells
+    (``tf.InteractiveSession``): ``t.eval()`` works without a ``with`` block."""
+
+    def __init__(self, target="", graph=None, config=None):
+        super().__init__(target, graph, config)
+        _default_session_stack.append(self)
+
+    def close(self):
+        if self in _default_session_stack:
+            _default_session_stack.remove(self)
+        super().close()

@@ -1,0 +1,144 @@
+"""The run trace: one small record of what one ``Session.run`` did.
+
+Ask for it with ``tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE)`` and a
+``tf.RunMetadata()`` (its ``.trace`` is filled in), or step through a run node by node with
+``Session.run_steps``. The drawings, the widgets, the lessons and the benchmarks all read
+this one record; nothing else hooks into the session.
+"""
+
+__all__ = ["RunOptions", "RunMetadata", "RunTrace", "Step"]
+
+
+class RunOptions:
+    """Options for one ``Session.run`` (``tf.RunOptions``).
+
+    Args:
+      trace_level: ``NO_TRACE`` (the default: nothing recorded, nothing slowed) or
+        ``FULL_TRACE`` (fill ``run_metadata.trace``).
+      keep_values: also keep every computed value in the trace (for drawings with values).
+    """
+
+    NO_TRACE = 0
+    SOFTWARE_TRACE = 1
+    HARDWARE_TRACE = 2
+    FULL_TRACE = 3
+
+    def __init__(self, trace_level=NO_TRACE, keep_values=False, timeout_in_ms=0):
+        self.trace_level = trace_level
+        self.keep_values = keep_values
+        self.timeout_in_ms = timeout_in_ms
+
+
+class RunMetadata:
+    """Filled in by ``Session.run`` when tracing (``tf.RunMetadata``): see ``.trace``."""
+
+    def __init__(self):
+        self.trace = None
+
+    @property
+    def step_stats(self):
+        return self.trace
+
+
+class Step:
+    """One executed op in a stepped run: the op, its input values and its output value."""
+
+    __slots__ = ("index", "op", "inputs", "output", "seconds")
+
+    def __init__(self, index, op, inputs, output, seconds):
+        self.index = index
+        self.op = op
+        self.inputs = inputs
+        self.output = output
+        self.seconds = seconds
+
+    @property
+    def is_gradient(self):
+        """True for ops that ``tf.gradients`` added (the backward pass)."""
+        return self.op.gradient_of is not None
+
+    def __repr__(self):
+        return "<Step %d: %s (%s)>" % (self.index, self.op.name, self.op.type)
+
+
+class RunTrace:
+    """What one run executed, pruned, fed and fetched.
+
+    Attributes:
+      fetches: names of what was fetched.
+      executed: Operations in the order they ran (each once).
+      pruned: Operations of the graph that did not run, because no fetch needed them.
+      cut: Operations that a fetch needed but that did not run because their outputs were fed.
+      fed: the Tensors whose values came from ``feed_dict``.
+      variables_read / variables_written: names of the variables read and assigned.
+      bytes_fed / bytes_fetched: bytes that crossed the session boundary, in and out.
+      seconds: op name -> seconds spent in that op.
+      values: tensor name -> value, when run with ``keep_values``.
+      total_seconds: wall time of the whole run.
+    """
+
+    def __init__(self, graph, fetches, fed, cut):
+        self.graph = graph
+        self.fetches = fetches
+        self.fed = list(fed)
+        self.executed = []
+        self.cut = list(cut)
+        self.pruned = []
+        self.variables_read = []
+        self.variables_written = []
+        self.bytes_fed = 0
+        self.bytes_fetched = 0
+        self.seconds = {}
+        self.values = {}
+        self.total_seconds = 0.0
+
+    def finish(self):
+        """Derive the pruned ops and the variables touched, once ``executed`` is complete."""
+        ran = set(self.executed)
+        self.cut = [op for op in self.cut if op not in ran]
+        skip = ran.union(self.cut)
+        self.pruned = [op for op in self.graph.get_operations() if op not in skip]
+        self.variables_read = [op.name for op in self.executed if op.type == "VariableV2"]
+        self.variables_written = [op.attrs["variable"].name for op in self.executed
+                                  if op.opdef.kind == "assign"]
+
+    @property
+    def executed_names(self):
+        return [op.name for op in self.executed]
+
+    @property
+    def pruned_names(self):
+        return [op.name for op in self.pruned]
+
+    def ran(self, node):
+        """True if ``node`` (an op, tensor, Variable or name) was executed in this run."""
+        name = node if isinstance(node, str) else getattr(node, "name", None)
+        op = getattr(node, "op", node)
+        if not isinstance(node, str) and hasattr(op, "type"):
+            name = op.name
+        name = name.split(":")[0]
+        return any(o.name == name for o in self.executed)
+
+    def summary(self):
+        """A few lines a student can read."""
+        lines = ["fetched: %s" % ", ".join(self.fetches),
+                 "fed: %s (%s)" % (", ".join(t.name for t in self.fed) or "nothing",
+                                   _bytes(self.bytes_fed)),
+                 "executed %d ops, pruned %d, cut by feeds %d"
+                 % (len(self.executed), len(self.pruned), len(self.cut)),
+                 "variables read: %s" % (", ".join(self.variables_read) or "none"),
+                 "variables written: %s" % (", ".join(self.variables_written) or "none"),
+                 "fetched out: %s" % _bytes(self.bytes_fetched)]
+        return "\n".join(lines)
+
+    def __repr__(self):
+        return "<RunTrace: %d executed, %d pruned, %s in, %s out>" % (
+            len(self.executed), len(self.pruned), _bytes(self.bytes_fed),
+            _bytes(self.bytes_fetched))
+
+
+def _bytes(n):
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return ("%d %s" % (n, unit)) if unit == "B" else ("%.1f %s" % (n, unit))
+        n /= 1024.0

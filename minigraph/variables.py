@@ -1,0 +1,237 @@
+"""``tf.Variable``: parameters that stay inside the session between runs.
+
+A Variable is three things in the graph: a ``VariableV2`` op whose output is the current
+value (read from the session), an initializer (an ``Assign`` of the initial value), and
+whatever ``assign``/``assign_add``/``assign_sub`` ops you build. Its value lives in each
+Session separately, so it must be initialized in each session before it is read.
+"""
+
+from minigraph import dtypes
+from minigraph.graph import GraphKeys, Tensor, _install_overloads, get_default_graph
+from minigraph.ops._util import as_tensor
+from minigraph.ops.array_ops import identity
+from minigraph.ops.control_flow_ops import group, no_op
+from minigraph.ops.state_ops import Assign, AssignAdd, AssignSub, VariableV2
+
+__all__ = ["Variable", "global_variables_initializer", "variables_initializer",
+           "global_variables", "trainable_variables", "local_variables", "model_variables",
+           "assign", "assign_add", "assign_sub", "report_uninitialized_variables",
+           "initialize_all_variables"]
+
+
+class Variable:
+    """A value that persists across ``Session.run`` calls (``tf.Variable``).
+
+    Args:
+      initial_value: a Tensor, numpy array or Python value (or a callable returning one),
+        e.g. ``tf.random_normal((D, H))``. Its static shape becomes the variable's shape.
+      trainable: if True, also added to ``GraphKeys.TRAINABLE_VARIABLES`` (what optimizers
+        update by default).
+      name: the op name (default ``"Variable"``, made unique).
+      dtype: converts a non-tensor initial value to this dtype.
+      collections: the collections to add it to (default ``[GLOBAL_VARIABLES]``).
+      validate_shape: if False, the shape may be unknown and assignments may change it.
+
+    Use it as a tensor (``tf.matmul(x, w)``, ``w - 1``); update it with ``w.assign(...)``.
+    """
+
+    def __init__(self, initial_value=None, trainable=True, collections=None, validate_shape=True,
+                 name=None, dtype=None, **unused):
+        if initial_value is None:
+            raise ValueError("initial_value must be specified.")
+        graph = get_default_graph()
+        with graph.name_scope(name or "Variable") as scope:
+            if callable(initial_value):
+                with graph.name_scope("Initializer"):
+                    initial_value = initial_value()
+            if hasattr(initial_value, "_as_graph_tensor"):
+                init = as_tensor(initial_value)
+                if dtype is not None and init.dtype != dtypes.as_dtype(dtype):
+                    from minigraph.ops.math_ops import cast
+                    init = cast(init, dtype)
+            else:
+                init = as_tensor(initial_value, dtype=dtype, name="initial_value")
+            shape = init.shape
+            if validate_shape and not shape.is_fully_defined():
+                raise ValueError("initial_value must have a shape specified: %s (or pass "
+                                 "validate_shape=False)" % init)
+            self._op = graph.create_op(VariableV2, [], {"shape": shape, "dtype": init.dtype},
+                                       scope)
+            self._initializer = graph.create_op(
+                Assign, [init], {"variable": self._op, "validate_shape": validate_shape},
+                "Assign")
+        self._initial_value = init
+        self._trainable = trainable
+        if collections is None:
+            collections = [GraphKeys.GLOBAL_VARIABLES]
+        if trainable and GraphKeys.TRAINABLE_VARIABLES not in collections:
+            collections = list(collections) + [GraphKeys.TRAINABLE_VARIABLES]
+        graph.add_to_collections(collections, self)
+        self._op.attrs["python_variable"] = self
+
+    # -- what it is ------------------------------------------------------------------------
+    @property
+    def op(self):
+        """The ``VariableV2`` operation."""
+        return self._op
+
+    @property
+    def name(self):
+        return self._op.name + ":0"
+
+    @property
+    def dtype(self):
+        return self._op.outputs[0].dtype
+
+    @property
+    def shape(self):
+        return self._op.outputs[0].shape
+
+    def get_shape(self):
+        return self.shape
+
+    @property
+    def graph(self):
+        return self._op.graph
+
+    @property
+    def trainable(self):
+        return self._trainable
+
+    @property
+    def initializer(self):
+        """The op that sets the variable to its initial value."""
+        return self._initializer
+
+    @property
+    def initial_value(self):
+        return self._initial_value
+
+    def _as_graph_tensor(self):
+        return self._op.outputs[0]
+
+    def value(self):
+        """The variable's value as a tensor (its ``VariableV2`` output)."""
+        return self._op.outputs[0]
+
+    def read_value(self, name=None):
+        """A new ``Identity`` op reading the variable's value."""
+        return identity(self._op.outputs[0], name=name or "read")
+
+    # -- updates -----------------------------------------------------------------------------
+    def assign(self, value, use_locking=False, name=None, read_value=True):
+        """An op setting the variable to ``value`` when it runs; returns its output tensor
+        (the new value), or the op itself if ``read_value`` is False."""
+        return self._update(Assign, value, name or "Assign", read_value)
+
+    def assign_add(self, delta, use_locking=False, name=None, read_value=True):
+        """An op adding ``delta`` to the variable when it runs."""
+        return self._update(AssignAdd, delta, name or "AssignAdd", read_value)
+
+    def assign_sub(self, delta, use_locking=False, name=None, read_value=True):
+        """An op subtracting ``delta`` from the variable when it runs."""
+        return self._update(AssignSub, delta, name or "AssignSub", read_value)
+
+    def _update(self, opdef, value, name, read_value):
+        value = as_tensor(value, dtype=self.dtype) if not hasattr(value, "_as_graph_tensor") \
+            else as_tensor(value)
+        op = self.graph.create_op(opdef, [value], {"variable": self._op}, name)
+        return op.outputs[0] if read_value else op
+
+    # -- with a session ------------------------------------------------------------------------
+    def eval(self, session=None):
+        """The variable's current value in ``session`` (default: the default session)."""
+        return self._op.outputs[0].eval(session=session)
+
+    def load(self, value, session=None):
+        """Set the value directly in ``session``, without adding ops (``Variable.load``)."""
+        from minigraph.session import _session_or_default
+        import numpy as np
+        sess = _session_or_default(session, self.graph)
+        arr = np.array(value, dtype=self.dtype.as_numpy_dtype)
+        if self.shape.ndims is not None and not self.shape.is_compatible_with(arr.shape):
+            raise ValueError("Cannot load a value of shape %s into variable %s of shape %s"
+                             % (arr.shape, self.name, self.shape))
+        sess._state.variables[self._op] = arr
+
+    def __repr__(self):
+        return "<tf.Variable %r shape=%s dtype=%s_ref>" % (self.name, self.shape, self.dtype.name)
+
+    __hash__ = object.__hash__
+
+    def __eq__(self, other):
+        return self is other
+
+    def __ne__(self, other):
+        return self is not other
+
+
+_install_overloads(Variable)
+
+
+def _target(ref):
+    if isinstance(ref, Variable):
+        return ref
+    t = ref if isinstance(ref, Tensor) else None
+    if t is not None and t.op.type == "VariableV2":
+        return t.op.attrs["python_variable"]
+    raise TypeError("%r is not a Variable: only variables can be assigned to" % (ref,))
+
+
+def assign(ref, value, validate_shape=None, use_locking=None, name=None):
+    """``tf.assign(ref, value)``: the op ``ref.assign(value)``."""
+    return _target(ref).assign(value, name=name)
+
+
+def assign_add(ref, value, use_locking=None, name=None):
+    return _target(ref).assign_add(value, name=name)
+
+
+def assign_sub(ref, value, use_locking=None, name=None):
+    return _target(ref).assign_sub(value, name=name)
+
+
+def global_variables(scope=None):
+    """All variables created in the default graph (``GraphKeys.GLOBAL_VARIABLES``)."""
+    return get_default_graph().get_collection(GraphKeys.GLOBAL_VARIABLES, scope)
+
+
+def trainable_variables(scope=None):
+    """Variables made with ``trainable=True``: what optimizers update by default."""
+    return get_default_graph().get_collection(GraphKeys.TRAINABLE_VARIABLES, scope)
+
+
+def local_variables(scope=None):
+    return get_default_graph().get_collection(GraphKeys.LOCAL_VARIABLES, scope)
+
+
+def model_variables(scope=None):
+    return get_default_graph().get_collection(GraphKeys.MODEL_VARIABLES, scope)
+
+
+def variables_initializer(var_list, name="init"):
+    """One op that runs the initializers of ``var_list``."""
+    if not var_list:
+        return no_op(name=name)
+    return group(*[v.initializer for v in var_list], name=name)
+
+
+def global_variables_initializer():
+    """``tf.global_variables_initializer``: one op (named ``init``) that initializes every
+    global variable. Run it once per session, before anything reads a variable."""
+    return variables_initializer(global_variables())
+
+
+initialize_all_variables = global_variables_initializer
+
+
+def report_uninitialized_variables(var_list=None, session=None):
+    """Names of the variables in ``var_list`` (default: all) not yet initialized in
+    ``session`` (default: the default session). A plain Python helper, not a graph op."""
+    from minigraph.session import _session_or_default
+    var_list = global_variables() if var_list is None else var_list
+    if not var_list:
+        return []
+    sess = _session_or_default(session, var_list[0].graph)
+    return [v.op.name for v in var_list if v.op not in sess._state.variables]
+
