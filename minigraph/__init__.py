@@ -44,6 +44,11 @@ from minigraph.variables import (Variable, assign, assign_add, assign_sub, globa
                                  local_variables, model_variables, report_uninitialized_variables,
                                  trainable_variables, variables_initializer)
 
+# --- the training stack: each line below is owned by the module it imports ---
+# (initializers / variable_scope / layers / contrib)
+# (train / losses)
+# (summary / saver)
+
 __version__ = "0.1.0"
 
 newaxis = None

@@ -15,7 +15,6 @@ import sys
 import threading
 
 from minigraph import dtypes
-from minigraph.tensor_shape import TensorShape
 
 __all__ = [
     "Graph", "Operation", "Tensor", "Site", "GraphKeys",
@@ -178,12 +177,16 @@ class Tensor:
         return self is not other
 
 
-def _operator(method, reflected=False):
-    """Make a Tensor operator that calls ``minigraph.ops.math_ops.<method>`` lazily."""
+def _operator(method, reflected=False, name=None):
+    """Make a Tensor operator that calls ``minigraph.ops.math_ops.<method>`` lazily.
+
+    ``name`` is the op name TF1 gives the operator form: ``a + b`` is named ``add`` while
+    ``tf.add(a, b)`` is named ``Add``.
+    """
     def op(self, other):
         from minigraph.ops import math_ops  # imported late: math_ops imports this module
         fn = getattr(math_ops, method)
-        return fn(other, self) if reflected else fn(self, other)
+        return fn(other, self, name=name) if reflected else fn(self, other, name=name)
     op.__name__ = method
     return op
 
@@ -202,12 +205,14 @@ def _getitem(self, key):
 
 
 _OVERLOADS = {
-    "__add__": _operator("add"), "__radd__": _operator("add", True),
-    "__sub__": _operator("subtract"), "__rsub__": _operator("subtract", True),
-    "__mul__": _operator("multiply"), "__rmul__": _operator("multiply", True),
-    "__truediv__": _operator("divide"), "__rtruediv__": _operator("divide", True),
-    "__floordiv__": _operator("floordiv"), "__rfloordiv__": _operator("floordiv", True),
-    "__pow__": _operator("pow"), "__rpow__": _operator("pow", True),
+    "__add__": _operator("add", name="add"), "__radd__": _operator("add", True, "add"),
+    "__sub__": _operator("subtract", name="sub"), "__rsub__": _operator("subtract", True, "sub"),
+    "__mul__": _operator("multiply", name="mul"), "__rmul__": _operator("multiply", True, "mul"),
+    "__truediv__": _operator("divide", name="truediv"),
+    "__rtruediv__": _operator("divide", True, "truediv"),
+    "__floordiv__": _operator("floordiv", name="floordiv"),
+    "__rfloordiv__": _operator("floordiv", True, "floordiv"),
+    "__pow__": _operator("pow", name="pow"), "__rpow__": _operator("pow", True, "pow"),
     "__matmul__": _operator("matmul"), "__rmatmul__": _operator("matmul", True),
     "__lt__": _operator("less"), "__le__": _operator("less_equal"),
     "__gt__": _operator("greater"), "__ge__": _operator("greater_equal"),

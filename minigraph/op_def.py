@@ -17,7 +17,9 @@ import functools
 
 from minigraph.tensor_shape import TensorShape
 
-__all__ = ["OpDef", "REGISTRY", "register", "broadcast_static", "same_dtype"]
+import numpy as np
+
+__all__ = ["OpDef", "REGISTRY", "register", "broadcast_static", "same_dtype", "quiet"]
 
 REGISTRY = {}
 
@@ -94,3 +96,14 @@ def same_dtype(inputs, names=("x", "y")):
             raise TypeError("Input '%s' has type %s that does not match type %s of argument '%s'"
                             % (name, t.dtype.name, first.name, names[0]))
     return first
+
+
+def quiet(fn):
+    """``fn`` with numpy's floating point warnings off: like TF, log(0) is -inf and 0/0 is
+    NaN without a word (``tf.check_numerics`` is how a graph asks to be told). Only ops
+    that can produce inf/NaN pay for this."""
+    @functools.wraps(fn)
+    def quiet_fn(*args, **kwargs):
+        with np.errstate(all="ignore"):
+            return fn(*args, **kwargs)
+    return quiet_fn

@@ -18,7 +18,8 @@ import numpy as np
 from minigraph import errors
 from minigraph.graph import Operation, Tensor, get_default_graph
 from minigraph.topo import toposort
-from minigraph.trace import RunOptions, RunTrace, Step
+from minigraph import lint
+from minigraph.trace import RunTrace, Step
 
 __all__ = ["Session", "InteractiveSession", "get_default_session"]
 
@@ -120,8 +121,11 @@ class _Plan:
     the initial slot list with constants already in place.
     """
 
+    #: after this many runs of one plan that reaches no update op while the graph has some,
+    #: warn once that this looks like a training loop that forgot its update
+    LOOP_RUNS = 3
+
     def __init__(self, session, targets, feed_tensors):
-        graph = session.graph
         state = session._state
         self.targets = targets
         self.feed_tensors = feed_tensors
@@ -175,6 +179,9 @@ class _Plan:
         self.fetch_slots = [slot[t] if isinstance(t, Tensor) else None for t in targets]
         self.fetch_copy = [s is not None and s in protected for s in self.fetch_slots]
         self.feed_specs = [(t, t.dtype.as_numpy_dtype, t.shape) for t in feed_tensors]
+        self.runs = 0
+        self.loop_warning = lint.loop_warning(
+            order, session.graph, [getattr(t, "name", str(t)) for t in targets])
 
     # -- running ----------------------------------------------------------------------------
     def feed(self, values):
@@ -188,16 +195,15 @@ class _Plan:
         """The fast path: run every step, nothing recorded."""
         step = None
         try:
-            with np.errstate(all="ignore"):  # like TF: inf/nan propagate silently
-                for step in self.steps:
-                    fn, ins, out, _ = step
-                    if type(out) is int:
-                        slots[out] = fn(*[slots[i] for i in ins])
-                    elif out is None:
-                        fn(*[slots[i] for i in ins])
-                    else:
-                        for o, v in zip(out, fn(*[slots[i] for i in ins])):
-                            slots[o] = v
+            for step in self.steps:
+                fn, ins, out, _ = step
+                if type(out) is int:
+                    slots[out] = fn(*[slots[i] for i in ins])
+                elif out is None:
+                    fn(*[slots[i] for i in ins])
+                else:
+                    for o, v in zip(out, fn(*[slots[i] for i in ins])):
+                        slots[o] = v
         except Exception as e:
             raise _runtime_error(step[3], e, [slots[i] for i in step[1]]) from e
         return self.fetched(slots)
@@ -208,8 +214,7 @@ class _Plan:
             args = [slots[i] for i in ins]
             start = time.perf_counter()
             try:
-                with np.errstate(all="ignore"):
-                    result = fn(*args)
+                result = fn(*args)
             except Exception as e:
                 raise _runtime_error(op, e, args) from e
             seconds = time.perf_counter() - start
@@ -341,6 +346,10 @@ class Session:
                 run_metadata.trace = stepped.trace
             return stepped.results
         values = plan.execute(plan.feed(feed_values))
+        if plan.loop_warning is not None:
+            plan.runs += 1
+            if plan.runs == plan.LOOP_RUNS:
+                lint.warn(plan.loop_warning)
         return rebuild(values)
 
     def run_steps(self, fetches, feed_dict=None, keep_values=True):

@@ -2,7 +2,8 @@
 
 from minigraph.graph import convert_to_tensor, get_default_graph
 
-__all__ = ["make", "make_op", "as_tensor", "binary_operands", "graph_of", "static_or_none"]
+__all__ = ["make", "make_op", "make_binary", "as_tensor", "binary_operands", "graph_of",
+           "static_or_none"]
 
 
 def graph_of(*values):
@@ -46,6 +47,20 @@ def binary_operands(x, y):
         x = convert_to_tensor(x, name="x")
         y = convert_to_tensor(y, dtype=x.dtype, name="y")
     return x, y
+
+
+def make_binary(opdef, x, y, attrs=None, name=None):
+    """Build the binary op ``opdef`` on ``x`` and ``y``, returning its output.
+
+    As in TF, a Python or numpy operand becomes a constant inside the op's own name scope,
+    so ``tf.maximum(h, 0)`` draws as ``Maximum`` fed by ``Maximum/y``.
+    """
+    name = name or opdef.type
+    if hasattr(x, "_as_graph_tensor") and hasattr(y, "_as_graph_tensor"):
+        return make(opdef, [x._as_graph_tensor(), y._as_graph_tensor()], attrs, name)
+    with graph_of(x, y).name_scope(name) as scope:
+        x, y = binary_operands(x, y)
+        return make(opdef, [x, y], attrs, scope)
 
 
 def static_or_none(t):

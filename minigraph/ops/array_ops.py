@@ -17,7 +17,7 @@ __all__ = [
     "shape", "size", "rank", "reshape", "transpose", "concat", "expand_dims", "squeeze", "tile",
     "gather", "one_hot", "where", "fill", "zeros", "ones", "zeros_like", "ones_like",
     "broadcast_to", "sum_to_shape", "shape_of", "constant_value", "strided_slice_from_key",
-    "check_numerics", "stack",
+    "check_numerics", "stack", "constant_value_as_shape",
 ]
 
 
@@ -31,6 +31,19 @@ def constant_value(t):
     if op.type == "Shape" and op.inputs[0].shape.is_fully_defined():
         return np.array(op.inputs[0].shape.as_list(), dtype=np.int32)
     return None
+
+
+def constant_value_as_shape(t):
+    """What is known, when the graph is built, of the shape held by the int vector ``t``:
+    its value if constant, ``x``'s static shape if ``t = tf.shape(x)``, else its length.
+    Mirrors TF's ``tensor_util.constant_value_as_shape``."""
+    value = constant_value(t)
+    if value is not None:
+        return TensorShape(value.tolist())
+    if t.op.type == "Shape":
+        return t.op.inputs[0].shape
+    n = t.shape[0] if t.shape.ndims == 1 else None
+    return TensorShape(None if n is None else [None] * n)
 
 
 # ------------------------------------------------------------------------------- sources
@@ -534,7 +547,8 @@ class Squeeze(OpDef):
         dims = s.as_list()
         if axis is None:
             if None in dims:
-                raise ValueError("squeeze without axis needs a fully known shape, got %s" % s)
+                # which axes have size 1 is known only at run time; TF also gives no shape
+                return TensorShape(None), inputs[0].dtype
             return TensorShape([d for d in dims if d != 1]), inputs[0].dtype
         axes = {_norm_axis(a, s.ndims) for a in axis}
         for a in axes:
@@ -659,8 +673,7 @@ class GatherGrad(OpDef):
     @staticmethod
     def infer(inputs, attrs):
         grad, _, params_shape = inputs
-        value = constant_value(params_shape)
-        return (TensorShape(value.tolist()) if value is not None else TensorShape(None)), grad.dtype
+        return constant_value_as_shape(params_shape), grad.dtype
 
     @staticmethod
     def forward(grad, indices, params_shape, axis):
@@ -850,11 +863,7 @@ class SumToShape(OpDef):
     @staticmethod
     def infer(inputs, attrs):
         grad, target = inputs
-        v = constant_value(target)
-        if v is None:
-            n = target.shape[0] if target.shape.ndims == 1 else None
-            return TensorShape(None if n is None else [None] * n), grad.dtype
-        return TensorShape(v.tolist()), grad.dtype
+        return constant_value_as_shape(target), grad.dtype
 
     @staticmethod
     def forward(grad, target):
@@ -1001,8 +1010,7 @@ class StridedSliceGrad(OpDef):
 
     @staticmethod
     def infer(inputs, attrs):
-        v = constant_value(inputs[1])
-        return (TensorShape(v.tolist()) if v is not None else TensorShape(None)), inputs[0].dtype
+        return constant_value_as_shape(inputs[1]), inputs[0].dtype
 
     @staticmethod
     def forward(grad, x_shape, key):

@@ -9,8 +9,8 @@ import numpy as np
 
 from minigraph import dtypes
 from minigraph.graph import get_default_graph
-from minigraph.op_def import OpDef, register, broadcast_static, same_dtype
-from minigraph.ops._util import as_tensor, binary_operands, make
+from minigraph.op_def import OpDef, register, broadcast_static, quiet, same_dtype
+from minigraph.ops._util import as_tensor, binary_operands, graph_of, make, make_binary
 from minigraph.ops.array_ops import sum_to_shape, where, zeros_like
 from minigraph.tensor_shape import TensorShape
 
@@ -49,8 +49,7 @@ class _Unary(OpDef):
 
 def _binary_fn(opdef, default_name):
     def fn(x, y, name=None):
-        x, y = binary_operands(x, y)
-        return make(opdef, [x, y], None, name or default_name)
+        return make_binary(opdef, x, y, None, name or default_name)
     fn.__name__ = default_name.lower()
     fn.__doc__ = "``tf.%s``: %s (broadcasting as numpy)." % (default_name.lower(),
                                                               opdef.__doc__.strip())
@@ -114,7 +113,7 @@ class RealDiv(_Binary):
     """z = x / y"""
     type = "RealDiv"
 
-    forward = staticmethod(np.true_divide)
+    forward = staticmethod(quiet(np.true_divide))
 
     @staticmethod
     def gradient(op, grad, needed):
@@ -129,7 +128,7 @@ class FloorDiv(_Binary):
     type = "FloorDiv"
     differentiable = False
 
-    forward = staticmethod(np.floor_divide)
+    forward = staticmethod(quiet(np.floor_divide))
 
 
 @register
@@ -137,7 +136,7 @@ class Pow(_Binary):
     """z = x ** y"""
     type = "Pow"
 
-    forward = staticmethod(np.power)
+    forward = staticmethod(quiet(np.power))
 
     @staticmethod
     def gradient(op, grad, needed):
@@ -195,18 +194,18 @@ minimum = _binary_fn(Minimum, "Minimum")
 
 def pow(x, y, name=None):  # noqa: A001 -- TF's name
     """``tf.pow``: z = x ** y, elementwise."""
-    x, y = binary_operands(x, y)
-    return make(Pow, [x, y], None, name or "Pow")
+    return make_binary(Pow, x, y, None, name or "Pow")
 
 
 def divide(x, y, name=None):
     """``tf.divide`` / ``x / y``: true division; integers are cast to float first, as TF does
     (int8/int16 to float32, int32/int64 to float64)."""
-    x, y = binary_operands(x, y)
-    if x.dtype.is_integer:
-        target = dtypes.float32 if x.dtype.size <= 2 else dtypes.float64
-        x, y = cast(x, target), cast(y, target)
-    return make(RealDiv, [x, y], None, name or "truediv")
+    with graph_of(x, y).name_scope(name or "truediv") as scope:
+        x, y = binary_operands(x, y)
+        if x.dtype.is_integer:
+            target = dtypes.float32 if x.dtype.size <= 2 else dtypes.float64
+            x, y = cast(x, target), cast(y, target)
+        return make(RealDiv, [x, y], None, scope)
 
 
 truediv = divide
@@ -243,7 +242,7 @@ class Square(_Unary):
 class Sqrt(_Unary):
     """y = sqrt(x)"""
     type = "Sqrt"
-    forward = staticmethod(np.sqrt)
+    forward = staticmethod(quiet(np.sqrt))
 
     @staticmethod
     def gradient(op, grad, needed):
@@ -255,7 +254,7 @@ class Sqrt(_Unary):
 class Exp(_Unary):
     """y = exp(x)"""
     type = "Exp"
-    forward = staticmethod(np.exp)
+    forward = staticmethod(quiet(np.exp))
 
     @staticmethod
     def gradient(op, grad, needed):
@@ -267,7 +266,7 @@ class Exp(_Unary):
 class Log(_Unary):
     """y = log(x), the natural logarithm"""
     type = "Log"
-    forward = staticmethod(np.log)
+    forward = staticmethod(quiet(np.log))
 
     @staticmethod
     def gradient(op, grad, needed):
@@ -279,7 +278,7 @@ class Log(_Unary):
 class Reciprocal(_Unary):
     """y = 1 / x"""
     type = "Reciprocal"
-    forward = staticmethod(np.reciprocal)
+    forward = staticmethod(quiet(np.reciprocal))
 
     @staticmethod
     def gradient(op, grad, needed):
@@ -438,24 +437,28 @@ class MatMul(OpDef):
         a, b = op.inputs
         ta, tb = op.attrs["transpose_a"], op.attrs["transpose_b"]
         if not ta and not tb:    # C = A B:     dA = G B^T,   dB = A^T G
-            return [matmul(grad, b, transpose_b=True) if needed[0] else None,
-                    matmul(a, grad, transpose_a=True) if needed[1] else None]
-        if not ta and tb:        # C = A B^T:   dA = G B,     dB = G^T A
-            return [matmul(grad, b) if needed[0] else None,
-                    matmul(grad, a, transpose_a=True) if needed[1] else None]
-        if ta and not tb:        # C = A^T B:   dA = B G^T,   dB = A G
-            return [matmul(b, grad, transpose_b=True) if needed[0] else None,
-                    matmul(a, grad) if needed[1] else None]
-        # C = A^T B^T:            dA = B^T G^T, dB = G^T A^T
-        return [matmul(b, grad, transpose_a=True, transpose_b=True) if needed[0] else None,
-                matmul(grad, a, transpose_a=True, transpose_b=True) if needed[1] else None]
+            ga = matmul(grad, b, transpose_b=True) if needed[0] else None
+            gb = matmul(a, grad, transpose_a=True) if needed[1] else None
+        elif not ta and tb:      # C = A B^T:   dA = G B,     dB = G^T A
+            ga = matmul(grad, b) if needed[0] else None
+            gb = matmul(grad, a, transpose_a=True) if needed[1] else None
+        elif ta and not tb:      # C = A^T B:   dA = B G^T,   dB = A G
+            ga = matmul(b, grad, transpose_b=True) if needed[0] else None
+            gb = matmul(a, grad) if needed[1] else None
+        else:                    # C = A^T B^T: dA = B^T G^T, dB = G^T A^T
+            ga = matmul(b, grad, transpose_a=True, transpose_b=True) if needed[0] else None
+            gb = matmul(grad, a, transpose_a=True, transpose_b=True) if needed[1] else None
+        if a.shape.ndims == 2 and b.shape.ndims == 2:
+            return [ga, gb]
+        # batch axes broadcast as in numpy: sum each gradient back to its input's shape
+        return [None if ga is None else sum_to_shape(ga, a),
+                None if gb is None else sum_to_shape(gb, b)]
 
 
 def matmul(a, b, transpose_a=False, transpose_b=False, name=None):
     """``tf.matmul`` / ``a @ b``: matrix product (batched over leading axes)."""
-    a, b = binary_operands(a, b)
-    return make(MatMul, [a, b], {"transpose_a": bool(transpose_a),
-                                 "transpose_b": bool(transpose_b)}, name or "MatMul")
+    return make_binary(MatMul, a, b, {"transpose_a": bool(transpose_a),
+                                      "transpose_b": bool(transpose_b)}, name or "MatMul")
 
 
 # ---------------------------------------------------------------------- add_n

@@ -3,7 +3,7 @@
 import numpy as np
 
 from minigraph import dtypes
-from minigraph.op_def import OpDef, register, same_dtype
+from minigraph.op_def import OpDef, register, quiet, same_dtype
 from minigraph.ops._util import as_tensor, make
 from minigraph.ops.array_ops import expand_dims, one_hot, stop_gradient
 from minigraph.ops.math_ops import sigmoid, tanh
@@ -79,6 +79,7 @@ class Softmax(OpDef):
         return _floats(inputs, attrs)
 
     @staticmethod
+    @quiet
     def forward(x):
         e = np.exp(x - np.max(x, axis=-1, keepdims=True))
         return e / np.sum(e, axis=-1, keepdims=True)
@@ -101,6 +102,7 @@ class LogSoftmax(OpDef):
         return _floats(inputs, attrs)
 
     @staticmethod
+    @quiet
     def forward(x):
         shifted = x - np.max(x, axis=-1, keepdims=True)
         return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
@@ -143,6 +145,7 @@ class SoftmaxCrossEntropyWithLogits(OpDef):
         return (s[:-1] if s.ndims is not None else s), dtype
 
     @staticmethod
+    @quiet
     def forward(labels, logits):
         shifted = logits - np.max(logits, axis=-1, keepdims=True)
         log_p = shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
@@ -206,6 +209,7 @@ class SparseSoftmaxCrossEntropyWithLogits(OpDef):
         return labels.shape, logits.dtype
 
     @staticmethod
+    @quiet
     def forward(labels, logits):
         n_classes = logits.shape[-1]
         if labels.size and (labels.min() < 0 or labels.max() >= n_classes):

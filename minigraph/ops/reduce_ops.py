@@ -53,6 +53,8 @@ def _keep_dims(grad, op):
     if keep:
         return grad
     ndims = x.shape.ndims
+    if ndims is None and axes is None:
+        return grad  # a scalar: it broadcasts to x whatever x's rank
     if ndims is None:
         raise ValueError("The gradient of %s needs its input's rank to be known" % op.name)
     reduced = range(ndims) if axes is None else axes
@@ -99,8 +101,10 @@ class Mean(_Reduce):
     def forward(x, axis, keepdims):
         x = np.asarray(x)
         if x.dtype.kind in "iu":
-            n = x.size // max(np.sum(x, axis=axis, keepdims=keepdims).size, 1)
-            return (np.sum(x, axis=axis, keepdims=keepdims, dtype=x.dtype) // n).astype(x.dtype)
+            total = np.sum(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
+            n = x.size // max(total.size, 1)
+            # C's integer division, as TF: truncated toward zero (numpy's // floors)
+            return (np.sign(total) * (np.abs(total) // n)).astype(x.dtype)
         return np.mean(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
 
     @staticmethod

@@ -1,0 +1,103 @@
+"""The dead-update lint: update ops that what you run never reaches.
+
+The classic TF1 bug of the lecture: the training loop fetches only ``[loss]``, so
+``Session.run`` prunes every ``assign`` and the model never learns. ``dead_updates`` lists
+such ops for given fetches; ``Session.run`` uses ``loop_warning`` to warn once when the same
+fetches are run again and again without ever reaching an update that exists in the graph.
+"""
+
+import warnings
+
+from minigraph.graph import GraphKeys, Tensor, get_default_graph
+from minigraph.topo import toposort
+
+__all__ = ["dead_updates", "dead_update_message", "update_ops", "DeadUpdateWarning", "fetch_ops",
+           "fetches_graph", "loop_warning"]
+
+
+class DeadUpdateWarning(UserWarning):
+    """A training loop that never runs any of the graph's update ops."""
+
+
+def update_ops(graph):
+    """The graph's update ops: every assign except variable initializers, plus
+    ``GraphKeys.UPDATE_OPS``."""
+    updates = [op for op in graph.get_operations() if op.opdef.kind == "assign"
+               and not _is_initializer(op)]
+    for u in graph.get_collection(GraphKeys.UPDATE_OPS):
+        op = u.op if isinstance(u, Tensor) else u
+        if op not in updates:
+            updates.append(op)
+    return updates
+
+
+def _is_initializer(op):
+    var = op.attrs.get("variable")
+    pyvar = var.attrs.get("python_variable") if var is not None else None
+    return pyvar is not None and pyvar.initializer is op
+
+
+def fetch_ops(fetches, graph):
+    """The ops behind a fetch or a (nested) list of fetches."""
+    out = []
+    for f in fetches if isinstance(fetches, (list, tuple, set)) else [fetches]:
+        if isinstance(f, (list, tuple)):
+            out += fetch_ops(f, graph)
+            continue
+        f = graph.as_graph_element(f)
+        out.append(f.op if isinstance(f, Tensor) else f)
+    return out
+
+
+def fetches_graph(fetches):
+    """The graph the first graph element among ``fetches`` belongs to."""
+    for f in fetches if isinstance(fetches, (list, tuple)) else [fetches]:
+        if isinstance(f, (list, tuple)):
+            return fetches_graph(f)
+        if hasattr(f, "graph"):
+            return f.graph
+    return get_default_graph()
+
+
+def dead_updates(fetches, graph=None, feed_dict=None):
+    """Update ops in the graph that running ``fetches`` would NOT run.
+
+    If your training loop fetches only ``[loss]``, every ``assign`` (and every op in
+    ``GraphKeys.UPDATE_OPS``, e.g. batch norm's moving averages) shows up here.
+    """
+    graph = graph or fetches_graph(fetches)
+    given = {graph.as_graph_element(k) for k in (feed_dict or {})}
+    reached = set(toposort(fetch_ops(fetches, graph), given))
+    return [op for op in update_ops(graph) if op not in reached]
+
+
+def dead_update_message(fetches, graph=None, feed_dict=None, dead=None):
+    """A readable explanation of :func:`dead_updates`, or ``""`` if there are none."""
+    if dead is None:
+        dead = dead_updates(fetches, graph, feed_dict)
+    if not dead:
+        return ""
+    names = ", ".join("'%s'" % op.name for op in dead[:8]) + (" ..." if len(dead) > 8 else "")
+    return ("%d update op%s will not run: %s. Session.run executes only what the fetches need, "
+            "and nothing you fetch depends on %s. Fetch the update too (e.g. "
+            "sess.run([loss, updates])) or make it a control dependency of what you fetch."
+            % (len(dead), "" if len(dead) == 1 else "s", names,
+               "it" if len(dead) == 1 else "them"))
+
+
+def loop_warning(order, graph, fetch_names):
+    """For ``Session.run``: a warning to give if a plan running ``order`` is run in a loop,
+    or None. Only plans that reach no update at all while the graph has some get one."""
+    if any(op.opdef.kind == "assign" for op in order):
+        return None
+    dead = update_ops(graph)
+    if not dead:
+        return None
+    return ("Session.run(%s) has now run several times without running any of the graph's "
+            "%d update ops, so no variable changes: is this a training loop that forgot to "
+            "fetch its update op? %s" % (", ".join(fetch_names), len(dead),
+                                        dead_update_message(None, graph, dead=dead)))
+
+
+def warn(message):
+    warnings.warn(message, DeadUpdateWarning, stacklevel=3)

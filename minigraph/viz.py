@@ -1,0 +1,455 @@
+"""Drawing graphs: DOT text for the forward and backward graph, and what one run did.
+
+``to_dot`` is pure string building and needs nothing but minigraph. ``draw`` wraps the
+DOT text in a :class:`GraphView` that Jupyter displays inline as SVG, rendered by the
+``graphviz`` Python package and Graphviz's ``dot`` program; when either is missing, the
+view shows the DOT source and one line on how to install Graphviz. It never raises.
+
+What the picture encodes:
+
+* node shape and colour = kind of node (see the legend): placeholder, constant, variable,
+  ordinary op, gradient op, assign/update op, group/no-op, summary, random;
+* solid edges carry data, dashed edges are control dependencies, red edges go from an
+  assign to the variable it writes, dotted edges tie a gradient op to the forward op it
+  differentiates;
+* name scopes are boxes (clusters); a collapsed scope is one box-shaped node;
+* with a run trace: executed ops are drawn normally, pruned ops are greyed out, fed
+  tensors' producers are cut off (the feed replaces them), variables read are outlined
+  blue and variables written red, fetched nodes get a double border.
+"""
+
+import html
+
+import numpy as np
+
+from minigraph.graph import Tensor, get_default_graph
+from minigraph.lint import dead_update_message, dead_updates, fetch_ops, fetches_graph
+from minigraph.topo import toposort
+
+__all__ = ["to_dot", "draw", "GraphView", "dead_updates", "dead_update_message", "node_kind",
+           "KIND_STYLES", "describe_value", "INSTALL_HINT"]
+
+INSTALL_HINT = ("Graphviz's `dot` program was not found, so here is the graph's DOT source. "
+                "Install Graphviz to see the picture: `apt-get install graphviz` (Debian/Ubuntu), "
+                "`brew install graphviz` (macOS) or `conda install -c conda-forge graphviz "
+                "python-graphviz`.")
+
+# kind -> (shape, fill colour, border colour, legend text)
+KIND_STYLES = {
+    "placeholder": ("invhouse", "#d6eaf8", "#2874a6", "placeholder (fed input)"),
+    "constant":    ("box", "#f2f3f4", "#909497", "constant"),
+    "variable":    ("cylinder", "#fdebd0", "#ca6f1e", "variable (lives in the session)"),
+    "random":      ("box", "#e8daef", "#7d3c98", "random op"),
+    "op":          ("box", "#ffffff", "#34495e", "op"),
+    "gradient":    ("box", "#fadbd8", "#b03a2e", "gradient op (added by tf.gradients)"),
+    "assign":      ("box", "#fcf3cf", "#b7950b", "assign / update op"),
+    "noop":        ("diamond", "#eafaf1", "#1e8449", "group / no-op"),
+    "summary":     ("note", "#e8f8f5", "#148f77", "summary"),
+    "scope":       ("box3d", "#f4f6f7", "#566573", "collapsed name scope"),
+}
+
+_GREY_FILL, _GREY_LINE, _GREY_TEXT = "#f8f9f9", "#d5d8dc", "#aab7b8"
+
+
+def node_kind(op):
+    """The drawing kind of ``op`` (a key of ``KIND_STYLES``)."""
+    if op.gradient_of is not None and op.opdef.kind == "op":
+        return "gradient"
+    return op.opdef.kind
+
+
+# ------------------------------------------------------------------------------------------
+# Labels
+# ------------------------------------------------------------------------------------------
+
+def describe_value(value, max_elements=12):
+    """Small arrays in full, larger ones as shape and min/mean/max."""
+    if value is None:
+        return ""
+    arr = np.asarray(value)
+    if arr.dtype.kind not in "biuf":
+        return str(arr.dtype)
+    if arr.size <= max_elements:
+        with np.printoptions(precision=3, suppress=True, threshold=max_elements):
+            return np.array2string(arr, separator=", ").replace("\n", "")
+    a = arr.astype(np.float64)
+    return "%s min %.3g mean %.3g max %.3g" % (tuple(arr.shape), a.min(), a.mean(), a.max())
+
+
+def _label(op, show_shapes, values, scoped):
+    name = op.name.rpartition("/")[2] if scoped else op.name
+    lines = ["<B>%s</B>" % html.escape(name)]
+    if op.type not in (name, "VariableV2", "Placeholder") or op.type == "Const" and name != "Const":
+        lines.append("<I>%s</I>" % html.escape(op.type))
+    if op.gradient_of is not None:
+        lines.append("<FONT POINT-SIZE=\"9\">grad of %s</FONT>" % html.escape(op.gradient_of.name))
+    if show_shapes and op.outputs:
+        t = op.outputs[0]
+        lines.append("<FONT POINT-SIZE=\"9\">%s %s</FONT>" % (html.escape(str(t.shape)),
+                                                               t.dtype.name))
+    if values is not None and op.outputs and op.outputs[0].name in values:
+        text = describe_value(values[op.outputs[0].name])
+        lines.append("<FONT POINT-SIZE=\"9\" COLOR=\"#1a5276\">= %s</FONT>" % html.escape(text))
+    return "<" + "<BR/>".join(lines) + ">"
+
+
+def _q(s):
+    return '"%s"' % s.replace("\\", "\\\\").replace('"', '\\"')
+
+
+# ------------------------------------------------------------------------------------------
+# DOT
+# ------------------------------------------------------------------------------------------
+
+def to_dot(graph=None, fetches=None, feed_dict=None, trace=None, backward=True,
+           collapse=None, expand=(), show_shapes=True, show_values=False, focus=(),
+           muted=(), path=(), legend=True, link_gradients=False, rankdir="TB", title=None,
+           max_nodes=2000):
+    """The DOT source of a drawing of ``graph``.
+
+    Args:
+      graph: the Graph (default: the graph of ``fetches``, else the default graph).
+      fetches: draw only what these tensors/ops need (stopping at ``feed_dict`` keys);
+        default: the whole graph.
+      feed_dict: fed tensors (or a list of them): drawn as cut where they are fed.
+      trace: a ``RunTrace`` of one run: executed ops normal, pruned ops grey, fetched
+        double-bordered, variables read (blue) and written (red).
+      backward: include the ops ``tf.gradients`` added (False: the forward graph alone).
+      collapse: name scopes drawn as one box; default ``["gradients", <optimizer scopes>]``
+        when there is no trace, and none otherwise. ``expand`` removes scopes from it.
+      show_shapes, show_values: label lines; values come from ``trace.values``.
+      focus: ops or tensors to highlight strongly (e.g. the stepper's current op).
+      muted: ops to grey out (e.g. stale copies from a re-run cell).
+      path: ops forming a dependency path to highlight in orange.
+      legend: add a legend of node kinds.
+      link_gradients: also draw a dotted edge from each gradient op to its forward op (every
+        gradient op is labelled "grad of <op>" and sits in the "<op>_grad" scope anyway).
+      max_nodes: beyond this many ops, collapse every top-level scope (readability).
+    """
+    graph = graph or (fetches_graph(fetches) if fetches is not None else get_default_graph())
+    given = set()
+    for k in (feed_dict or ()):
+        given.add(graph.as_graph_element(k))
+    if fetches is not None:
+        ops = toposort(fetch_ops(fetches, graph), given)
+        fetched_ops = set(fetch_ops(fetches, graph))
+    else:
+        ops = graph.get_operations()
+        fetched_ops = set()
+    if trace is not None:
+        fetched_ops |= {graph.as_graph_element(n.split(":")[0] if ":" not in n else n)
+                        for n in trace.fetches if n}
+        fetched_ops = {f.op if isinstance(f, Tensor) else f for f in fetched_ops}
+        given |= set(trace.fed)
+    if not backward:
+        ops = [op for op in ops if op.gradient_of is None]
+    op_set = set(ops)
+
+    if collapse is None:
+        collapse = [] if trace is not None else _default_collapsed(ops)
+    collapse = [c.rstrip("/") for c in collapse if c.rstrip("/") not in
+                {e.rstrip("/") for e in expand}]
+    if len(ops) > max_nodes:
+        collapse = sorted({op.name.split("/")[0] for op in ops if "/" in op.name})
+
+    def owner(op):
+        """The collapsed scope an op is drawn as, or None."""
+        for c in collapse:
+            if op.name == c or op.name.startswith(c + "/"):
+                return c
+        return None
+
+    executed = set(trace.executed) if trace is not None else None
+    cut_ops = set(trace.cut) if trace is not None else {t.op for t in given}
+    read = set(trace.variables_read) if trace is not None else set()
+    written = set(trace.variables_written) if trace is not None else set()
+    values = trace.values if (trace is not None and show_values) else None
+    focus_ops = {f.op if isinstance(f, Tensor) else f for f in focus}
+    muted = set(muted)
+    path = list(path)
+    path_set = set(path)
+
+    lines = ["digraph minigraph {",
+             '  graph [rankdir=%s, fontname="Helvetica", fontsize=11, nodesep=0.25, '
+             'ranksep=0.35, newrank=true%s];' % (rankdir, (", label=%s, labelloc=t" % _q(title))
+                                                  if title else ""),
+             '  node [fontname="Helvetica", fontsize=10, style="filled,rounded", height=0.3];',
+             '  edge [fontname="Helvetica", fontsize=8, arrowsize=0.6];']
+
+    # -- nodes, grouped by scope into clusters -----------------------------------------------
+    tree = {}  # scope path tuple -> list of node lines
+    scope_names = {op.name.rpartition("/")[0] for op in ops if "/" in op.name}
+    collapsed_nodes = {}
+    for op in ops:
+        c = owner(op)
+        if c is not None:
+            collapsed_nodes.setdefault(c, []).append(op)
+            continue
+        kind = node_kind(op)
+        shape, fill, line, _ = KIND_STYLES.get(kind, KIND_STYLES["op"])
+        attrs = {"shape": shape, "fillcolor": fill, "color": line, "penwidth": "1.2"}
+        if shape in ("cylinder", "invhouse", "diamond", "note", "box3d"):
+            attrs["style"] = "filled"
+        if executed is not None and op in cut_ops:
+            # its value came from feed_dict: the op itself did not run
+            attrs.update(style=attrs.get("style", "filled,rounded") + ",dashed",
+                         color="#2874a6", penwidth="2", tooltip="fed: its value came from "
+                         "feed_dict, so the op itself did not run")
+        elif executed is not None and op not in executed:
+            attrs.update(fillcolor=_GREY_FILL, color=_GREY_LINE, fontcolor=_GREY_TEXT,
+                         style=attrs.get("style", "filled,rounded") + ",dashed",
+                         tooltip="pruned: no fetch needs it")
+        if op in muted:
+            attrs.update(fillcolor=_GREY_FILL, color=_GREY_LINE, fontcolor=_GREY_TEXT)
+        if op.name in read:
+            attrs.update(color="#2e86c1", penwidth="2.5")
+        if op.type == "VariableV2" and op.name in written:
+            attrs.update(color="#cb4335", penwidth="3")
+        if op in fetched_ops:
+            attrs["peripheries"] = "2"
+        if op in path_set:
+            attrs.update(color="#e67e22", penwidth="3")
+        if op in focus_ops:
+            attrs.update(color="#e74c3c", penwidth="4", fillcolor="#fdedec")
+        scoped = "/" in op.name
+        attrs["label"] = _label(op, show_shapes, values, scoped)
+        tree.setdefault(_cluster_of(op, scope_names), []).append(
+            "%s [%s];" % (_q(op.name), _attrs(attrs)))
+
+    for c, members in collapsed_nodes.items():
+        shape, fill, line, _ = KIND_STYLES["scope"]
+        grads = sum(1 for m in members if m.gradient_of is not None)
+        label = "<<B>%s/</B><BR/><FONT POINT-SIZE=\"9\">%d ops%s (collapsed)</FONT>>" % (
+            html.escape(c), len(members), ", backward" if grads == len(members) else "")
+        attrs = {"shape": shape, "style": "filled", "fillcolor": fill, "color": line,
+                 "label": label, "tooltip": "name scope %s: %d ops" % (c, len(members))}
+        if grads == len(members):
+            attrs["fillcolor"] = KIND_STYLES["gradient"][1]
+            attrs["color"] = KIND_STYLES["gradient"][2]
+        if executed is not None and not any(m in executed for m in members):
+            attrs.update(fillcolor=_GREY_FILL, color=_GREY_LINE, fontcolor=_GREY_TEXT)
+        if any(m in focus_ops for m in members):
+            attrs.update(color="#e74c3c", penwidth="4")
+        scope = tuple(c.split("/")[:-1])
+        tree.setdefault(scope, []).append("%s [%s];" % (_q("scope:" + c), _attrs(attrs)))
+
+    lines += _clusters(_flatten_small(tree))
+
+    # -- edges ----------------------------------------------------------------------------------
+    def node_id(op):
+        c = owner(op)
+        return _q("scope:" + c) if c is not None else _q(op.name)
+
+    seen = set()
+
+    def edge(a, b, attrs):
+        if a == b:
+            return
+        key = (a, b, attrs.get("style", ""), attrs.get("color", ""))
+        if key in seen:
+            return
+        seen.add(key)
+        lines.append("  %s -> %s%s;" % (a, b, (" [%s]" % _attrs(attrs)) if attrs else ""))
+
+    for op in ops:
+        dst = node_id(op)
+        for t in op.inputs:
+            if t.op not in op_set:
+                continue
+            attrs = {}
+            if executed is not None and op not in executed:
+                attrs.update(color=_GREY_LINE)
+            elif t in given:
+                attrs.update(style="dashed", color="#2874a6", label="fed", fontcolor="#2874a6",
+                             arrowhead="tee")
+            elif executed is not None and t.op not in executed:
+                attrs.update(color=_GREY_LINE)
+            if op in path_set and t.op in path_set:
+                attrs.update(color="#e67e22", penwidth="2.5")
+            if show_shapes and owner(op) is None and owner(t.op) is None and \
+                    t.value_index > 0:
+                attrs["label"] = ":%d" % t.value_index
+            edge(node_id(t.op), dst, attrs)
+        for c in op.control_inputs:
+            if c in op_set:
+                attrs = {"style": "dashed", "arrowhead": "odot"}
+                if executed is not None and op not in executed:
+                    attrs["color"] = _GREY_LINE
+                edge(node_id(c), dst, attrs)
+        var = op.attrs.get("variable") if op.opdef.kind == "assign" else None
+        if var is not None and var in op_set:
+            attrs = {"color": "#cb4335", "style": "bold", "constraint": "false",
+                     "arrowhead": "normal", "label": "writes", "fontcolor": "#cb4335"}
+            if executed is not None and op not in executed:
+                attrs.update(color=_GREY_LINE, fontcolor=_GREY_TEXT, style="dashed")
+            edge(dst, node_id(var), attrs)
+        if link_gradients and op.gradient_of is not None and op.gradient_of in op_set and \
+                owner(op) is None and _is_grad_head(op):
+            edge(dst, node_id(op.gradient_of),
+                 {"style": "dotted", "color": "#b03a2e", "constraint": "false",
+                  "arrowhead": "none"})
+
+    if legend:
+        lines += _legend({node_kind(op) for op in ops} | ({"scope"} if collapsed_nodes else set()))
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def _cluster_of(op, scope_names):
+    """The scope box an op is drawn in: its name scope, or the scope named like the op
+    itself (``random_normal`` sits with ``random_normal/shape``, as TensorBoard shows it)."""
+    if op.name in scope_names:
+        return tuple(op.name.split("/"))
+    return tuple(op.name.split("/")[:-1])
+
+
+def _is_grad_head(op):
+    """Link only one gradient op per forward op (the last one built), to keep edges few."""
+    fwd = op.gradient_of
+    later = [o for o in op.graph._ops[op._id + 1:op._id + 64] if o.gradient_of is fwd]
+    return not later
+
+
+def _default_collapsed(ops):
+    tops = []
+    for op in ops:
+        top = op.name.split("/")[0]
+        if "/" not in op.name or top in tops:
+            continue
+        if top.startswith("gradients") or _is_optimizer_scope(top):
+            tops.append(top)
+    return tops
+
+
+def _is_optimizer_scope(name):
+    base = name.rstrip("_0123456789")
+    return base in ("GradientDescent", "Momentum", "Adam", "RMSProp", "Adagrad", "train")
+
+
+def _attrs(d):
+    parts = []
+    for k, v in d.items():
+        v = str(v)
+        parts.append("%s=%s" % (k, v if v.startswith("<") and v.endswith(">") else _q(v)))
+    return ", ".join(parts)
+
+
+def _clusters(tree):
+    """Nest the node lines of each scope into ``subgraph cluster_...`` blocks."""
+    out = []
+    children = {}
+    for scope in tree:
+        for i in range(len(scope)):
+            children.setdefault(scope[:i], set()).add(scope[:i + 1])
+    counter = [0]
+
+    def emit(scope, depth):
+        pad = "  " * depth
+        if scope:
+            counter[0] += 1
+            out.append('%ssubgraph %s {' % (pad, _q("cluster_%d_%s" % (counter[0],
+                                                                        "/".join(scope)))))
+            out.append('%s  label=%s; style="rounded,dashed"; color="#aab7b8"; '
+                       'fontcolor="#566573";' % (pad, _q(scope[-1])))
+        for line in tree.get(scope, ()):
+            out.append(pad + "  " + line)
+        for child in sorted(children.get(scope, ())):
+            emit(child, depth + 1)
+        if scope:
+            out.append(pad + "}")
+    emit((), 0)
+    return out
+
+
+def _flatten_small(tree):
+    """Fold scopes that would box a single node into their parent scope."""
+    changed = True
+    while changed:
+        changed = False
+        counts = {}
+        for scope, items in tree.items():
+            for i in range(len(scope) + 1):
+                counts[scope[:i]] = counts.get(scope[:i], 0) + len(items)
+        for scope in sorted(tree, key=len, reverse=True):
+            if scope and counts[scope] < 2:
+                tree.setdefault(scope[:-1], []).extend(tree.pop(scope))
+                changed = True
+                break
+    return tree
+
+
+def _legend(kinds):
+    """One small table node listing the kinds of node in this drawing."""
+    rows = []
+    for kind, (shape, fill, line, text) in KIND_STYLES.items():
+        if kind in kinds:
+            rows.append('<TR><TD BGCOLOR="%s" COLOR="%s" WIDTH="18"></TD><TD ALIGN="LEFT">%s'
+                        '</TD></TR>' % (fill, line, html.escape(text)))
+    rows.append('<TR><TD COLSPAN="2" ALIGN="LEFT">- - -&gt; control dependency</TD></TR>')
+    table = ('<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="2" CELLPADDING="2">'
+             '<TR><TD COLSPAN="2"><B>legend</B></TD></TR>%s</TABLE>>' % "".join(rows))
+    return ['  "legend" [shape=plaintext, style="", fontsize=8, label=%s];' % table]
+
+
+# ------------------------------------------------------------------------------------------
+# Rendering
+# ------------------------------------------------------------------------------------------
+
+class GraphView:
+    """A drawing that Jupyter shows inline: SVG if Graphviz is installed, else DOT text."""
+
+    def __init__(self, dot):
+        self.dot = dot
+        self._svg = None
+        self._error = None
+
+    def svg(self):
+        """The SVG text, or ``None`` if Graphviz (package or ``dot`` binary) is missing."""
+        if self._svg is None and self._error is None:
+            try:
+                import graphviz
+                self._svg = graphviz.Source(self.dot).pipe(format="svg", encoding="utf-8")
+            except Exception as e:  # ImportError, ExecutableNotFound, CalledProcessError
+                self._error = e
+        return self._svg
+
+    @property
+    def available(self):
+        return self.svg() is not None
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        svg = self.svg()
+        if svg is not None:
+            return {"image/svg+xml": svg, "text/plain": "<minigraph drawing: %d lines of DOT>"
+                    % self.dot.count("\n")}
+        return {"text/plain": INSTALL_HINT + "\n\n" + self.dot}
+
+    def _repr_svg_(self):
+        return self.svg()
+
+    def save(self, path):
+        """Write ``.svg`` (needs Graphviz) or ``.dot`` by the path's suffix."""
+        if str(path).endswith(".dot"):
+            text = self.dot
+        else:
+            text = self.svg()
+            if text is None:
+                raise RuntimeError(INSTALL_HINT)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        return path
+
+    def __str__(self):
+        return self.dot
+
+
+def draw(graph=None, **options):
+    """A :class:`GraphView` of ``graph`` (see :func:`to_dot` for the options).
+
+    In a notebook, ``tf.get_default_graph()`` alone draws the whole graph; ``draw(fetches=
+    [loss], trace=md.trace)`` draws what one run executed, with pruned ops greyed out.
+    """
+    if graph is not None and not hasattr(graph, "get_operations"):
+        options.setdefault("fetches", graph)
+        graph = None
+    return GraphView(to_dot(graph, **options))
