@@ -20,6 +20,8 @@ class OpError(Exception):
       op: the :class:`~minigraph.graph.Operation` that failed, or ``None``.
       node_def: the op's name (TF keeps a NodeDef here).
       message: the human-readable message.
+      path: for errors raised by ``Session.run``, the chain of ops from a fetch to the one
+        that failed (``[fetch_op, ..., failing_op]``), also spelled out in the message.
     """
 
     error_code = 2
@@ -29,6 +31,7 @@ class OpError(Exception):
         self.node_def = node_def
         self.op = op
         self.message = message
+        self.path = None
 
     def __str__(self):
         return self.message

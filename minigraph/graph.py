@@ -73,6 +73,11 @@ class Site:
     def __str__(self):
         return "%s:%d" % (self.short_filename, self.lineno)
 
+    def with_source(self):
+        """``file:line: source text`` (just ``file:line`` when the source is unknown)."""
+        code = self.source_line()
+        return "%s: %s" % (self, code) if code else str(self)
+
     def __repr__(self):
         return "Site(%r, %d, %r)" % (self.filename, self.lineno, self.function)
 
@@ -297,6 +302,10 @@ class Operation:
 # Graph
 # ----------------------------------------------------------------------------------------
 
+#: callables(graph) run for every new Graph (minigraph.hygiene installs its listener here)
+_new_graph_hooks = []
+
+
 class Graph:
     """A dataflow graph (``tf.Graph``): ops in creation order, plus scopes and collections."""
 
@@ -312,6 +321,8 @@ class Graph:
         self.seed = None
         self._lock = threading.RLock()
         self._listeners = []   # callables(op) told of each new op (re-run hygiene, linting)
+        for hook in _new_graph_hooks:
+            hook(self)
 
     # -- reading --------------------------------------------------------------------------
     def get_operations(self):
@@ -557,8 +568,8 @@ class Graph:
 
 def _construction_message(msg, name, type_, inputs, site):
     shapes = ", ".join(t.shape.bracketed() for t in inputs)
-    return ("%s for '%s' (op: '%s') with input shapes: %s.\n  The op was created at %s: %s"
-            % (msg.rstrip("."), name, type_, shapes, site, site.source_line()))
+    return ("%s for '%s' (op: '%s') with input shapes: %s.\n  The op was created at %s"
+            % (msg.rstrip("."), name, type_, shapes, site.with_source()))
 
 
 # ----------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ import numpy as np
 from minigraph import errors
 from minigraph.graph import Operation, Tensor, get_default_graph
 from minigraph.topo import toposort
-from minigraph import lint
+from minigraph import hygiene, lint
 from minigraph.trace import RunTrace, Step
 
 __all__ = ["Session", "InteractiveSession", "get_default_session"]
@@ -44,7 +44,7 @@ def _session_or_default(session, graph):
 
 
 def _where(op):
-    return "%s, created at %s: %s" % (op.name, op.site, op.site.source_line())
+    return "%s, created at %s" % (op.name, op.site.with_source())
 
 
 class _State:
@@ -133,11 +133,17 @@ class _Plan:
         target_ops = [t.op if isinstance(t, Tensor) else t for t in targets]
         order = toposort(target_ops, given)
         self.order = order
-        self.cut = [op for op in toposort(target_ops) if any(t in given for t in op.outputs)]
+        everything = toposort(target_ops)  # as if nothing were fed
+        self.cut = [op for op in everything if any(t in given for t in op.outputs)]
 
+        reached = set(everything)
+        for t in feed_tensors:
+            message = hygiene.stale_feed_message(t, reached, session.graph)
+            if message:
+                raise errors.InvalidArgumentError(t.op.name, t.op, message)
         for op in order:
             if op.type == "Placeholder":
-                raise state.missing_feed(op)
+                raise with_path(state.missing_feed(op), targets, order)
 
         # slots: fed tensors first, then every output of every op in order
         slot = {t: i for i, t in enumerate(feed_tensors)}
@@ -205,7 +211,8 @@ class _Plan:
                     for o, v in zip(out, fn(*[slots[i] for i in ins])):
                         slots[o] = v
         except Exception as e:
-            raise _runtime_error(step[3], e, [slots[i] for i in step[1]]) from e
+            error = _runtime_error(step[3], e, [slots[i] for i in step[1]])
+            raise with_path(error, self.targets, self.order) from e
         return self.fetched(slots)
 
     def execute_steps(self, slots, keep_values):
@@ -216,7 +223,7 @@ class _Plan:
             try:
                 result = fn(*args)
             except Exception as e:
-                raise _runtime_error(op, e, args) from e
+                raise with_path(_runtime_error(op, e, args), self.targets, self.order) from e
             seconds = time.perf_counter() - start
             if type(out) is int:
                 slots[out] = result
@@ -247,14 +254,74 @@ def _convert_feed(t, np_dtype, static, value):
         arr = np.asarray(value, dtype=np_dtype)
     except (TypeError, ValueError) as e:
         raise ValueError("Cannot feed a value of type %s for Tensor %r of dtype %s: %s\n  The "
-                         "placeholder was created at %s: %s"
-                         % (type(value).__name__, t.name, t.dtype.name, e, t.op.site,
-                            t.op.site.source_line())) from None
+                         "placeholder was created at %s"
+                         % (type(value).__name__, t.name, t.dtype.name, e,
+                            t.op.site.with_source())) from None
     if static.ndims is not None and not static.is_compatible_with(arr.shape):
         raise ValueError("Cannot feed value of shape %s for Tensor %r, which has shape %r\n  "
-                         "The placeholder was created at %s: %s"
-                         % (arr.shape, t.name, str(static), t.op.site, t.op.site.source_line()))
+                         "The placeholder was created at %s"
+                         % (arr.shape, t.name, str(static), t.op.site.with_source()))
     return arr
+
+
+def dependency_path(targets, failing, order):
+    """The shortest chain fetch <- ... <- ``failing`` through the ops of one run."""
+    allowed = set(order)
+    parent = {}
+    queue = []
+    for t in targets:
+        op = t.op if isinstance(t, Tensor) else t
+        if op not in parent:
+            parent[op] = None
+            queue.append(op)
+    for op in queue:  # breadth first: the queue grows while we walk it
+        if op is failing:
+            path = []
+            while op is not None:
+                path.append(op)
+                op = parent[op]
+            return path[::-1]
+        for dep in [t.op for t in op.inputs] + list(op.control_inputs):
+            if dep in allowed and dep not in parent:
+                parent[dep] = op
+                queue.append(dep)
+    return [failing]
+
+
+def format_path(path, max_groups=8):
+    """``loss <- Mean <- Sum <- x (placeholder)`` plus one line per creating line of code."""
+    def short(op):
+        kind = op.opdef.kind
+        return op.name + (" (%s)" % kind if kind in ("placeholder", "variable") else "")
+    chain = " <- ".join(short(op) for op in path)
+    groups = []  # consecutive ops made by the same line are one group
+    for op in path:
+        if groups and groups[-1][0].key() == op.site.key():
+            groups[-1][1].append(op.name)
+        else:
+            groups.append((op.site, [op.name]))
+    if len(groups) > max_groups:
+        k = max_groups // 2
+        hidden = sum(len(names) for _, names in groups[k:-k])
+        groups = groups[:k] + [(None, ["... %d more ops" % hidden])] + groups[-k:]
+    lines = ["  dependency path (fetch <- ... <- failing op): " + chain]
+    for site, names in groups:
+        if site is None:
+            lines.append("      " + names[0])
+        else:
+            lines.append("      %-28s made at %s" % (" <- ".join(names), site.with_source()))
+    return "\n".join(lines)
+
+
+def with_path(error, targets, order):
+    """Add to an OpError the path from a fetch to the op that failed (``error.path``)."""
+    if error.op is None or getattr(error, "path", None):
+        return error
+    error.path = dependency_path(targets, error.op, order)
+    if len(error.path) > 1:
+        error.message = error.message + "\n" + format_path(error.path)
+        error.args = (error.message,)
+    return error
 
 
 def _runtime_error(op, exc, args):
@@ -269,9 +336,8 @@ def _runtime_error(op, exc, args):
         cls = errors.InternalError
     inputs = ", ".join("%s %s %s" % (t.name, t.dtype.name, tuple(np.shape(a)))
                        for t, a in zip(op.inputs, args)) or "none"
-    msg = ("%s in op '%s' (%s): %s\n  inputs: %s\n  [[node %s]]"
-           % (cls.__name__.replace("Error", " error").lower().capitalize(), op.name, op.type,
-              exc, inputs, _where(op)))
+    msg = ("Op '%s' (%s) failed: %s\n  inputs: %s\n  [[node %s]]"
+           % (op.name, op.type, exc, inputs, _where(op)))
     return cls(op.name, op, msg)
 
 
@@ -292,6 +358,7 @@ class Session:
         self._plans = {}
         self._closed = False
         self._context = []
+        self._growth = hygiene.GrowthTracker(self.graph)
 
     # -- lifecycle ----------------------------------------------------------------------------
     def close(self):
@@ -362,6 +429,7 @@ class Session:
     def _prepare(self, fetches, feed_dict):
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
+        self._growth.check()
         feed_keys = tuple(feed_dict) if feed_dict else ()
         if _is_leaf(fetches):
             key = fetches

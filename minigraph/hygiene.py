@@ -1,0 +1,204 @@
+"""Notebook hygiene: re-run cells, stale copies of a model, graphs that grow in a loop.
+
+In a notebook, re-running the cell that builds a model adds a *second* copy of it to the
+default graph: the old ops are still there, placeholders get new names (``x_1``), and
+feeding the old ``x`` no longer feeds the model you fetch. minigraph notices and says so:
+
+* ``RerunWarning``, once per re-run cell: the same cell created ops again in the same graph;
+* :func:`orphans`: the ops none of your fetches reach, grouped by the line that made them;
+* ``GraphGrowthWarning``: ``Session.run`` is called in a loop and the graph grows between
+  every two runs (ops created inside the training loop);
+* feeding a stale placeholder (one the fetches do not use, while a newer one made by the same
+  line exists) is an error that says so (raised by ``Session.run``).
+
+A cell is one execution of one piece of top-level code: minigraph recognizes a re-run by
+the same file creating ops from a new top-level frame. Code in a ``.py`` file run once,
+loops, and helper functions called many times within one cell never trigger the warning.
+"""
+
+import sys
+import warnings
+
+from minigraph import graph as graph_module
+from minigraph.topo import toposort
+
+__all__ = ["RerunWarning", "GraphGrowthWarning", "orphans", "Orphans", "stale_feed_message"]
+
+
+class RerunWarning(UserWarning):
+    """A cell was run again and created a second copy of its ops in the same graph."""
+
+
+class GraphGrowthWarning(UserWarning):
+    """The graph grows between every two Session.run calls: ops are built in the loop."""
+
+
+_ADVICE = ("The old ops are still in the graph: feeding or fetching the old tensors no longer "
+           "reaches the new ones. Fix: call tf.reset_default_graph() at the top of the cell, or "
+           "build the model inside `with tf.Graph().as_default():`.")
+
+
+class _RerunTracker:
+    """Per graph: which execution (top-level frame) of each file created ops."""
+
+    def __init__(self, graph):
+        self.graph = graph
+        self.frames = {}      # filename -> the top-level frame of its latest execution
+        self.runs = {}        # filename -> number of executions seen creating ops
+        self.counts = {}      # (filename, execution number) -> ops created
+
+    def __call__(self, op):
+        filename = op.site.filename
+        if filename.startswith("<") and filename != "<stdin>":
+            return  # compiled strings (exec/eval) carry no stable location
+        top = _top_frame(filename)
+        if top is None:
+            return
+        if self.frames.get(filename) is not top:
+            first = filename not in self.frames
+            self.frames[filename] = top
+            self.runs[filename] = self.runs.get(filename, 0) + 1
+            if not first:
+                self._warn(op, filename)
+        key = (filename, self.runs[filename])
+        self.counts[key] = self.counts.get(key, 0) + 1
+
+    def _warn(self, op, filename):
+        old = sum(n for (f, _), n in self.counts.items() if f == filename)
+        if not old:
+            return
+        examples = [o.name for o in self.graph._ops if o.site.filename == filename][:3]
+        message = ("This cell (%s) was run again and is adding its ops to the same graph a "
+                   "second time: the graph already holds %d ops from earlier runs of it (e.g. "
+                   "%s). %s" % (op.site.short_filename, old,
+                                ", ".join("'%s'" % n for n in examples), _ADVICE))
+        warnings.warn_explicit(message, RerunWarning, op.site.filename, op.site.lineno)
+
+
+def _top_frame(filename):
+    """The outermost frame running top-level (module) code of ``filename``, or None."""
+    frame = sys._getframe(3)
+    top = None
+    while frame is not None:
+        code = frame.f_code
+        if code.co_filename == filename and code.co_name == "<module>":
+            top = frame
+        frame = frame.f_back
+    return top
+
+
+def _install(graph):
+    graph._listeners.append(_RerunTracker(graph))
+
+
+graph_module._new_graph_hooks.append(_install)
+
+
+# ------------------------------------------------------------------------------------------
+# Orphans
+# ------------------------------------------------------------------------------------------
+
+class Orphans:
+    """Ops none of the fetches reach, grouped by where they were created.
+
+    Attributes:
+      ops: the orphaned ops, in creation order.
+      groups: ``[(site, [ops])]`` with one entry per creating line.
+    """
+
+    def __init__(self, ops):
+        self.ops = ops
+        groups = {}
+        for op in ops:
+            groups.setdefault(op.site.key(), (op.site, []))[1].append(op)
+        self.groups = list(groups.values())
+
+    def __len__(self):
+        return len(self.ops)
+
+    def __iter__(self):
+        return iter(self.ops)
+
+    def __repr__(self):
+        if not self.ops:
+            return "No orphaned ops: every op is reached by the fetches."
+        lines = ["%d ops are not reached by the fetches:" % len(self.ops)]
+        for site, ops in self.groups:
+            names = ", ".join(op.name for op in ops[:6]) + (" ..." if len(ops) > 6 else "")
+            lines.append("  %s (%d ops): %s" % (site, len(ops), names))
+        return "\n".join(lines)
+
+
+def orphans(fetches, graph=None, include_initializers=False):
+    """The ops of ``graph`` that running ``fetches`` never touches, e.g. the stale copy of a
+    model left behind by re-running a cell. Variable initializers (and the ``init`` op) are
+    left out unless ``include_initializers``. Draw them greyed out with
+    ``minigraph.viz.draw(muted=orphans(...).ops)``."""
+    from minigraph.lint import fetch_ops, fetches_graph
+    graph = graph or fetches_graph(fetches)
+    reached = set(toposort(fetch_ops(fetches, graph)))
+    skip = set()
+    if not include_initializers:
+        for op in graph.get_operations():
+            if op.type == "NoOp" and op.name.startswith("init") or _is_init(op):
+                skip.update(toposort([op]))
+    return Orphans([op for op in graph.get_operations() if op not in reached and op not in skip])
+
+
+def _is_init(op):
+    var = op.attrs.get("variable")
+    pyvar = var.attrs.get("python_variable") if var is not None else None
+    return pyvar is not None and pyvar.initializer is op
+
+
+# ------------------------------------------------------------------------------------------
+# Feeding a stale copy
+# ------------------------------------------------------------------------------------------
+
+def stale_feed_message(fed, needed_ops, graph):
+    """If placeholder ``fed`` is not needed by the run but a newer placeholder made by the
+    same line is, explain it (for ``Session.run``); else None."""
+    op = fed.op
+    if op in needed_ops or op.type not in ("Placeholder", "PlaceholderWithDefault"):
+        return None
+    newer = [o for o in graph._ops[op._id + 1:]
+             if o.type == op.type and o.site.key() == op.site.key() and o in needed_ops]
+    if not newer:
+        return None
+    return ("feed_dict feeds placeholder '%s', but the fetches do not use it: they use '%s', a "
+            "newer placeholder created by the same line (%s). The cell that built the model "
+            "was probably run again, and '%s' belongs to the old copy. %s"
+            % (op.name, newer[-1].name, op.site.with_source(), op.name, _ADVICE))
+
+
+class GrowthTracker:
+    """For one Session: warn once when the graph grows between every two runs."""
+
+    #: consecutive runs each preceded by new ops before the warning
+    RUNS = 3
+
+    def __init__(self, graph):
+        self.graph = graph
+        self.version = len(graph._ops)
+        self.streak = 0
+        self.warned = False
+
+    def check(self):
+        version = len(self.graph._ops)
+        if version == self.version:
+            self.streak = 0
+            return
+        first_new = self.graph._ops[self.version]
+        self.version = version
+        self.streak += 1
+        if self.streak == self.RUNS and not self.warned:
+            self.warned = True
+            site = first_new.site
+            warnings.warn_explicit(
+                "The graph has grown before each of the last %d Session.run calls (it now has "
+                "%d ops): ops are being created inside the loop, e.g. '%s' (%s) at %s. Each "
+                "iteration adds new nodes, so memory grows and nothing is reused. Build the "
+                "graph once before the loop; call graph.finalize() before the loop to make any "
+                "new op an error that points at the line." % (
+                    self.RUNS, version, first_new.name, first_new.type, site.with_source()),
+                GraphGrowthWarning, site.filename, site.lineno)
