@@ -96,8 +96,10 @@ def _summed(grads, t, op):
 
 
 def _ones_like(y):
-    """d y / d y = 1, with y's shape: a constant if the shape is known, else fill()."""
-    if y.shape.is_fully_defined():
+    """d y / d y = 1 with y's shape: a small constant (a scalar loss), else fill(shape(y), 1),
+    which allocates nothing until it runs."""
+    n = y.shape.num_elements()
+    if n is not None and n <= 1000:
         return constant(1, dtype=y.dtype, shape=y.shape.as_list(), name="grad_ys_0")
     return fill(shape(y), constant(1, dtype=y.dtype), name="grad_ys_0")
 

@@ -330,6 +330,8 @@ class Graph:
         return list(self._ops)
 
     def get_operation_by_name(self, name):
+        if ":" in name:
+            raise ValueError("Name %r appears to refer to a Tensor, not an Operation." % name)
         try:
             return self._by_name[name]
         except KeyError:
@@ -393,7 +395,10 @@ class Graph:
         try:
             yield self
         finally:
-            _default_stack.remove(self)
+            for i in range(len(_default_stack) - 1, -1, -1):  # the innermost entry
+                if _default_stack[i] is self:
+                    del _default_stack[i]
+                    break
 
     # -- names ----------------------------------------------------------------------------
     def unique_name(self, name, mark_as_used=True):

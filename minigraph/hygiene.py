@@ -181,6 +181,7 @@ class GrowthTracker:
         self.graph = graph
         self.version = len(graph._ops)
         self.streak = 0
+        self.site = None
         self.warned = False
 
     def check(self):
@@ -190,7 +191,10 @@ class GrowthTracker:
             return
         first_new = self.graph._ops[self.version]
         self.version = version
-        self.streak += 1
+        # a loop builds at the same line every time; a notebook builds at new lines
+        key = first_new.site.key()
+        self.streak = self.streak + 1 if key == self.site else 1
+        self.site = key
         if self.streak == self.RUNS and not self.warned:
             self.warned = True
             site = first_new.site

@@ -86,17 +86,23 @@ def dead_update_message(fetches, graph=None, feed_dict=None, dead=None):
 
 
 def loop_warning(order, graph, fetch_names):
-    """For ``Session.run``: a warning to give if a plan running ``order`` is run in a loop,
-    or None. Only plans that reach no update at all while the graph has some get one."""
-    if any(op.opdef.kind == "assign" for op in order):
-        return None
+    """For ``Session.run``: ``(runs_updates, warning)`` for a plan running the ops ``order``.
+
+    ``runs_updates`` tells whether the plan runs any update op (initializers do not count);
+    ``warning`` is the text to give if a plan that runs none, while the graph has some, is
+    run in a loop, else None.
+    """
     dead = update_ops(graph)
     if not dead:
-        return None
-    return ("Session.run(%s) has now run several times without running any of the graph's "
-            "%d update ops, so no variable changes: is this a training loop that forgot to "
-            "fetch its update op? %s" % (", ".join(fetch_names), len(dead),
-                                        dead_update_message(None, graph, dead=dead)))
+        return False, None
+    dead_set = set(dead)
+    if any(op in dead_set for op in order):
+        return True, None
+    return False, ("Session.run(%s) has now run several times without running any of the "
+                   "graph's %d update ops, so no variable changes: is this a training loop "
+                   "that forgot to fetch its update op? %s"
+                   % (", ".join(fetch_names), len(dead),
+                      dead_update_message(None, graph, dead=dead)))
 
 
 def warn(message):

@@ -31,6 +31,14 @@ def get_default_session():
     return _default_session_stack[-1] if _default_session_stack else None
 
 
+def _remove_innermost(stack, item):
+    """Remove the last occurrence of ``item`` (a ``with`` block may re-enter an outer one)."""
+    for i in range(len(stack) - 1, -1, -1):
+        if stack[i] is item:
+            del stack[i]
+            return
+
+
 def _session_or_default(session, graph):
     session = session or get_default_session()
     if session is None:
@@ -130,7 +138,9 @@ class _Plan:
         self.targets = targets
         self.feed_tensors = feed_tensors
         given = set(feed_tensors)
-        target_ops = [t.op if isinstance(t, Tensor) else t for t in targets]
+        # a fetched tensor that is also fed is simply the fed value: its op need not run
+        target_ops = [t if isinstance(t, Operation) else t.op for t in targets
+                      if t not in given]
         order = toposort(target_ops, given)
         self.order = order
         everything = toposort(target_ops)  # as if nothing were fed
@@ -174,7 +184,9 @@ class _Plan:
                 if v not in protected and v not in fetched and uses[v] == 1:
                     kernel = op.opdef.make_kernel(op, state, owns_value=True)
             ins = tuple(slot[t] for t in op.inputs)
-            outs = tuple(slot[t] for t in op.outputs if t in slot)
+            outs = tuple(slot[t] for t in op.outputs if t not in given)
+            if len(outs) < len(op.outputs) and len(op.outputs) > 1:
+                kernel = _dropping_fed_outputs(kernel, [t not in given for t in op.outputs])
             step = (kernel, ins, outs[0] if len(outs) == 1 else (outs or None), op)
             self.all_steps.append(step)
             if op.type == "Const":
@@ -186,7 +198,7 @@ class _Plan:
         self.fetch_copy = [s is not None and s in protected for s in self.fetch_slots]
         self.feed_specs = [(t, t.dtype.as_numpy_dtype, t.shape) for t in feed_tensors]
         self.runs = 0
-        self.loop_warning = lint.loop_warning(
+        self.has_updates, self.loop_warning = lint.loop_warning(
             order, session.graph, [getattr(t, "name", str(t)) for t in targets])
 
     # -- running ----------------------------------------------------------------------------
@@ -243,6 +255,13 @@ class _Plan:
                 v = np.array(v)  # the user gets their own array, never the session's memory
             out.append(v)
         return out
+
+
+def _dropping_fed_outputs(kernel, keep):
+    """A multi-output kernel that returns only the outputs that are not fed."""
+    def kept(*args):
+        return tuple(v for v, k in zip(kernel(*args), keep) if k)
+    return kept
 
 
 def _convert_feed(t, np_dtype, static, value):
@@ -359,6 +378,7 @@ class Session:
         self._closed = False
         self._context = []
         self._growth = hygiene.GrowthTracker(self.graph)
+        self._ran_updates = False  # has any run of this session executed an update op?
 
     # -- lifecycle ----------------------------------------------------------------------------
     def close(self):
@@ -383,8 +403,7 @@ class Session:
         return self
 
     def __exit__(self, exc_type, exc, tb):
-        if self in _default_session_stack:
-            _default_session_stack.remove(self)
+        _remove_innermost(_default_session_stack, self)
         self._context.pop().__exit__(exc_type, exc, tb)
         self.close()
         return False
@@ -413,10 +432,12 @@ class Session:
                 run_metadata.trace = stepped.trace
             return stepped.results
         values = plan.execute(plan.feed(feed_values))
-        if plan.loop_warning is not None:
+        if plan.loop_warning is not None and not self._ran_updates:
             plan.runs += 1
             if plan.runs == plan.LOOP_RUNS:
                 lint.warn(plan.loop_warning)
+        elif plan.has_updates:
+            self._ran_updates = True
         return rebuild(values)
 
     def run_steps(self, fetches, feed_dict=None, keep_values=True):
@@ -441,9 +462,8 @@ class Session:
             flat = []
             rebuild = _flatten(fetches, flat)
             key = ("nest", tuple(flat))
-        try:
-            plan = self._plans[key, feed_keys]
-        except KeyError:
+        plan = self._plans.get((key, feed_keys))
+        if plan is None:  # not inside an `except KeyError`: errors here must read cleanly
             plan = self._build_plan(fetches, feed_keys)
             self._plans[key, feed_keys] = plan
         feed_values = [feed_dict[k] for k in feed_keys] if feed_keys else ()
@@ -541,7 +561,7 @@ class _DefaultSession:
         return self.session
 
     def __exit__(self, *exc):
-        _default_session_stack.remove(self.session)
+        _remove_innermost(_default_session_stack, self.session)
         return False
 
 
@@ -554,6 +574,5 @@ class InteractiveSession(Session):
         _default_session_stack.append(self)
 
     def close(self):
-        if self in _default_session_stack:
-            _default_session_stack.remove(self)
+        _remove_innermost(_default_session_stack, self)
         super().close()

@@ -1,0 +1,950 @@
+"""Cases run under both real TensorFlow 1 graph mode and minigraph, from the same source.
+
+Every ``case_<name>(tf, np)`` builds a graph with ``tf`` -- either ``tensorflow.compat.v1``
+(eager execution and v2 behaviour disabled) or ``import minigraph as tf`` -- using only API
+that exists in both, and returns a spec dict:
+
+  "fetch":  {name: Tensor}            fetched in one ``sess.run(..., feed_dict)``; for each the
+                                      value, its static shape and its static dtype are recorded
+  "feed":   {placeholder: ndarray}    the feed_dict of that run (recorded as inputs, by position)
+  "inputs": {name: ndarray}           other numpy inputs the graph or ``run`` uses (recorded)
+  "info":   {name: str | list}        build-time facts (op types, dtype names, which gradients
+                                      are None, exception class names), compared exactly
+  "run":    fn(sess, inputs) -> {name: ndarray}   an optional session program (training loops);
+                                      ``inputs`` is the "inputs" dict, possibly replaced by the
+                                      stored copies
+
+Inputs are drawn from ``np.random.default_rng(k)`` with a fixed ``k`` per case, so they are
+reproducible; the reference file stores them anyway and the test feeds the stored copies.
+
+``collect(tf, case_fn, stored=None)`` runs one case in a fresh graph and session and returns a
+flat {key: ndarray} dict (keys without the case prefix), the same code for both engines.
+"""
+
+import numpy as np
+
+FLOAT_TYPES = ("float16", "float32", "float64")
+
+
+# ----------------------------------------------------------------------------- helpers
+
+def _f32(a):
+    return np.asarray(a, dtype=np.float32)
+
+
+def _away(rng, shape, lo=0.5, hi=2.0):
+    """Floats with |v| in [lo, hi] and random signs (safe for division, log of abs...)."""
+    return _f32(rng.uniform(lo, hi, size=shape) * rng.choice([-1.0, 1.0], size=shape))
+
+
+def _pos(rng, shape, lo=0.5, hi=2.0):
+    return _f32(rng.uniform(lo, hi, size=shape))
+
+
+def _grads(tf, fetch, prefix, y, xs, names, grad_ys=None):
+    """Put d(y)/d(xs) into ``fetch``; return the None-pattern of the result (for "info")."""
+    gs = tf.gradients(y, xs, grad_ys=grad_ys)
+    pattern = []
+    for g, n in zip(gs, names):
+        pattern.append("None" if g is None else "Tensor")
+        if g is not None:
+            fetch["%s/d_%s" % (prefix, n)] = g
+    return pattern
+
+
+def _error_name(fn):
+    """What ``fn()`` raises: the class name for a ``tf.errors.OpError`` (run-time errors have
+    TF names in both engines), else the first built-in exception class it derives from (TF's
+    ``OperatorNotAllowedInGraphError`` is a ``TypeError``); "no error" if nothing is raised."""
+    try:
+        fn()
+    except Exception as e:  # noqa: BLE001 -- the class is what we record
+        mro = type(e).__mro__
+        if any(c.__name__ == "OpError" for c in mro):
+            return type(e).__name__
+        return next(c.__name__ for c in mro if c.__module__ == "builtins")
+    return "no error"
+
+
+# ---------------------------------------------------------------- elementwise binary ops
+
+def case_binary_broadcast(tf, np):
+    """Every elementwise binary op, broadcasting (3,1,4) against (5,4), and its gradients."""
+    rng = np.random.default_rng(1)
+    xv, yv = _away(rng, (3, 1, 4)), _away(rng, (5, 4))
+    xpv, ypv = _pos(rng, (3, 1, 4)), _f32(rng.uniform(-2, 2, (5, 4)))
+    x = tf.placeholder(tf.float32, shape=(3, 1, 4))
+    y = tf.placeholder(tf.float32, shape=(5, 4))
+    xp = tf.placeholder(tf.float32, shape=(3, 1, 4))
+    yp = tf.placeholder(tf.float32, shape=(5, 4))
+    g = _f32(rng.normal(size=(3, 5, 4)))
+    fetch, info = {}, {}
+    ops = {
+        "add": lambda a, b: a + b, "tf_add": tf.add,
+        "sub": lambda a, b: a - b, "tf_subtract": tf.subtract,
+        "mul": lambda a, b: a * b, "tf_multiply": tf.multiply,
+        "div": lambda a, b: a / b, "tf_divide": tf.divide, "tf_truediv": tf.truediv,
+        "tf_realdiv": tf.realdiv,
+        "maximum": tf.maximum, "minimum": tf.minimum,
+        "squared_diff_by_ops": lambda a, b: (a - b) * (a - b),
+    }
+    for name, fn in ops.items():
+        z = fn(x, y)
+        fetch[name] = z
+        info[name + "/grad_pattern"] = _grads(tf, fetch, name, z, [x, y], ["x", "y"],
+                                              grad_ys=tf.constant(g))
+    z = xp ** yp  # pow: positive base so that d/dy = z log x is defined
+    fetch["pow"] = z
+    info["pow/grad_pattern"] = _grads(tf, fetch, "pow", z, [xp, yp], ["x", "y"],
+                                      grad_ys=tf.constant(g))
+    z = tf.pow(xp, 3.0)
+    fetch["pow_scalar"] = z
+    _grads(tf, fetch, "pow_scalar", z, [xp], ["x"])
+    fetch["floordiv"] = x // y
+    fetch["rsub"] = 1.0 - x
+    fetch["rdiv"] = 2.0 / x
+    fetch["rpow"] = 2.0 ** x
+    _grads(tf, fetch, "rpow", fetch["rpow"], [x], ["x"])
+    _grads(tf, fetch, "rdiv", fetch["rdiv"], [x], ["x"])
+    return {"fetch": fetch, "feed": {x: xv, y: yv, xp: xpv, yp: ypv}, "info": info}
+
+
+def case_binary_unknown_dims(tf, np):
+    """Broadcasting against a placeholder with a None dim: values, gradients, static shapes."""
+    rng = np.random.default_rng(2)
+    x = tf.placeholder(tf.float32, shape=(None, 3))
+    b = tf.placeholder(tf.float32, shape=(3,))
+    c = tf.placeholder(tf.float32, shape=(None, 1))
+    z = x * b + c
+    fetch = {"z": z}
+    _grads(tf, fetch, "z", z, [x, b, c], ["x", "b", "c"])
+    m = tf.maximum(x, b)
+    fetch["max"] = m
+    _grads(tf, fetch, "max", m, [x, b], ["x", "b"])
+    return {"fetch": fetch, "feed": {x: _away(rng, (4, 3)), b: _away(rng, (3,)),
+                                     c: _away(rng, (4, 1))}}
+
+
+def case_max_min_ties(tf, np):
+    """tf.maximum / tf.minimum where the operands tie: who gets the gradient."""
+    xv = _f32([[1.0, 2.0, 3.0], [0.0, -1.0, 5.0]])
+    yv = _f32([[1.0, 3.0, 2.0], [0.0, -1.0, 4.0]])
+    x = tf.placeholder(tf.float32, shape=(2, 3))
+    y = tf.placeholder(tf.float32, shape=(2, 3))
+    fetch = {}
+    for name, z in {"maximum": tf.maximum(x, y), "minimum": tf.minimum(x, y),
+                    "maximum_yx": tf.maximum(y, x), "minimum_yx": tf.minimum(y, x),
+                    "max0": tf.maximum(x, 0.0), "min0": tf.minimum(x, 0.0),
+                    "max0_int": tf.maximum(x, 0),
+                    "relu": tf.nn.relu(x)}.items():
+        fetch[name] = z
+        _grads(tf, fetch, name, z, [x, y], ["x", "y"])
+    # the scalar 0 broadcast against x: its gradient is summed over the ties it won
+    zero = tf.placeholder(tf.float32, shape=())
+    z = tf.maximum(x, zero)
+    fetch["max_scalar_ph"] = z
+    _grads(tf, fetch, "max_scalar_ph", z, [x, zero], ["x", "zero"])
+    return {"fetch": fetch, "feed": {x: xv, y: yv, zero: np.float32(0.0)}}
+
+
+# ------------------------------------------------------------------------ unary ops
+
+def case_unary(tf, np):
+    """Unary math and activations with their gradients (domains kept valid)."""
+    rng = np.random.default_rng(3)
+    a = tf.placeholder(tf.float32, shape=(4, 5))      # any sign, away from 0
+    p = tf.placeholder(tf.float32, shape=(4, 5))      # positive
+    g = _f32(rng.normal(size=(4, 5)))
+    av, pv = _away(rng, (4, 5), 0.1, 3.0), _pos(rng, (4, 5), 0.1, 3.0)
+    fetch = {}
+    for name, fn, x in [("neg", tf.negative, a), ("neg_op", lambda t: -t, a),
+                        ("abs", tf.abs, a), ("sign", tf.sign, a), ("square", tf.square, a),
+                        ("sqrt", tf.sqrt, p), ("exp", tf.exp, a), ("log", tf.log, p),
+                        ("reciprocal", tf.reciprocal, a), ("sigmoid", tf.sigmoid, a),
+                        ("nn_sigmoid", tf.nn.sigmoid, a), ("tanh", tf.tanh, a),
+                        ("nn_tanh", tf.nn.tanh, a), ("relu", tf.nn.relu, a),
+                        ("identity", tf.identity, a), ("sq_op", lambda t: t ** 2, a),
+                        ("cube_op", lambda t: t ** 3, a),
+                        ("half_pow", lambda t: t ** 0.5, p)]:
+        z = fn(x)
+        fetch[name] = z
+        _grads(tf, fetch, name, z, [x], ["x"], grad_ys=tf.constant(g))
+    # extreme inputs: exp overflow, sigmoid/tanh saturation
+    big = tf.constant(_f32([-100.0, -20.0, -1e-3, 0.0, 1e-3, 20.0, 100.0]))
+    fetch["sigmoid_extreme"] = tf.sigmoid(big)
+    fetch["tanh_extreme"] = tf.tanh(big)
+    fetch["exp_extreme"] = tf.exp(big)
+    return {"fetch": fetch, "feed": {a: av, p: pv}}
+
+
+def case_unary_at_zero(tf, np):
+    """Gradients at exactly 0: abs, sign, relu, maximum(x, 0), square, x**2."""
+    xv = _f32([-2.0, -0.0, 0.0, 0.5, 3.0])
+    x = tf.placeholder(tf.float32, shape=(5,))
+    fetch = {}
+    for name, z in {"abs": tf.abs(x), "sign": tf.sign(x), "relu": tf.nn.relu(x),
+                    "max0": tf.maximum(x, 0.0), "square": tf.square(x), "pow2": x ** 2,
+                    "pow3": x ** 3, "clip": tf.clip_by_value(x, 0.0, 0.5)}.items():
+        fetch[name] = z
+        _grads(tf, fetch, name, z, [x], ["x"])
+    return {"fetch": fetch, "feed": {x: xv}}
+
+
+def case_second_order(tf, np):
+    """tf.gradients of a gradient: sigmoid, tanh, a tanh layer, softmax xent, x**3, exp."""
+    rng = np.random.default_rng(4)
+    x = tf.placeholder(tf.float32, shape=(3, 4))
+    w = tf.placeholder(tf.float32, shape=(4, 2))
+    xv, wv = _away(rng, (3, 4), 0.1, 2.0), _f32(rng.normal(size=(4, 2)))
+    fetch = {}
+    for name, f in {"sigmoid": tf.sigmoid, "tanh": tf.tanh, "cube": lambda t: t ** 3,
+                    "exp": tf.exp}.items():
+        g1 = tf.gradients(f(x), x)[0]
+        g2 = tf.gradients(g1, x)[0]
+        fetch[name + "/g1"] = g1
+        fetch[name + "/g2"] = g2
+        # through both inputs of SigmoidGrad / TanhGrad: d/dx of sum(g1 * g1)
+        g3 = tf.gradients(tf.reduce_sum(g1 * g1), x)[0]
+        fetch[name + "/g_of_g1_squared"] = g3
+    h = tf.tanh(tf.matmul(x, w))
+    loss = tf.reduce_sum(tf.sigmoid(h) * h)
+    gw = tf.gradients(loss, w)[0]
+    fetch["layer/gw"] = gw
+    hess_vec = tf.gradients(tf.reduce_sum(gw * tf.constant(wv)), [x, w])
+    fetch["layer/hvp_x"] = hess_vec[0]
+    fetch["layer/hvp_w"] = hess_vec[1]
+    labels = tf.constant(_f32(np.eye(4)[[0, 2, 3]]))
+    xent = tf.nn.softmax_cross_entropy_with_logits_v2(labels=labels, logits=x)
+    gl = tf.gradients(xent, x)[0]
+    fetch["xent/g1"] = gl
+    fetch["xent/g2"] = tf.gradients(tf.reduce_sum(gl * gl), x)[0]
+    return {"fetch": fetch, "feed": {x: xv, w: wv}}
+
+
+def case_second_order_relu(tf, np):
+    """relu's second derivative: TF's ReluGrad gradient gives zeros for the features input,
+    so tf.gradients of relu's gradient is a zeros tensor, not None."""
+    x = tf.placeholder(tf.float32, shape=(2, 3))
+    g1 = tf.gradients(tf.nn.relu(x), x)[0]
+    g2 = tf.gradients(g1, x)[0]
+    g3 = tf.gradients(tf.reduce_sum(g1 * g1), x)[0]
+    fetch = {"g1": g1}
+    info = {"g2_is_none": str(g2 is None), "g3_is_none": str(g3 is None)}
+    if g2 is not None:
+        fetch["g2"] = g2
+    if g3 is not None:
+        fetch["g3"] = g3
+    return {"fetch": fetch, "feed": {x: _f32([[-1.0, 0.0, 2.0], [3.0, -0.5, 0.25]])},
+            "info": info}
+
+
+# --------------------------------------------------------------------------- matmul
+
+def case_matmul(tf, np):
+    """matmul with every transpose combination and `@`, and gradients of both inputs."""
+    rng = np.random.default_rng(5)
+    a = tf.placeholder(tf.float32, shape=(3, 4))
+    b = tf.placeholder(tf.float32, shape=(4, 5))
+    at = tf.placeholder(tf.float32, shape=(4, 3))
+    bt = tf.placeholder(tf.float32, shape=(5, 4))
+    av, bv = _f32(rng.normal(size=(3, 4))), _f32(rng.normal(size=(4, 5)))
+    g = tf.constant(_f32(rng.normal(size=(3, 5))))
+    fetch, info = {}, {}
+    combos = {"nn": (a, b, False, False), "tn": (at, b, True, False),
+              "nt": (a, bt, False, True), "tt": (at, bt, True, True)}
+    for name, (p, q, ta, tb) in combos.items():
+        z = tf.matmul(p, q, transpose_a=ta, transpose_b=tb)
+        fetch[name] = z
+        _grads(tf, fetch, name, z, [p, q], ["a", "b"], grad_ys=g)
+    z = a @ b
+    fetch["at_op"] = z
+    info["at_op_type"] = z.op.type
+    _grads(tf, fetch, "at_op", z, [a, b], ["a", "b"], grad_ys=g)
+    # a matrix-vector product the TF1 way: (3,4) @ (4,1)
+    v = tf.placeholder(tf.float32, shape=(4, 1))
+    fetch["matvec"] = tf.matmul(a, v)
+    _grads(tf, fetch, "matvec", fetch["matvec"], [a, v], ["a", "v"])
+    # unknown batch dimension
+    u = tf.placeholder(tf.float32, shape=(None, 4))
+    fetch["unknown_batch"] = tf.matmul(u, b)
+    _grads(tf, fetch, "unknown_batch", fetch["unknown_batch"], [u, b], ["u", "b"])
+    feed = {a: av, b: bv, at: av.T.copy(), bt: bv.T.copy(), v: _f32(rng.normal(size=(4, 1))),
+            u: _f32(rng.normal(size=(6, 4)))}
+    return {"fetch": fetch, "feed": feed, "info": info}
+
+
+def case_matmul_big(tf, np):
+    """Inner dimension 1000: float32 summation order may differ (looser tolerance)."""
+    rng = np.random.default_rng(6)
+    a = tf.placeholder(tf.float32, shape=(4, 1000))
+    b = tf.placeholder(tf.float32, shape=(1000, 3))
+    z = tf.matmul(a, b)
+    fetch = {"z": z}
+    _grads(tf, fetch, "z", tf.reduce_sum(z * z), [a, b], ["a", "b"])
+    return {"fetch": fetch, "feed": {a: _f32(rng.normal(size=(4, 1000))),
+                                     b: _f32(rng.normal(size=(1000, 3)))}}
+
+
+# ----------------------------------------------------------------------- reductions
+
+def case_reductions(tf, np):
+    """reduce_sum/mean/max/min over axis None, int, negative, list, with keepdims."""
+    rng = np.random.default_rng(7)
+    x = tf.placeholder(tf.float32, shape=(3, 4, 5))
+    xv = _f32(rng.normal(size=(3, 4, 5)))
+    fetch = {}
+    fns = {"sum": tf.reduce_sum, "mean": tf.reduce_mean, "max": tf.reduce_max,
+           "min": tf.reduce_min}
+    axes = {"all": None, "ax0": 0, "ax1": 1, "axm1": -1, "ax02": [0, 2], "ax12": [1, 2],
+            "axall_list": [0, 1, 2]}
+    for fname, fn in fns.items():
+        for aname, axis in axes.items():
+            for keep in (False, True):
+                name = "%s_%s%s" % (fname, aname, "_keep" if keep else "")
+                r = fn(x, axis=axis, keepdims=keep)
+                fetch[name] = r
+                gy = _f32(rng.normal(size=[d for d in r.shape.as_list()]))
+                _grads(tf, fetch, name, r, [x], ["x"], grad_ys=tf.constant(gy))
+    # the older spellings
+    fetch["sum_reduction_indices"] = tf.reduce_sum(x, reduction_indices=[1])
+    fetch["mean_keep_dims"] = tf.reduce_mean(x, 2, keep_dims=True)
+    return {"fetch": fetch, "feed": {x: xv}}
+
+
+def case_reduce_ties(tf, np):
+    """reduce_max / reduce_min with ties: TF splits the gradient evenly among the ties."""
+    xv = _f32([[1.0, 3.0, 3.0, 0.0], [2.0, 2.0, 2.0, 2.0], [5.0, 1.0, 5.0, -1.0]])
+    x = tf.placeholder(tf.float32, shape=(3, 4))
+    fetch = {}
+    for name, r in {"max_ax1": tf.reduce_max(x, axis=1), "max_ax0": tf.reduce_max(x, axis=0),
+                    "max_all": tf.reduce_max(x), "min_ax1": tf.reduce_min(x, axis=1),
+                    "min_all": tf.reduce_min(x),
+                    "max_ax1_keep": tf.reduce_max(x, axis=1, keepdims=True)}.items():
+        fetch[name] = r
+        _grads(tf, fetch, name, r, [x], ["x"])
+    # argmax/argmin: first index among ties, int64
+    fetch["argmax1"] = tf.argmax(x, axis=1)
+    fetch["argmin0"] = tf.argmin(x, axis=0)
+    return {"fetch": fetch, "feed": {x: xv}}
+
+
+def case_reduce_large(tf, np):
+    """Reductions over 1000 float32 elements: summation order differs (looser tolerance)."""
+    rng = np.random.default_rng(8)
+    x = tf.placeholder(tf.float32, shape=(4, 1000))
+    fetch = {"sum1": tf.reduce_sum(x, axis=1), "mean1": tf.reduce_mean(x, axis=1),
+             "sum_all": tf.reduce_sum(x), "mean_all": tf.reduce_mean(x),
+             "sum_sq": tf.reduce_sum(x * x, axis=1)}
+    _grads(tf, fetch, "mean_all", fetch["mean_all"], [x], ["x"])
+    return {"fetch": fetch, "feed": {x: _f32(rng.normal(size=(4, 1000)) + 3.0)}}
+
+
+def case_reduce_int(tf, np):
+    """Integer reductions: dtype kept; the mean of ints is an integer division."""
+    x = tf.constant(np.array([[-1, -2, 4], [7, -8, 0], [-3, -3, -2]], dtype=np.int32))
+    return {"fetch": {"sum0": tf.reduce_sum(x, axis=0), "mean0": tf.reduce_mean(x, axis=0),
+                      "mean1": tf.reduce_mean(x, axis=1), "mean_all": tf.reduce_mean(x),
+                      "max1": tf.reduce_max(x, axis=1), "min_all": tf.reduce_min(x)}}
+
+
+# ------------------------------------------------------------- softmax and cross-entropy
+
+def case_softmax(tf, np):
+    rng = np.random.default_rng(9)
+    x = tf.placeholder(tf.float32, shape=(4, 6))
+    x3 = tf.placeholder(tf.float32, shape=(2, 3, 5))
+    xv, x3v = _f32(rng.normal(size=(4, 6)) * 3), _f32(rng.normal(size=(2, 3, 5)) * 3)
+    fetch = {}
+    for name, z, inp in [("softmax", tf.nn.softmax(x), x), ("log_softmax", tf.nn.log_softmax(x), x),
+                         ("softmax3", tf.nn.softmax(x3), x3),
+                         ("log_softmax3", tf.nn.log_softmax(x3), x3)]:
+        fetch[name] = z
+        gy = _f32(rng.normal(size=z.shape.as_list()))
+        _grads(tf, fetch, name, z, [inp], ["x"], grad_ys=tf.constant(gy))
+    # large logits: must not overflow
+    big = tf.constant(_f32([[1000.0, 0.0, -1000.0], [50.0, 50.0, 50.0]]))
+    fetch["softmax_big"] = tf.nn.softmax(big)
+    fetch["log_softmax_big"] = tf.nn.log_softmax(big)
+    return {"fetch": fetch, "feed": {x: xv, x3: x3v}}
+
+
+def case_softmax_xent(tf, np):
+    """softmax_cross_entropy_with_logits (v1: no gradient into labels) vs _v2 (gradient)."""
+    rng = np.random.default_rng(10)
+    logits = tf.placeholder(tf.float32, shape=(5, 4))
+    labels = tf.placeholder(tf.float32, shape=(5, 4))
+    lv = _f32(rng.normal(size=(5, 4)) * 2)
+    raw = rng.uniform(0.1, 1.0, size=(5, 4))
+    yv = _f32(raw / raw.sum(axis=1, keepdims=True))
+    gy = tf.constant(_f32(rng.normal(size=(5,))))
+    fetch, info = {}, {}
+    v1 = tf.nn.softmax_cross_entropy_with_logits(labels=labels, logits=logits)
+    v2 = tf.nn.softmax_cross_entropy_with_logits_v2(labels=labels, logits=logits)
+    fetch["v1"], fetch["v2"] = v1, v2
+    info["v1/grad_pattern"] = _grads(tf, fetch, "v1", v1, [logits, labels],
+                                     ["logits", "labels"], grad_ys=gy)
+    info["v2/grad_pattern"] = _grads(tf, fetch, "v2", v2, [logits, labels],
+                                     ["logits", "labels"], grad_ys=gy)
+    # the usual scalar loss
+    loss = tf.reduce_mean(v2)
+    fetch["mean_loss"] = loss
+    _grads(tf, fetch, "mean_loss", loss, [logits], ["logits"])
+    # one-hot labels from a constant
+    hard = tf.one_hot(tf.constant(np.array([0, 3, 1, 1, 2], dtype=np.int32)), 4)
+    fetch["hard"] = tf.nn.softmax_cross_entropy_with_logits_v2(labels=hard, logits=logits)
+    return {"fetch": fetch, "feed": {logits: lv, labels: yv}, "info": info}
+
+
+def case_sparse_xent(tf, np):
+    rng = np.random.default_rng(11)
+    logits = tf.placeholder(tf.float32, shape=(6, 5))
+    l32 = tf.placeholder(tf.int32, shape=(6,))
+    l64 = tf.placeholder(tf.int64, shape=(6,))
+    lv = _f32(rng.normal(size=(6, 5)) * 2)
+    yv = rng.integers(0, 5, size=6)
+    fetch, info = {}, {}
+    for name, lab in (("int32", l32), ("int64", l64)):
+        z = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=lab, logits=logits)
+        fetch[name] = z
+        info[name + "/grad_pattern"] = _grads(tf, fetch, name, z, [logits], ["logits"],
+                                              grad_ys=tf.constant(_f32(rng.normal(size=6))))
+    loss = tf.reduce_mean(fetch["int32"])
+    fetch["mean_loss"] = loss
+    _grads(tf, fetch, "mean_loss", loss, [logits], ["logits"])
+    # unknown batch size
+    u = tf.placeholder(tf.float32, shape=(None, 5))
+    ul = tf.placeholder(tf.int32, shape=(None,))
+    fetch["unknown_batch"] = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=ul, logits=u)
+    _grads(tf, fetch, "unknown_batch", fetch["unknown_batch"], [u], ["logits"])
+    feed = {logits: lv, l32: yv.astype(np.int32), l64: yv.astype(np.int64), u: lv[:4].copy(),
+            ul: yv[:4].astype(np.int32)}
+    return {"fetch": fetch, "feed": feed, "info": info}
+
+
+# ----------------------------------------------------------------- shape-moving ops
+
+def case_shape_ops(tf, np):
+    """reshape/transpose/concat/expand_dims/squeeze/tile/stack and their gradients."""
+    rng = np.random.default_rng(12)
+    x = tf.placeholder(tf.float32, shape=(2, 3, 4))
+    y = tf.placeholder(tf.float32, shape=(2, 5, 4))
+    s = tf.placeholder(tf.float32, shape=(1, 3, 1, 2))
+    xv, yv = _f32(rng.normal(size=(2, 3, 4))), _f32(rng.normal(size=(2, 5, 4)))
+    sv = _f32(rng.normal(size=(1, 3, 1, 2)))
+    fetch = {}
+    cases = {
+        "reshape": (tf.reshape(x, [6, 4]), [x]),
+        "reshape_m1": (tf.reshape(x, [-1, 2]), [x]),
+        "reshape_flat": (tf.reshape(x, [-1]), [x]),
+        "transpose": (tf.transpose(x), [x]),
+        "transpose_perm": (tf.transpose(x, [1, 0, 2]), [x]),
+        "transpose_perm2": (tf.transpose(x, perm=[2, 0, 1]), [x]),
+        "concat1": (tf.concat([x, y], 1), [x, y]),
+        "concat_m2": (tf.concat([x, y, x], axis=-2), [x, y]),
+        "expand0": (tf.expand_dims(x, 0), [x]),
+        "expand_m1": (tf.expand_dims(x, -1), [x]),
+        "expand2": (tf.expand_dims(x, axis=2), [x]),
+        "squeeze": (tf.squeeze(s), [s]),
+        "squeeze_ax": (tf.squeeze(s, [0]), [s]),
+        "squeeze_ax2": (tf.squeeze(s, axis=[0, 2]), [s]),
+        "tile": (tf.tile(x, [2, 1, 3]), [x]),
+        "stack0": (tf.stack([x, x * 2.0]), [x]),
+        "stack2": (tf.stack([x, x], axis=2), [x]),
+        "slice": (x[1, :, 1:3], [x]),
+        "slice_newaxis": (x[:, None, -1], [x]),
+        "add_n": (tf.add_n([x, x, x * 3.0]), [x]),
+        "stop_gradient": (x * tf.stop_gradient(x), [x]),
+    }
+    for name, (z, xs) in cases.items():
+        fetch[name] = z
+        gy = tf.constant(_f32(rng.normal(size=z.shape.as_list())))
+        _grads(tf, fetch, name, z, xs, ["x%d" % i for i in range(len(xs))], grad_ys=gy)
+    fetch["shape"] = tf.shape(x)
+    fetch["size"] = tf.size(x)
+    fetch["rank"] = tf.rank(x)
+    return {"fetch": fetch, "feed": {x: xv, y: yv, s: sv}}
+
+
+def case_gather_one_hot(tf, np):
+    """gather (axis 0 and 1, repeated indices), one_hot (dtypes, on/off values)."""
+    rng = np.random.default_rng(13)
+    p = tf.placeholder(tf.float32, shape=(5, 3))
+    pv = _f32(rng.normal(size=(5, 3)))
+    idx = tf.constant(np.array([4, 0, 4, 2], dtype=np.int32))
+    fetch, info = {}, {}
+    g0 = tf.gather(p, idx)
+    fetch["gather0"] = g0
+    gy = tf.constant(_f32(rng.normal(size=(4, 3))))
+    # tf.gather's gradient is an IndexedSlices in TF: convert_to_tensor densifies it
+    fetch["gather0/d_p"] = tf.convert_to_tensor(tf.gradients(g0, p, grad_ys=gy)[0])
+    g1 = tf.gather(p, tf.constant(np.array([[2, 2], [0, 1]], dtype=np.int64)), axis=1)
+    fetch["gather1"] = g1
+    fetch["gather1/d_p"] = tf.convert_to_tensor(tf.gradients(g1, p)[0])
+    fetch["gather_list"] = tf.gather(p, [1, 1, 3])
+    labels = tf.constant(np.array([0, 2, 1, 3], dtype=np.int32))
+    fetch["one_hot"] = tf.one_hot(labels, 4)
+    fetch["one_hot_int64_idx"] = tf.one_hot(tf.constant(np.array([3, 0], dtype=np.int64)), 5)
+    fetch["one_hot_f64"] = tf.one_hot(labels, 4, dtype=tf.float64)
+    fetch["one_hot_onoff"] = tf.one_hot(labels, 4, on_value=0.9, off_value=0.05)
+    fetch["one_hot_onoff_int"] = tf.one_hot(labels, 4, on_value=5, off_value=-1)
+    fetch["one_hot_out_of_range"] = tf.one_hot(tf.constant(np.array([-1, 4, 1], np.int32)), 4)
+    fetch["one_hot_axis0"] = tf.one_hot(labels, 4, axis=0)
+    fetch["one_hot_2d"] = tf.one_hot(tf.constant(np.array([[0, 1], [2, 0]], np.int32)), 3)
+    info["one_hot_dtypes"] = [fetch[k].dtype.name for k in sorted(fetch) if "one_hot" in k]
+    return {"fetch": fetch, "feed": {p: pv}, "info": info}
+
+
+def case_where_clip_cast(tf, np):
+    """where (select and coordinates), clip_by_value (ties at the bounds), cast."""
+    rng = np.random.default_rng(14)
+    x = tf.placeholder(tf.float32, shape=(3, 4))
+    y = tf.placeholder(tf.float32, shape=(3, 4))
+    xv = _f32([[-1.0, 0.0, 0.5, 1.0], [2.0, -0.5, 1.0, 0.0], [-2.5, 2.7, -2.7, 0.49]])
+    yv = _f32(rng.normal(size=(3, 4)))
+    fetch = {}
+    sel = tf.where(x > y, x, y)
+    fetch["select"] = sel
+    _grads(tf, fetch, "select", sel, [x, y], ["x", "y"],
+           grad_ys=tf.constant(_f32(rng.normal(size=(3, 4)))))
+    fetch["where_coords"] = tf.where(x > 0.0)
+    clip = tf.clip_by_value(x, -0.5, 1.0)   # x holds -0.5 and 1.0 exactly: ties at the bounds
+    fetch["clip"] = clip
+    _grads(tf, fetch, "clip", clip, [x], ["x"])
+    clip_t = tf.clip_by_value(x, tf.constant(0.0), tf.constant(0.5))
+    fetch["clip_tensor_bounds"] = clip_t
+    _grads(tf, fetch, "clip_tensor_bounds", clip_t, [x], ["x"])
+    fetch["cast_int32"] = tf.cast(x, tf.int32)          # truncation toward zero
+    fetch["cast_int64"] = tf.cast(x * 10.0, tf.int64)
+    fetch["cast_bool"] = tf.cast(x, tf.bool)
+    fetch["cast_f64"] = tf.cast(x, tf.float64)
+    fetch["cast_back"] = tf.cast(tf.cast(x, tf.int32), tf.float32)
+    fetch["to_float"] = tf.to_float(tf.cast(x, tf.int32))
+    fetch["bool_to_float"] = tf.cast(x > 0.0, tf.float32)
+    c64 = tf.cast(x, tf.float64) * tf.constant(np.full((3, 4), 1.5))
+    fetch["cast_f64_mul"] = c64
+    _grads(tf, fetch, "cast_f64_mul", c64, [x], ["x"])
+    fetch["cast_f16"] = tf.cast(x, tf.float16)
+    fetch["compare_eq"] = tf.equal(x, 0.0)
+    fetch["compare_ne"] = tf.not_equal(x, y)
+    fetch["compare_lt"] = x < y
+    fetch["compare_le"] = tf.less_equal(x, 1.0)
+    fetch["compare_ge"] = x >= y
+    fetch["logical"] = tf.logical_or(tf.logical_and(x > 0.0, y > 0.0), tf.logical_not(x < y))
+    return {"fetch": fetch, "feed": {x: xv, y: yv}}
+
+
+def case_where_rank1_condition(tf, np):
+    """TF1 tf.where (Select) with a rank-1 condition picks whole rows of x / y."""
+    x = tf.constant(_f32(np.arange(12).reshape(3, 4)))
+    y = tf.constant(_f32(-np.arange(12).reshape(3, 4)))
+    c = tf.constant(np.array([True, False, True]))
+    return {"fetch": {"rows": tf.where(c, x, y)}}
+
+
+# -------------------------------------------------------------------- dtype inference
+
+def case_integer_division(tf, np):
+    """/ on integers is true division (int32 -> float64); // floors; dtypes of each."""
+    a = tf.constant(np.array([7, -7, 6, -1, 0], dtype=np.int32))
+    b = tf.constant(np.array([2, 2, -4, 3, 5], dtype=np.int32))
+    a64 = tf.cast(a, tf.int64)
+    b64 = tf.cast(b, tf.int64)
+    a16 = tf.cast(a, tf.int16)
+    b16 = tf.cast(b, tf.int16)
+    f = tf.constant(_f32([7.5, -7.5, 6.0, -1.0, 0.0]))
+    fetch = {"div32": a / b, "truediv32": tf.truediv(a, b), "divide32": tf.divide(a, b),
+             "floordiv32": a // b, "tf_floordiv32": tf.floordiv(a, b),
+             "div64": a64 / b64, "floordiv64": a64 // b64,
+             "div16": a16 / b16, "floordiv16": a16 // b16,
+             "int_by_py_int": a / 2, "int_floordiv_py_int": a // 2,
+             "py_int_by_int": 7 / b,
+             "const_div": tf.constant(3) / tf.constant(2),
+             "float_floordiv": f // 2.0, "float_div": f / 2.0,
+             "int_mul": a * 3, "int_add": a + 1, "int_sub": 1 - a, "int_neg": -a,
+             "int_abs": tf.abs(a), "int_square": tf.square(a), "int_pow": a ** 2,
+             "int_max": tf.maximum(a, b), "int_sign": tf.sign(a)}
+    info = {"dtypes": ["%s=%s" % (k, fetch[k].dtype.name) for k in sorted(fetch)]}
+    return {"fetch": fetch, "info": info}
+
+
+def case_scalar_dtype_inference(tf, np):
+    """A Python number takes the tensor's dtype (x * 2 stays float32); constants default."""
+    x = tf.placeholder(tf.float32, shape=(3,))
+    d = tf.placeholder(tf.float64, shape=(3,))
+    i = tf.placeholder(tf.int32, shape=(3,))
+    i64 = tf.placeholder(tf.int64, shape=(3,))
+    fetch = {"x_times_2": x * 2, "two_times_x": 2 * x, "x_plus_eps": x + 1e-5,
+             "x_plus_int": x + 1, "one_minus_x": 1 - x, "x_div_2": x / 2, "two_div_x": 2 / x,
+             "x_pow_2": x ** 2, "x_pow_half": tf.abs(x) ** 0.5, "two_pow_x": 2 ** x,
+             "x_times_np_f32": x * np.float32(3.0),
+             "x_times_np_arr_f32": x * _f32([1.0, 2.0, 3.0]),
+             "d_times_2": d * 2, "d_plus_eps": d + 1e-5, "d_times_list": d * [1.0, 2.0, 3.0],
+             "i_times_2": i * 2, "i_plus_1": i + 1, "i64_times_2": i64 * 2,
+             "i_times_list": i * [1, 2, 3],
+             "const_int": tf.constant(1), "const_float": tf.constant(1.0),
+             "const_list_int": tf.constant([1, 2]), "const_list_mixed": tf.constant([1, 2.5]),
+             "const_np_f64": tf.constant(np.array([1.0, 2.0])),
+             "const_np_i64": tf.constant(np.array([1, 2])),
+             "const_np_scalar_f64": tf.constant(np.float64(0.5)),
+             "const_dtype": tf.constant(3, dtype=tf.float32),
+             "const_shape": tf.constant(2.0, shape=(2, 3)),
+             "zeros": tf.zeros((2, 3)), "ones_int": tf.ones((2,), dtype=tf.int32),
+             "zeros_like_i": tf.zeros_like(i), "ones_like_x": tf.ones_like(x),
+             "fill": tf.fill([2, 2], 7), "fill_f": tf.fill([2], 0.5),
+             "sqrt_x": tf.sqrt(tf.abs(x) + 1e-5),
+             "add_n_mixed": tf.add_n([x, x * 2])}
+    v = tf.Variable(np.array([1.0, 2.0, 3.0]))
+    vi = tf.Variable(3)
+    vf = tf.Variable(2.5)
+    info = {"dtypes": ["%s=%s" % (k, fetch[k].dtype.name) for k in sorted(fetch)],
+            "variable_base_dtypes": [v.dtype.base_dtype.name, vi.dtype.base_dtype.name,
+                                     vf.dtype.base_dtype.name],
+            "variable_value_dtypes": [tf.identity(v).dtype.name, (v * 2).dtype.name,
+                                      (vi + 1).dtype.name]}
+    feed = {x: _f32([0.5, -1.0, 2.0]), d: np.array([0.5, -1.0, 2.0]),
+            i: np.array([1, -2, 3], dtype=np.int32), i64: np.array([1, -2, 3], dtype=np.int64)}
+
+    def run(sess, inputs):
+        sess.run(tf.global_variables_initializer())
+        return {"v": sess.run(v), "vi": sess.run(vi), "vf": sess.run(vf), "v_times_2": sess.run(v * 2)}
+    return {"fetch": fetch, "feed": feed, "info": info, "run": run}
+
+
+def case_variable_dtype(tf, np):
+    """A TF1 (reference) Variable's dtype is the _ref type: float32_ref."""
+    v = tf.Variable(_f32([1.0, 2.0]))
+    return {"info": {"variable_dtype": v.dtype.name}}
+
+
+def case_feed_conversion(tf, np):
+    """Feeds are converted to the placeholder's dtype: float64 and lists into float32."""
+    x = tf.placeholder(tf.float32, shape=(2, 3))
+    i = tf.placeholder(tf.int32, shape=(None,))
+    b = tf.placeholder(tf.bool, shape=(2,))
+    d = tf.placeholder(tf.float64, shape=())
+    rng = np.random.default_rng(15)
+    xv = rng.normal(size=(2, 3))   # float64 into a float32 placeholder
+    return {"fetch": {"x": x * 1.0, "x_identity": tf.identity(x), "i": i + 0,
+                      "b": tf.logical_not(b), "d": d * 2.0},
+            "feed": {x: xv, i: np.array([1, 2, 3], dtype=np.int64),
+                     b: np.array([True, False]), d: np.float64(0.25)}}
+
+
+def case_errors(tf, np):
+    """Which exception class TF1 raises for common mistakes (build time and run time)."""
+    x = tf.placeholder(tf.float32, shape=(None, 3))
+    d = tf.placeholder(tf.float64, shape=(None, 3))
+    i = tf.placeholder(tf.int32, shape=(3,))
+    a = tf.placeholder(tf.float32, shape=(3, 4))
+    b = tf.placeholder(tf.float32, shape=(5, 6))
+    info = {
+        "float32_plus_float64": _error_name(lambda: x + d),
+        "matmul_mismatch": _error_name(lambda: tf.matmul(a, b)),
+        "int_times_float_scalar": _error_name(lambda: i * 1.5),
+        "int_plus_float_tensor": _error_name(lambda: tf.add(i, tf.constant(1.0))),
+        "reshape_bad_count": _error_name(lambda: tf.reshape(a, [5, 3])),
+        "concat_rank_mismatch": _error_name(lambda: tf.concat([a, tf.constant(1.0)], 0)),
+        "reduce_bad_axis": _error_name(lambda: tf.reduce_sum(a, axis=2)),
+        "sigmoid_of_int": _error_name(lambda: tf.sigmoid(i)),
+        "tensor_in_if": _error_name(lambda: bool(x)),
+    }
+    v = tf.Variable(_f32([1.0, 2.0]))
+    y = x * 2.0
+
+    def run(sess, inputs):
+        out = {
+            "feed_bad_shape": _error_name(lambda: sess.run(y, {x: np.zeros((2, 4))})),
+            "missing_feed": _error_name(lambda: sess.run(y)),
+            "uninitialized_variable": _error_name(lambda: sess.run(v)),
+            "feed_tensor_value": _error_name(lambda: sess.run(y, {x: tf.zeros((1, 3))})),
+        }
+        return {k: np.array(val) for k, val in out.items()}
+    return {"info": info, "run": run}
+
+
+# ---------------------------------------------------------------------- static shapes
+
+def case_static_shapes(tf, np):
+    """Static shapes with a None batch dimension; every fetch's shape is compared."""
+    rng = np.random.default_rng(16)
+    x = tf.placeholder(tf.float32, shape=(None, 3))
+    w = tf.placeholder(tf.float32, shape=(3, 4))
+    lab = tf.placeholder(tf.int32, shape=(None,))
+    h = tf.matmul(x, w)
+    fetch = {
+        "matmul": h, "relu": tf.nn.relu(h), "max0": tf.maximum(h, 0),
+        "sum0": tf.reduce_sum(x, axis=0), "sum1": tf.reduce_sum(x, axis=1),
+        "sum1_keep": tf.reduce_sum(x, axis=1, keepdims=True), "sum_all": tf.reduce_sum(x),
+        "mean_all": tf.reduce_mean(x), "max1": tf.reduce_max(x, 1),
+        "reshape_flat": tf.reshape(x, [-1]), "reshape_m1_3": tf.reshape(x, [-1, 3, 1]),
+        "transpose": tf.transpose(x), "concat0": tf.concat([x, x], 0),
+        "concat1": tf.concat([x, x], 1), "expand": tf.expand_dims(x, 1),
+        "squeeze": tf.squeeze(tf.expand_dims(x, 1), [1]), "shape": tf.shape(x),
+        "index0": x[0], "col1": x[:, 1], "tile": tf.tile(x, [2, 2]),
+        "gather": tf.gather(x, tf.constant(np.array([0, 0], np.int32))),
+        "gather_ax1": tf.gather(x, tf.constant(np.array([2, 0, 1, 1], np.int32)), axis=1),
+        "one_hot": tf.one_hot(lab, 4), "softmax": tf.nn.softmax(h),
+        "sparse_xent": tf.nn.sparse_softmax_cross_entropy_with_logits(labels=lab, logits=h),
+        "xent_v2": tf.nn.softmax_cross_entropy_with_logits_v2(labels=tf.one_hot(lab, 4),
+                                                              logits=h),
+        "argmax": tf.argmax(h, 1), "where_sel": tf.where(x > 0.0, x, -x),
+        "x_plus_row": x + tf.constant(_f32([1.0, 2.0, 3.0])),
+        "cast": tf.cast(x, tf.int32), "stack": tf.stack([x, x], 1),
+        "zeros_like": tf.zeros_like(x), "ones_like": tf.ones_like(x),
+        "clip": tf.clip_by_value(x, -1.0, 1.0), "square": x ** 2,
+    }
+    loss = tf.reduce_mean(tf.reduce_sum((h - 1.0) ** 2, axis=1))
+    fetch["loss"] = loss
+    gx, gw = tf.gradients(loss, [x, w])
+    fetch["loss/d_x"] = gx
+    fetch["loss/d_w"] = gw
+    gx2 = tf.gradients(tf.reduce_sum(fetch["sparse_xent"]), x)[0]
+    fetch["sparse_xent/d_x"] = gx2
+    gb = tf.gradients(tf.reduce_sum(fetch["x_plus_row"] * fetch["x_plus_row"]), x)[0]
+    fetch["x_plus_row/d_x"] = gb
+    fetch["tile/d_x"] = tf.gradients(fetch["tile"], x)[0]
+    fetch["concat0/d_x"] = tf.gradients(fetch["concat0"], x)[0]
+    fetch["reshape_flat/d_x"] = tf.gradients(fetch["reshape_flat"], x)[0]
+    fetch["max1/d_x"] = tf.gradients(fetch["max1"], x)[0]
+    feed = {x: _f32(rng.normal(size=(5, 3))), w: _f32(rng.normal(size=(3, 4))),
+            lab: np.array([0, 3, 1, 2, 2], dtype=np.int32)}
+    info = {"placeholder": str(x.shape.as_list()), "w_ndims": str(w.shape.ndims),
+            "unknown_rank": str(tf.placeholder(tf.float32).shape.ndims)}
+    return {"fetch": fetch, "feed": feed, "info": info}
+
+
+# ------------------------------------------------------------------------- op types
+
+def case_op_types(tf, np):
+    """The .op.type of the ops that simple expressions create."""
+    x = tf.placeholder(tf.float32, shape=(2, 3))
+    y = tf.placeholder(tf.float32, shape=(2, 3))
+    u = tf.placeholder(tf.float32, shape=(None, 3))
+    w = tf.Variable(_f32(np.ones((3, 4))))
+    exprs = {
+        "x+y": x + y, "tf.add": tf.add(x, y), "x-y": x - y, "x*y": x * y, "x/y": x / y,
+        "x//y": x // y, "-x": -x, "x**2": x ** 2, "tf.pow": tf.pow(x, y),
+        "tf.square": tf.square(x), "tf.maximum(x,0)": tf.maximum(x, 0),
+        "tf.minimum": tf.minimum(x, y), "tf.reduce_mean": tf.reduce_mean(x),
+        "tf.reduce_sum": tf.reduce_sum(x, axis=1), "tf.reduce_max": tf.reduce_max(x),
+        "tf.matmul": tf.matmul(x, w), "x@w": x @ w, "tf.nn.relu": tf.nn.relu(x),
+        "tf.sigmoid": tf.sigmoid(x), "tf.tanh": tf.tanh(x), "tf.exp": tf.exp(x),
+        "tf.log": tf.log(x), "tf.sqrt": tf.sqrt(x), "tf.abs": tf.abs(x),
+        "tf.nn.softmax": tf.nn.softmax(x), "tf.reshape": tf.reshape(x, [3, 2]),
+        "tf.transpose": tf.transpose(x), "tf.concat": tf.concat([x, y], 0),
+        "tf.expand_dims": tf.expand_dims(x, 0), "tf.cast": tf.cast(x, tf.int32),
+        "tf.gather": tf.gather(x, [0]), "tf.one_hot": tf.one_hot([0, 1], 2),
+        "tf.where3": tf.where(x > y, x, y), "x>y": x > y, "tf.equal": tf.equal(x, y),
+        "x[0]": x[0], "tf.identity": tf.identity(x), "tf.constant": tf.constant(1.0),
+        "tf.placeholder": x, "tf.shape(unknown dim)": tf.shape(u), "tf.argmax": tf.argmax(x, 1),
+        "tf.zeros": tf.zeros((2, 2)), "tf.stop_gradient": tf.stop_gradient(x),
+        "w.assign": w.assign(w * 2.0), "w.assign_add": w.assign_add(w),
+        "tf.Variable": w,
+    }
+    names = list(exprs)
+    info = {"names": names, "types": [exprs[k].op.type for k in names],
+            "group": tf.group(x + y, x * y).type,
+            "global_variables_initializer": tf.global_variables_initializer().type,
+            "clip_by_value": [op.type for op in _new_ops(tf, lambda: tf.clip_by_value(x, 0.0, 1.0))],
+            "sparse_xent": tf.nn.sparse_softmax_cross_entropy_with_logits(
+                labels=tf.constant([0, 1]), logits=x).op.type}
+    return {"info": info}
+
+
+def _new_ops(tf, fn):
+    """The ops ``fn`` adds to the default graph, in creation order."""
+    g = tf.get_default_graph()
+    before = {op.name for op in g.get_operations()}
+    fn()
+    return [op for op in g.get_operations() if op.name not in before]
+
+
+# --------------------------------------------------------- the lecture's whole program
+
+# Smaller than the lecture's N, D, H = 64, 1000, 100 to keep the reference file small.
+N, D, H = 16, 50, 20
+LEARNING_RATE = 1e-5
+STEPS = 50
+
+
+def _lecture_data(np):
+    rng = np.random.default_rng(20)
+    # float64 arrays, as np.random.randn gives; scaled so that lr 1e-5 moves the loss
+    return {"x": rng.normal(size=(N, D)) * 2.0, "y": rng.normal(size=(N, D)),
+            "w1": rng.normal(size=(D, H)), "w2": rng.normal(size=(H, D))}
+
+
+def _two_layer(tf, x, y, w1, w2):
+    h = tf.maximum(tf.matmul(x, w1), 0)
+    y_pred = tf.matmul(h, w2)
+    diff = y_pred - y
+    loss = tf.reduce_mean(tf.reduce_sum(diff ** 2, axis=1))
+    return loss
+
+
+def case_lecture_feed_dict(tf, np):
+    """The lecture's first program: weights as placeholders, updated in numpy outside the
+    graph; float64 numpy arrays fed into float32 placeholders."""
+    data = _lecture_data(np)
+    x = tf.placeholder(tf.float32, shape=(N, D))
+    y = tf.placeholder(tf.float32, shape=(N, D))
+    w1 = tf.placeholder(tf.float32, shape=(D, H))
+    w2 = tf.placeholder(tf.float32, shape=(H, D))
+    loss = _two_layer(tf, x, y, w1, w2)
+    grad_w1, grad_w2 = tf.gradients(loss, [w1, w2])
+
+    def run(sess, inputs):
+        values = {x: inputs["x"], y: inputs["y"], w1: inputs["w1"].copy(),
+                  w2: inputs["w2"].copy()}
+        losses, g1_first, g2_first = [], None, None
+        for t in range(STEPS):
+            loss_val, grad_w1_val, grad_w2_val = sess.run([loss, grad_w1, grad_w2],
+                                                          feed_dict=values)
+            if t == 0:
+                g1_first, g2_first = grad_w1_val, grad_w2_val
+            losses.append(loss_val)
+            values[w1] -= LEARNING_RATE * grad_w1_val
+            values[w2] -= LEARNING_RATE * grad_w2_val
+        return {"losses": np.array(losses), "grad_w1_step0": g1_first,
+                "grad_w2_step0": g2_first, "w2_final": values[w2]}
+    return {"inputs": data, "run": run,
+            "info": {"loss_dtype": loss.dtype.name, "grad_dtypes": [grad_w1.dtype.name,
+                                                                   grad_w2.dtype.name]}}
+
+
+def _lecture_variables(tf, np):
+    data = _lecture_data(np)
+    x = tf.placeholder(tf.float32, shape=(N, D))
+    y = tf.placeholder(tf.float32, shape=(N, D))
+    w1 = tf.Variable(data["w1"].astype(np.float32))
+    w2 = tf.Variable(data["w2"].astype(np.float32))
+    loss = _two_layer(tf, x, y, w1, w2)
+    grad_w1, grad_w2 = tf.gradients(loss, [w1, w2])
+    new_w1 = w1.assign(w1 - LEARNING_RATE * grad_w1)
+    new_w2 = w2.assign(w2 - LEARNING_RATE * grad_w2)
+    updates = tf.group(new_w1, new_w2)
+    return data, x, y, w1, w2, loss, updates
+
+
+def case_lecture_variables(tf, np):
+    """The lecture's second program: tf.Variable weights, assign, tf.group, 50 steps of
+    sess.run([loss, updates])."""
+    data, x, y, w1, w2, loss, updates = _lecture_variables(tf, np)
+
+    def run(sess, inputs):
+        sess.run(tf.global_variables_initializer())
+        values = {x: inputs["x"], y: inputs["y"]}
+        losses = []
+        for t in range(STEPS):
+            loss_val, _ = sess.run([loss, updates], feed_dict=values)
+            losses.append(loss_val)
+        return {"losses": np.array(losses), "w2_final": sess.run(w2)}
+    return {"inputs": data, "run": run}
+
+
+def case_lecture_forgot_updates(tf, np):
+    """The lecture's bug: fetching only [loss], the assigns never run, the loss is constant."""
+    data, x, y, w1, w2, loss, updates = _lecture_variables(tf, np)
+
+    def run(sess, inputs):
+        sess.run(tf.global_variables_initializer())
+        values = {x: inputs["x"], y: inputs["y"]}
+        losses = [sess.run([loss], feed_dict=values)[0] for _ in range(STEPS)]
+        w1_unchanged = np.array_equal(sess.run(w1), inputs["w1"].astype(np.float32))
+        return {"losses": np.array(losses), "w1_unchanged": np.array(w1_unchanged)}
+    return {"inputs": data, "run": run}
+
+
+def case_lecture_optimizer(tf, np):
+    """The lecture's next slides: tf.train.GradientDescentOptimizer and tf.losses."""
+    data = _lecture_data(np)
+    x = tf.placeholder(tf.float32, shape=(N, D))
+    y = tf.placeholder(tf.float32, shape=(N, D))
+    w1 = tf.Variable(data["w1"].astype(np.float32))
+    w2 = tf.Variable(data["w2"].astype(np.float32))
+    h = tf.maximum(tf.matmul(x, w1), 0)
+    y_pred = tf.matmul(h, w2)
+    loss = tf.losses.mean_squared_error(y_pred, y)
+    optimizer = tf.train.GradientDescentOptimizer(1e-3)
+    updates = optimizer.minimize(loss)
+
+    def run(sess, inputs):
+        sess.run(tf.global_variables_initializer())
+        values = {x: inputs["x"], y: inputs["y"]}
+        losses = [sess.run([loss, updates], feed_dict=values)[0] for _ in range(STEPS)]
+        return {"losses": np.array(losses)}
+    return {"inputs": data, "run": run}
+
+
+# ------------------------------------------------------------------------ the runner
+
+def all_cases():
+    return [k[len("case_"):] for k in globals() if k.startswith("case_")
+            and callable(globals()[k])]
+
+
+def get_case(name):
+    return globals()["case_" + name]
+
+
+def _shape_str(t):
+    """A static shape as text: "-1,3" (None dims as -1), "" for a scalar, "unknown" rank."""
+    s = t.shape
+    if s.ndims is None:
+        return "unknown"
+    return ",".join("-1" if d is None else str(int(d)) for d in s.as_list())
+
+
+def _str_array(v):
+    if isinstance(v, (list, tuple)):
+        return np.array([str(e) for e in v])
+    return np.array(str(v))
+
+
+def collect(tf, case_fn, stored=None):
+    """Run ``case_fn`` under ``tf`` in a fresh graph; return {key: ndarray}.
+
+    Keys (the reference file prefixes them with "<case>/"):
+      <name>             the fetched value of fetch <name>, or a value returned by "run"
+      static/names, static/dtypes, static/shapes   per fetch, its static dtype and shape
+      feed/<i>           the i-th feed_dict value;   input/<name>   the "inputs" arrays
+      info/<name>        the "info" facts, as strings
+    With ``stored`` (a {key: ndarray} in this format), the feeds and inputs are replaced by the
+    stored ones (the caller checks that the regenerated ones, also returned, equal them).
+    """
+    out = {}
+    graph = tf.Graph()
+    with graph.as_default():
+        spec = case_fn(tf, np)
+        feed = dict(spec.get("feed", {}))
+        inputs = dict(spec.get("inputs", {}))
+        for i, (ph, val) in enumerate(list(feed.items())):
+            key = "feed/%d" % i
+            out[key] = np.asarray(val)
+            if stored is not None:
+                feed[ph] = stored[key]
+        for name, val in list(inputs.items()):
+            key = "input/%s" % name
+            out[key] = np.asarray(val)
+            if stored is not None:
+                inputs[name] = stored[key]
+        for name, val in spec.get("info", {}).items():
+            out["info/%s" % name] = _str_array(val)
+        fetch = spec.get("fetch", {})
+        names = list(fetch)
+        if names:
+            out["static/names"] = np.array(names)
+            out["static/dtypes"] = np.array([fetch[n].dtype.name for n in names])
+            out["static/shapes"] = np.array([_shape_str(fetch[n]) for n in names])
+        results = {}
+        with tf.Session(graph=graph) as sess:
+            if names:
+                values = sess.run([fetch[n] for n in names], feed_dict=feed or None)
+                results.update(zip(names, values))
+            if "run" in spec:
+                for name, v in spec["run"](sess, inputs).items():
+                    assert name not in results, name
+                    results[name] = v
+        for name, v in results.items():
+            out[name] = np.asarray(v)
+    return out
