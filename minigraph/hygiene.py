@@ -46,6 +46,7 @@ class _RerunTracker:
         self.frames = {}      # filename -> the top-level frame of its latest execution
         self.runs = {}        # filename -> number of executions seen creating ops
         self.counts = {}      # (filename, execution number) -> ops created
+        self.execution = {}   # op -> execution number of its file when it was created
 
     def __call__(self, op):
         filename = op.site.filename
@@ -62,6 +63,7 @@ class _RerunTracker:
                 self._warn(op, filename)
         key = (filename, self.runs[filename])
         self.counts[key] = self.counts.get(key, 0) + 1
+        self.execution[op] = self.runs[filename]
 
     def _warn(self, op, filename):
         old = sum(n for (f, _), n in self.counts.items() if f == filename)
@@ -157,12 +159,19 @@ def _is_init(op):
 
 def stale_feed_message(fed, needed_ops, graph):
     """If placeholder ``fed`` is not needed by the run but a newer placeholder made by the
-    same line is, explain it (for ``Session.run``); else None."""
+    same line in a later run of its cell is, explain it (for ``Session.run``); else None."""
     op = fed.op
     if op in needed_ops or op.type not in ("Placeholder", "PlaceholderWithDefault"):
         return None
+    tracker = next((t for t in graph._listeners if isinstance(t, _RerunTracker)), None)
+    run = tracker.execution.get(op) if tracker is not None else None
+    if run is None:
+        return None
+    # only a copy made by a *later execution* of the same line is "newer": placeholders made
+    # by one line in a loop or a helper function within one run are all legitimate
     newer = [o for o in graph._ops[op._id + 1:]
-             if o.type == op.type and o.site.key() == op.site.key() and o in needed_ops]
+             if o.type == op.type and o.site.key() == op.site.key() and o in needed_ops
+             and tracker.execution.get(o, run) > run]
     if not newer:
         return None
     return ("feed_dict feeds placeholder '%s', but the fetches do not use it: they use '%s', a "

@@ -204,3 +204,13 @@ def test_long_paths_are_shortened():
     assert len(info.value.path) == 41
     text = str(info.value).split("dependency path")[1]
     assert text.count("\n") <= 12
+
+
+def test_placeholders_made_by_one_line_in_a_loop_can_be_fed_unused():
+    ns = {"tf": tf}
+    run_cell("xs = [tf.placeholder(tf.float64, (3,)) for _ in range(2)]\n"
+             "y = xs[0] * 2.0\n", ns)
+    out = tf.Session().run(ns["y"], {ns["xs"][0]: np.ones(3), ns["xs"][1]: np.ones(3)})
+    assert out.tolist() == [2.0, 2.0, 2.0]
+    x, w = tf.placeholder(tf.float64, [3]), tf.placeholder(tf.float64, [3])
+    tf.testing.check_gradients(x * w, [x, w], {x: np.ones(3), w: np.ones(3)})

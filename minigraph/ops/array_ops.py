@@ -88,6 +88,11 @@ def constant(value, dtype=None, shape=None, name="Const", verify_shape=False):
     match and the value is reshaped.
     """
     dtype = dtypes.as_dtype(dtype) if dtype is not None else _default_dtype(value)
+    if (dtype.is_integer or dtype.is_bool) and not isinstance(value, (np.ndarray, np.generic)) \
+            and np.asarray(value).dtype.kind in "fc" and np.size(value):
+        # TF refuses to turn a Python float into an integer tensor (x_int * 1.5 is an error)
+        raise TypeError("Expected %s, got %r of type '%s' instead."
+                        % (dtype.name, value, type(value).__name__))
     try:
         arr = np.array(value, dtype=dtype.as_numpy_dtype)
     except (TypeError, ValueError) as e:
@@ -343,8 +348,7 @@ class Reshape(OpDef):
         value = constant_value(target)
         if value is not None:
             return _reshape_static(x.shape, value), x.dtype
-        n = target.shape[0] if target.shape.ndims == 1 else None
-        return TensorShape(None if n is None else [None] * n), x.dtype
+        return constant_value_as_shape(target), x.dtype
 
     @staticmethod
     def forward(x, target):
@@ -466,11 +470,7 @@ class ConcatSlice(OpDef):
     @staticmethod
     def infer(inputs, attrs):
         grad, shapes = inputs[0], inputs[1:]
-        value = constant_value(shapes[attrs["index"]])
-        if value is not None:
-            return TensorShape(value.tolist()), grad.dtype
-        return TensorShape(None if grad.shape.ndims is None else [None] * grad.shape.ndims), \
-            grad.dtype
+        return constant_value_as_shape(shapes[attrs["index"]]), grad.dtype
 
     @staticmethod
     def forward(grad, *shapes, axis, index):
@@ -653,7 +653,8 @@ class GatherV2(OpDef):
     @staticmethod
     def forward(params, indices, axis):
         n = params.shape[axis]
-        if indices.size and (indices.min() < -n or indices.max() >= n):
+        # TF (on the CPU) rejects negative indices too: no numpy-style wrap-around
+        if indices.size and (indices.min() < 0 or indices.max() >= n):
             bad = indices[(indices < 0) | (indices >= n)].ravel()[0]
             raise IndexError("indices = %d is not in [0, %d)" % (bad, n))
         return np.take(params, indices, axis=axis)
@@ -723,8 +724,12 @@ class OneHot(OpDef):
 
 
 def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):
-    """``tf.one_hot``: integer labels to one-hot vectors of length ``depth`` (float32)."""
-    dtype = dtypes.as_dtype(dtype) if dtype is not None else dtypes.float32
+    """``tf.one_hot``: integer labels to one-hot vectors of length ``depth``: float32, or the
+    type of ``on_value``/``off_value`` when given (``on_value=5`` gives int32), as TF."""
+    if dtype is None:
+        given = on_value if on_value is not None else off_value
+        dtype = _default_dtype(given) if given is not None else dtypes.float32
+    dtype = dtypes.as_dtype(dtype)
     on = 1 if on_value is None else on_value
     off = 0 if off_value is None else off_value
     i = as_tensor(indices) if isinstance(indices, Tensor) else constant(indices, name="indices")
@@ -741,11 +746,7 @@ class Fill(OpDef):
     @staticmethod
     def infer(inputs, attrs):
         dims, value = inputs
-        v = constant_value(dims)
-        if v is not None:
-            return TensorShape(v.tolist()), value.dtype
-        n = dims.shape[0] if dims.shape.ndims == 1 else None
-        return TensorShape(None if n is None else [None] * n), value.dtype
+        return constant_value_as_shape(dims), value.dtype
 
     @staticmethod
     def forward(dims, value):
@@ -764,11 +765,15 @@ def fill(dims, value, name=None):
 
 
 def _filled(shape, dtype, v, name):
+    """A constant for small shapes; a Fill op for large ones (as TF1 does above 1000
+    elements), so that building the graph allocates nothing big."""
     dtype = dtypes.as_dtype(dtype)
-    if isinstance(shape, Tensor):
-        return fill(shape, constant(v, dtype=dtype), name=name)
-    return constant(np.full(tuple(as_shape(shape).as_list()), v, dtype=dtype.as_numpy_dtype),
-                    name=name)
+    if not isinstance(shape, Tensor):
+        dims = as_shape(shape).as_list()
+        if int(np.prod(dims)) <= 1000:
+            return constant(np.full(tuple(dims), v, dtype=dtype.as_numpy_dtype), name=name)
+        shape = constant(dims, dtype=dtypes.int32, name="shape")
+    return fill(shape, constant(v, dtype=dtype), name=name)
 
 
 def zeros(shape, dtype=dtypes.float32, name=None):
@@ -832,11 +837,7 @@ class BroadcastTo(OpDef):
     @staticmethod
     def infer(inputs, attrs):
         x, target = inputs
-        v = constant_value(target)
-        if v is None:
-            n = target.shape[0] if target.shape.ndims == 1 else None
-            return TensorShape(None if n is None else [None] * n), x.dtype
-        out = TensorShape(v.tolist())
+        out = constant_value_as_shape(target)
         broadcast_static(x.shape, out)  # raises if incompatible
         return out, x.dtype
 
@@ -948,6 +949,9 @@ def where(condition, x=None, y=None, name=None):
     if x is None or y is None:
         raise ValueError("x and y must both be given, or neither")
     x, y = binary_operands(x, y)
+    if c.shape.ndims == 1 and x.shape.ndims is not None and x.shape.ndims > 1:
+        # TF1: a vector condition picks whole rows (slices along the first axis)
+        c = reshape(c, [-1] + [1] * (x.shape.ndims - 1))
     return make(Select, [c, x, y], None, name or "Select")
 
 

@@ -643,3 +643,40 @@ def argmin(input, axis=None, name=None, dimension=None, output_type=dtypes.int64
                                              "output_type": dtypes.as_dtype(output_type)},
                 name or "ArgMin")
 
+
+
+# ------------------------------------------------------------------------ floor
+
+@register
+class Floor(_Unary):
+    """y = the largest whole number <= x (the 0-or-1 mask of TF1's dropout)"""
+    type = "Floor"
+    forward = staticmethod(np.floor)
+
+    @staticmethod
+    def gradient(op, grad, needed):
+        # a step function: its derivative is 0 almost everywhere, and TF1's _FloorGrad
+        # returns None, so no gradient flows back through floor.
+        return [None]
+
+
+floor = _unary_fn(Floor, "Floor")
+__all__ += ["floor"]
+
+
+# ------------------------------------------------------------------------ log1p
+
+@register
+class Log1p(_Unary):
+    """y = log(1 + x), accurate even when x is tiny (where 1 + x would round to 1)"""
+    type = "Log1p"
+    forward = staticmethod(quiet(np.log1p))
+
+    @staticmethod
+    def gradient(op, grad, needed):
+        x = op.inputs[0]
+        return [grad / (1 + x)]  # d/dx log(1 + x) = 1 / (1 + x)
+
+
+log1p = _unary_fn(Log1p, "Log1p")
+__all__ += ["log1p"]

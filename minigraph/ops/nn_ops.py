@@ -5,7 +5,7 @@ import numpy as np
 from minigraph import dtypes
 from minigraph.op_def import OpDef, register, quiet, same_dtype
 from minigraph.ops._util import as_tensor, make
-from minigraph.ops.array_ops import expand_dims, one_hot, stop_gradient
+from minigraph.ops.array_ops import expand_dims, one_hot, stop_gradient, zeros_like
 from minigraph.ops.math_ops import sigmoid, tanh
 from minigraph.ops.reduce_ops import reduce_sum
 
@@ -53,7 +53,8 @@ class ReluGrad(OpDef):
     @staticmethod
     def gradient(op, grad, needed):
         y = op.inputs[1]
-        return [make(ReluGrad, [grad, y], None, "ReluGrad"), None]
+        # as TF: the gradient with respect to the features is zero (not None)
+        return [make(ReluGrad, [grad, y], None, "ReluGrad"), zeros_like(y)]
 
 
 def relu(features, name=None):
@@ -244,3 +245,42 @@ def sparse_softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits
     return make(SparseSoftmaxCrossEntropyWithLogits, [labels, logits], None,
                 name or "SparseSoftmaxCrossEntropyWithLogits")
 
+
+
+# ------------------------------------------------- sigmoid cross-entropy (a composite)
+
+def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, name=None):
+    """``tf.nn.sigmoid_cross_entropy_with_logits``: the elementwise logistic loss between
+    targets ``labels`` (z, in [0, 1]) and ``logits`` (x), of their common shape:
+    ``-z * log(sigmoid(x)) - (1 - z) * log(1 - sigmoid(x))``.
+
+    Not a primitive: built from primitives as TF1 builds it, under a ``logistic_loss`` scope.
+    """
+    # imported here: this composite was appended after the primitives of this module
+    from minigraph.graph import name_scope
+    from minigraph.ops.array_ops import where, zeros_like
+    from minigraph.ops.math_ops import add, exp, log1p
+    if _sentinel is not None:
+        raise ValueError("Only call sigmoid_cross_entropy_with_logits with named arguments "
+                         "(labels=..., logits=...)")
+    if labels is None or logits is None:
+        raise ValueError("Both labels and logits must be provided.")
+    with name_scope(name, "logistic_loss", [logits, labels]) as scope:
+        x = as_tensor(logits, name="logits")
+        z = as_tensor(labels) if hasattr(labels, "_as_graph_tensor") else \
+            as_tensor(labels, dtype=x.dtype, name="labels")
+        if not z.shape.is_compatible_with(x.shape):
+            raise ValueError("logits and labels must have the same shape (%s vs %s)"
+                             % (x.shape, z.shape))
+        # x - x*z + log(1 + exp(-x)) overflows for x << 0; for x < 0 the same value is
+        # -x*z + log(1 + exp(x)). Both at once, stable for every x:
+        #   loss = max(x, 0) - x*z + log(1 + exp(-|x|))
+        # with max and |.| written as where(x >= 0, ...) so the gradient at 0 is defined.
+        zeros = zeros_like(x)
+        cond = x >= zeros
+        relu_logits = where(cond, x, zeros)       # max(x, 0)
+        neg_abs_logits = where(cond, -x, x)       # -|x|
+        return add(relu_logits - x * z, log1p(exp(neg_abs_logits)), name=scope)
+
+
+__all__ += ["sigmoid_cross_entropy_with_logits"]

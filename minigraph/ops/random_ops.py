@@ -12,7 +12,7 @@ from minigraph import dtypes
 from minigraph.graph import Tensor, get_default_graph
 from minigraph.op_def import OpDef, register
 from minigraph.ops._util import make
-from minigraph.ops.array_ops import constant, constant_value
+from minigraph.ops.array_ops import constant, constant_value_as_shape
 from minigraph.tensor_shape import TensorShape
 
 __all__ = ["set_random_seed", "get_seed", "random_normal", "random_uniform", "truncated_normal",
@@ -43,11 +43,7 @@ class _Random(OpDef):
 
     @staticmethod
     def infer(inputs, attrs):
-        v = constant_value(inputs[0])
-        if v is not None:
-            return TensorShape(v.tolist()), attrs["dtype"]
-        n = inputs[0].shape[0] if inputs[0].shape.ndims == 1 else None
-        return TensorShape(None if n is None else [None] * n), attrs["dtype"]
+        return constant_value_as_shape(inputs[0]), attrs["dtype"]
 
     @classmethod
     def make_kernel(cls, op, state):

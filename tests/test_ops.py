@@ -1,0 +1,720 @@
+"""One table tests every op: forward against numpy, gradient against central differences.
+
+Each ``Row`` names the op type it tests, builds it from placeholders, and gives an
+independent numpy expression for the expected value. The test functions below each check
+one aspect over the whole table:
+
+* ``test_forward``: the value matches numpy (float64 and float32), its dtype is the tensor's
+  static dtype and its shape is compatible with the static shape;
+* ``test_gradient``: ``tf.gradients`` matches central differences (float64), and each
+  gradient has the shape of its input;
+* ``test_second_order``: the gradient's own gradient matches central differences too
+  (gradients are graph ops, so they can be differentiated again);
+* ``test_no_gradient``: ``tf.gradients`` is ``None`` through non-differentiable inputs;
+* ``test_every_op_has_a_row``: a newly registered op without a row fails the suite.
+
+Every row also runs with the leading dimension of its placeholders unknown (``None``, the
+batch size of TF1 code), which sends static shapes through the dynamic code paths
+(``tf.shape`` instead of constants). Rows for gradient ops (ReluGrad, SumToShape...) are
+built with ``tf.gradients(..., grad_ys=dy)``, so their gradient check is a second-order check
+of the op they differentiate.
+"""
+
+import importlib
+import pkgutil
+
+import numpy as np
+import pytest
+
+import minigraph as tf
+from minigraph.op_def import REGISTRY
+from minigraph.ops import math_ops
+from minigraph.testing import check_gradients
+
+
+@pytest.fixture(autouse=True)
+def graph():
+    """Every test builds in its own graph."""
+    with tf.Graph().as_default() as g:
+        yield g
+
+
+# ------------------------------------------------------------------------- input specs
+
+FLOAT = "float"  # an input of the row's float dtype (float64 or float32)
+
+
+class Spec:
+    """One input of a row: a placeholder of ``shape`` fed with ``draw(rng, shape)``."""
+
+    def __init__(self, shape, dtype, draw):
+        self.shape, self.dtype, self.draw = tuple(shape), dtype, draw
+
+    def dtype_for(self, float_dtype):
+        return float_dtype if self.dtype is FLOAT else self.dtype
+
+    def placeholder(self, float_dtype, static):
+        shape = list(self.shape)
+        if not static and shape:
+            shape[0] = None  # a batch size known only at run time
+        return tf.placeholder(self.dtype_for(float_dtype), shape)
+
+    def value(self, float_dtype, rng):
+        return np.asarray(self.draw(rng, self.shape),
+                          dtype=self.dtype_for(float_dtype).as_numpy_dtype)
+
+
+def floats(*shape, low=-2.0, high=2.0):
+    return Spec(shape, FLOAT, lambda rng, s: rng.uniform(low, high, s))
+
+
+def positive(*shape):
+    """Away from 0: for sqrt, log, a base of pow."""
+    return floats(*shape, low=0.5, high=2.0)
+
+
+def nonzero(*shape):
+    """0.2 <= |x| < 2: away from the kink of abs, relu, sign and the pole of 1/x."""
+    return Spec(shape, FLOAT, lambda rng, s: rng.choice([-1.0, 1.0], s) * rng.uniform(0.2, 2, s))
+
+
+def whole(*shape):
+    """Whole numbers in [-2, 2] as floats, so comparisons meet ties."""
+    return Spec(shape, FLOAT, lambda rng, s: rng.integers(-2, 3, s))
+
+
+def distribution(*shape):
+    """Rows of probabilities: labels for the softmax cross-entropies."""
+    def draw(rng, s):
+        p = rng.uniform(0.1, 1.0, s)
+        return p / p.sum(axis=-1, keepdims=True)
+    return Spec(shape, FLOAT, draw)
+
+
+def ints(shape, high, dtype=tf.int32):
+    return Spec(shape, dtype, lambda rng, s: rng.integers(0, high, s))
+
+
+def bools(*shape):
+    return Spec(shape, tf.bool, lambda rng, s: rng.random(s) < 0.5)
+
+
+def fixed(value, dtype=FLOAT):
+    value = np.asarray(value)
+    return Spec(value.shape, dtype, lambda rng, s: value)
+
+
+# -------------------------------------------------------------------------------- rows
+
+class Row:
+    """One line of the table.
+
+    Args:
+      id: the pytest id.
+      op: the op type under test; the built graph must contain it.
+      build: ``build(*placeholders)`` -> the Tensor to check.
+      ref: ``ref(*arrays)`` -> the expected value, in numpy (float inputs arrive as float64).
+      inputs: one Spec per placeholder.
+      differentiable: False for ops with no gradient (ArgMax, comparisons...).
+      grad: indices of the inputs checked against central differences (default: every
+        float input of a differentiable row).
+      none: indices of the inputs whose gradient must be None (default: the inputs that are
+        not floats, or every input of a non-differentiable row).
+      second_order: False to leave the row out of test_second_order.
+    """
+
+    def __init__(self, id, op, build, ref, inputs, differentiable=True, grad=None, none=None,
+                 second_order=True):
+        self.id, self.op, self.build, self.ref, self.inputs = id, op, build, ref, inputs
+        self.second_order = second_order
+        is_float = [s.dtype is FLOAT for s in inputs]
+        if grad is None:
+            grad = [i for i, f in enumerate(is_float) if f and differentiable]
+        if none is None:
+            none = [i for i, f in enumerate(is_float) if not (f and differentiable)]
+        self.grad, self.none = tuple(grad), tuple(none)
+        self.has_floats = any(is_float)
+
+    def make(self, float_dtype, static=True):
+        """Build the row in the default graph: (output, placeholders, feed_dict)."""
+        rng = np.random.default_rng(0)
+        xs = [s.placeholder(float_dtype, static) for s in self.inputs]
+        feed = {x: s.value(float_dtype, rng) for x, s in zip(xs, self.inputs)}
+        return self.build(*xs), xs, feed
+
+    def expected(self, xs, feed):
+        return self.ref(*[feed[x].astype(np.float64) if x.dtype.is_floating else feed[x]
+                          for x in xs])
+
+    def __repr__(self):
+        return self.id
+
+
+def _shape_id(shape):
+    return "x".join(map(str, shape)) or "scalar"
+
+
+# Shape pairs that broadcast, plus one that does not need to.
+BROADCAST = [((3, 4), (4,)), ((3, 1), (1, 4)), ((2, 3, 4), (3, 1)), ((), (3,)), ((2, 3), (2, 3))]
+UNARY_SHAPES = [(3, 4), ()]
+
+
+def binary(op, build, ref, x=floats, y=floats, **kwargs):
+    return [Row("%s[%s,%s]" % (op, _shape_id(sx), _shape_id(sy)), op, build, ref,
+                [x(*sx), y(*sy)], **kwargs)
+            for sx, sy in BROADCAST]
+
+
+def unary(op, build, ref, x=floats, name=None, **kwargs):
+    return [Row("%s[%s]" % (name or op, _shape_id(s)), op, build, ref, [x(*s)], **kwargs)
+            for s in UNARY_SHAPES]
+
+
+def _sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def _log_softmax(x):
+    return x - np.log(np.sum(np.exp(x), axis=-1, keepdims=True))
+
+
+def _scatter_add(shape, indices, dy, axis):
+    """Zeros of ``shape`` with each slice of dy added back at the index it was gathered from."""
+    out = np.zeros(shape)
+    indices = np.ravel(indices)
+    dy = dy.reshape(shape[:axis] + (indices.size,) + shape[axis + 1:])
+    before = (slice(None),) * axis
+    for k, i in enumerate(indices):
+        out[before + (i,)] += dy[before + (k,)]
+    return out
+
+
+def _strided_slice_grad(shape, dy):
+    out = np.zeros(shape)
+    out[1:, ::2] = dy
+    return out
+
+
+def _reduce_rows():
+    rows = []
+    reductions = [("Sum", tf.reduce_sum, np.sum), ("Mean", tf.reduce_mean, np.mean),
+                  ("Max", tf.reduce_max, np.max), ("Min", tf.reduce_min, np.min)]
+    variants = [{}, {"axis": 1}, {"axis": [0, 2]}, {"axis": -1, "keepdims": True},
+                {"axis": [-1, 0], "keepdims": True}]
+    for op, tf_fn, np_fn in reductions:
+        for kw in variants:
+            np_kw = dict(kw)
+            if isinstance(kw.get("axis"), list):
+                np_kw["axis"] = tuple(kw["axis"])
+            rows.append(Row("%s[%s]" % (op, ",".join("%s=%s" % kv for kv in kw.items()) or "all"),
+                            op, lambda x, f=tf_fn, kw=kw: f(x, **kw),
+                            lambda x, f=np_fn, kw=np_kw: f(x, **kw), [floats(2, 3, 4)]))
+    rows.append(Row("Sum[reduction_indices,keep_dims]", "Sum",
+                    lambda x: tf.reduce_sum(x, reduction_indices=[1], keep_dims=True),
+                    lambda x: x.sum(axis=1, keepdims=True), [floats(2, 3, 4)]))
+    # TF divides integers as C does: the mean of [-1, -2, 4] is 1 // 3 = 0 and the
+    # mean of [3, -4, -4] is -5 / 3 -> -1 (truncated toward zero, not floored)
+    rows.append(Row("Mean[int32]", "Mean", lambda x: tf.reduce_mean(x, axis=1),
+                    lambda x: np.trunc(x.sum(axis=1) / x.shape[1]).astype(np.int32),
+                    [fixed([[-1, -2, 4], [3, -4, -4]], tf.int32)]))
+    return rows
+
+
+def _matmul_rows():
+    rows = []
+    for ta in (False, True):
+        for tb in (False, True):
+            rows.append(Row(
+                "MatMul[transpose_a=%s,transpose_b=%s]" % (ta, tb), "MatMul",
+                lambda a, b, ta=ta, tb=tb: tf.matmul(a, b, transpose_a=ta, transpose_b=tb),
+                lambda a, b, ta=ta, tb=tb: (a.T if ta else a) @ (b.T if tb else b),
+                [floats(*((4, 3) if ta else (3, 4))), floats(*((5, 4) if tb else (4, 5)))]))
+    rows += [
+        Row("MatMul[batch]", "MatMul", tf.matmul,
+            lambda a, b: np.einsum("bij,bjk->bik", a, b), [floats(2, 3, 4), floats(2, 4, 5)]),
+        Row("MatMul[batch,broadcast]", "MatMul", tf.matmul,
+            lambda a, b: np.einsum("bij,jk->bik", a, b), [floats(2, 3, 4), floats(4, 5)]),
+    ]
+    return rows
+
+
+ROWS = [
+    # ------------------------------------------------------------------ binary, broadcasting
+    *binary("Add", tf.add, lambda x, y: x + y),
+    *binary("Sub", tf.subtract, lambda x, y: x - y),
+    *binary("Mul", tf.multiply, lambda x, y: x * y),
+    *binary("RealDiv", tf.divide, lambda x, y: x / y, y=nonzero),
+    *binary("FloorDiv", tf.floordiv, lambda x, y: np.floor(x / y), y=nonzero,
+            differentiable=False),
+    *binary("Pow", tf.pow, lambda x, y: np.exp(y * np.log(x)), x=positive),
+    *binary("Maximum", tf.maximum, lambda x, y: np.where(x > y, x, y)),
+    *binary("Minimum", tf.minimum, lambda x, y: np.where(x < y, x, y)),
+    *binary("Equal", tf.equal, lambda x, y: x == y, x=whole, y=whole, differentiable=False),
+    *binary("NotEqual", tf.not_equal, lambda x, y: x != y, x=whole, y=whole,
+            differentiable=False),
+    *binary("Less", tf.less, lambda x, y: x < y, x=whole, y=whole, differentiable=False),
+    *binary("LessEqual", tf.less_equal, lambda x, y: x <= y, x=whole, y=whole,
+            differentiable=False),
+    *binary("Greater", tf.greater, lambda x, y: x > y, x=whole, y=whole, differentiable=False),
+    *binary("GreaterEqual", tf.greater_equal, lambda x, y: x >= y, x=whole, y=whole,
+            differentiable=False),
+    *binary("LogicalAnd", tf.logical_and, lambda x, y: x & y, x=bools, y=bools),
+    *binary("LogicalOr", tf.logical_or, lambda x, y: x | y, x=bools, y=bools),
+    Row("FloorDiv[int32]", "FloorDiv", tf.floordiv, lambda x, y: np.floor(x / y).astype(np.int32),
+        [fixed([7, -7, 7, -7], tf.int32), fixed([2, 2, -2, -2], tf.int32)]),
+    Row("Pow[x**2,negative x]", "Pow", lambda x: x ** 2, lambda x: x * x, [nonzero(3, 4)]),
+    Row("Maximum[clip_by_value]", "Maximum", lambda x: tf.clip_by_value(x, -1.0, 1.0),
+        lambda x: np.minimum(np.maximum(x, -1), 1), [floats(3, 4)]),
+    # ---------------------------------------------------------------------------- operators
+    Row("x+y", "Add", lambda x, y: x + y, lambda x, y: x + y, [floats(3, 4), floats(4)]),
+    Row("x-y", "Sub", lambda x, y: x - y, lambda x, y: x - y, [floats(3, 4), floats(4)]),
+    Row("x*y", "Mul", lambda x, y: x * y, lambda x, y: x * y, [floats(3, 4), floats(4)]),
+    Row("x/y", "RealDiv", lambda x, y: x / y, lambda x, y: x / y, [floats(3, 4), nonzero(4)]),
+    Row("x**y", "Pow", lambda x, y: x ** y, lambda x, y: np.exp(y * np.log(x)),
+        [positive(3, 4), floats(4)]),
+    Row("a@b", "MatMul", lambda a, b: a @ b, lambda a, b: np.einsum("ij,jk->ik", a, b),
+        [floats(3, 4), floats(4, 2)]),
+    Row("-x", "Neg", lambda x: -x, lambda x: 0 - x, [floats(3, 4)]),
+    Row("2-x", "Sub", lambda x: 2 - x, lambda x: 2 - x, [floats(3, 4)]),
+    Row("3*x", "Mul", lambda x: 3 * x, lambda x: x + x + x, [floats(3, 4)]),
+    Row("1/x", "RealDiv", lambda x: 1 / x, lambda x: 1 / x, [nonzero(3, 4)]),
+    Row("x<y", "Less", lambda x, y: x < y, lambda x, y: x < y, [whole(3, 4), whole(4)],
+        differentiable=False),
+    Row("x<=y", "LessEqual", lambda x, y: x <= y, lambda x, y: x <= y, [whole(3, 4), whole(4)],
+        differentiable=False),
+    Row("x>y", "Greater", lambda x, y: x > y, lambda x, y: x > y, [whole(3, 4), whole(4)],
+        differentiable=False),
+    Row("x>=y", "GreaterEqual", lambda x, y: x >= y, lambda x, y: x >= y,
+        [whole(3, 4), whole(4)], differentiable=False),
+    Row("x[1:,::2]", "StridedSlice", lambda x: x[1:, ::2], lambda x: x[1:][:, [0, 2]],
+        [floats(3, 4)]),
+    Row("x[...,1]", "StridedSlice", lambda x: x[..., 1], lambda x: x[:, :, 1], [floats(2, 3, 4)]),
+    Row("x[:,None,0]", "StridedSlice", lambda x: x[:, None, 0], lambda x: x[:, 0].reshape(3, 1),
+        [floats(3, 4)]),
+    Row("x[-1]", "StridedSlice", lambda x: x[-1], lambda x: x[2], [floats(3, 4)]),
+    # ------------------------------------------------------------------------------- unary
+    *unary("Neg", tf.negative, lambda x: -x),
+    *unary("Square", tf.square, lambda x: x * x),
+    *unary("Sqrt", tf.sqrt, lambda x: x ** 0.5, x=positive),
+    *unary("Exp", tf.exp, lambda x: np.e ** x),
+    *unary("Log", tf.log, np.log, x=positive),
+    *unary("Log1p", lambda x: math_ops.log1p(x), lambda x: np.log(1 + x),
+           x=lambda *s: floats(*s, low=-0.5, high=2.0)),
+    # a step function: TF1 gives it no gradient (None), not zeros
+    *unary("Floor", lambda x: math_ops.floor(x), lambda x: x - np.mod(x, 1.0),
+           x=lambda *s: floats(*s, low=-3.0, high=3.0), differentiable=False),
+    *unary("Reciprocal", tf.reciprocal, lambda x: 1 / x, x=nonzero),
+    *unary("Abs", tf.abs, lambda x: np.where(x < 0, -x, x), x=nonzero),
+    *unary("Sign", tf.sign, lambda x: (x > 0) * 1.0 - (x < 0) * 1.0, x=nonzero),
+    *unary("Sigmoid", tf.sigmoid, _sigmoid, x=lambda *s: floats(*s, low=-4, high=4)),
+    *unary("Tanh", tf.tanh, lambda x: (np.exp(2 * x) - 1) / (np.exp(2 * x) + 1)),
+    *unary("Relu", tf.nn.relu, lambda x: x * (x > 0), x=nonzero),
+    *unary("LogicalNot", tf.logical_not, lambda x: ~x, x=bools),
+    *unary("Identity", tf.identity, lambda x: x),
+    *unary("StopGradient", tf.stop_gradient, lambda x: x, differentiable=False),
+    *unary("CheckNumerics", lambda x: tf.check_numerics(x, "x is finite"), lambda x: x),
+    *unary("ZerosLike", tf.zeros_like, lambda x: 0 * x, differentiable=False),
+    *unary("OnesLike", tf.ones_like, lambda x: 0 * x + 1, differentiable=False),
+    Row("Cast[to_other_float]", "Cast",
+        lambda x: tf.cast(x, tf.float32 if x.dtype == tf.float64 else tf.float64),
+        lambda x: x, [floats(3, 4)],
+        second_order=False),  # a float32 gradient cannot be checked with float64 steps
+    Row("Cast[float_to_int32]", "Cast", lambda x: tf.cast(x, tf.int32),
+        lambda x: np.trunc(x).astype(np.int32), [floats(3, 4, low=-3, high=3)],
+        differentiable=False),
+    Row("Cast[bool_to_float]", "Cast", lambda c: tf.cast(c, tf.float64),
+        lambda c: np.where(c, 1.0, 0.0), [bools(3, 4)]),
+    Row("Cast[to_float]", "Cast", tf.to_float, lambda x: x.astype(np.float32),
+        [ints((3, 4), 5)]),
+    Row("PlaceholderWithDefault", "PlaceholderWithDefault",
+        lambda x: tf.placeholder_with_default(x, x.shape), lambda x: x, [floats(3, 4)]),
+    # ----------------------------------------------------------------------------- matmul
+    *_matmul_rows(),
+    Row("AddN", "AddN", lambda x, y, z: tf.add_n([x, y, z]), lambda x, y, z: x + y + z,
+        [floats(3, 4), floats(3, 4), floats(3, 4)]),
+    # ------------------------------------------------------------------------- reductions
+    *_reduce_rows(),
+    Row("ArgMax[axis=1]", "ArgMax", lambda x: tf.argmax(x, axis=1),
+        lambda x: np.array([list(r).index(max(r)) for r in x]), [floats(3, 4)],
+        differentiable=False),
+    Row("ArgMax[axis=0,int32]", "ArgMax", lambda x: tf.argmax(x, 0, output_type=tf.int32),
+        lambda x: np.array([list(c).index(max(c)) for c in x.T]), [floats(3, 4)],
+        differentiable=False),
+    Row("ArgMin[axis=-1]", "ArgMin", lambda x: tf.argmin(x, axis=-1),
+        lambda x: np.array([list(r).index(min(r)) for r in x]), [floats(3, 4)],
+        differentiable=False),
+    # --------------------------------------------------------------------------------- nn
+    Row("Softmax", "Softmax", tf.nn.softmax,
+        lambda x: np.exp(x) / np.exp(x).sum(axis=-1, keepdims=True), [floats(3, 4)]),
+    Row("Softmax[3d]", "Softmax", tf.nn.softmax,
+        lambda x: np.exp(x) / np.exp(x).sum(axis=-1, keepdims=True), [floats(2, 3, 4)]),
+    Row("LogSoftmax", "LogSoftmax", tf.nn.log_softmax, _log_softmax, [floats(3, 4)]),
+    Row("SoftmaxCrossEntropyWithLogits[v2]", "SoftmaxCrossEntropyWithLogits",
+        lambda p, x: tf.nn.softmax_cross_entropy_with_logits_v2(labels=p, logits=x),
+        lambda p, x: -(p * _log_softmax(x)).sum(axis=-1), [distribution(3, 4), floats(3, 4)]),
+    # TF1's version wraps the labels in stop_gradient: no gradient flows into them
+    Row("SoftmaxCrossEntropyWithLogits[v1]", "SoftmaxCrossEntropyWithLogits",
+        lambda p, x: tf.nn.softmax_cross_entropy_with_logits(labels=p, logits=x),
+        lambda p, x: -(p * _log_softmax(x)).sum(axis=-1), [distribution(3, 4), floats(3, 4)],
+        grad=[1], none=[0]),
+    Row("SparseSoftmaxCrossEntropyWithLogits", "SparseSoftmaxCrossEntropyWithLogits",
+        lambda i, x: tf.nn.sparse_softmax_cross_entropy_with_logits(labels=i, logits=x),
+        lambda i, x: -_log_softmax(x)[np.arange(3), i], [ints((3,), 4), floats(3, 4)]),
+    Row("SparseSoftmaxCrossEntropyWithLogits[int64]", "SparseSoftmaxCrossEntropyWithLogits",
+        lambda i, x: tf.nn.sparse_softmax_cross_entropy_with_logits(labels=i, logits=x),
+        lambda i, x: -_log_softmax(x)[np.arange(3), i], [ints((3,), 4, tf.int64), floats(3, 4)]),
+    # ------------------------------------------------------------------- shapes and arrays
+    Row("Shape", "Shape", tf.shape, lambda x: np.array([2, 3, 4]), [floats(2, 3, 4)],
+        differentiable=False),
+    Row("Size", "Size", tf.size, lambda x: 24, [floats(2, 3, 4)], differentiable=False),
+    Row("Rank", "Rank", tf.rank, lambda x: 3, [floats(2, 3, 4)], differentiable=False),
+    Row("Reshape[-1]", "Reshape", lambda x: tf.reshape(x, [-1]), lambda x: x.ravel(),
+        [floats(2, 3, 4)]),
+    Row("Reshape[4,-1]", "Reshape", lambda x: tf.reshape(x, [4, -1]),
+        lambda x: x.ravel().reshape(4, 6), [floats(2, 3, 4)]),
+    Row("Reshape[shape_tensor]", "Reshape", lambda x, y: tf.reshape(x, tf.shape(y)),
+        lambda x, y: x.reshape(y.shape), [floats(2, 6), floats(3, 4)], grad=[0]),
+    Row("Transpose", "Transpose", tf.transpose, lambda x: np.einsum("ijk->kji", x),
+        [floats(2, 3, 4)]),
+    Row("Transpose[perm=1,0,2]", "Transpose", lambda x: tf.transpose(x, [1, 0, 2]),
+        lambda x: np.einsum("ijk->jik", x), [floats(2, 3, 4)]),
+    Row("ConcatV2[axis=0]", "ConcatV2", lambda a, b: tf.concat([a, b], 0),
+        lambda a, b: np.vstack([a, b]), [floats(2, 3), floats(1, 3)]),
+    Row("ConcatV2[axis=-1,3_inputs]", "ConcatV2", lambda a, b, c: tf.concat([a, b, c], -1),
+        lambda a, b, c: np.hstack([a, b, c]), [floats(2, 1), floats(2, 3), floats(2, 2)]),
+    Row("ConcatV2[stack]", "ConcatV2", lambda a, b: tf.stack([a, b], axis=1),
+        lambda a, b: np.array([[ra, rb] for ra, rb in zip(a, b)]), [floats(3, 4), floats(3, 4)]),
+    Row("ExpandDims[0]", "ExpandDims", lambda x: tf.expand_dims(x, 0), lambda x: x[None],
+        [floats(3, 4)]),
+    Row("ExpandDims[-1]", "ExpandDims", lambda x: tf.expand_dims(x, -1), lambda x: x[..., None],
+        [floats(3, 4)]),
+    Row("Squeeze", "Squeeze", tf.squeeze, lambda x: x.reshape(3, 4), [floats(3, 1, 4)]),
+    Row("Squeeze[axis=1]", "Squeeze", lambda x: tf.squeeze(x, axis=[1]),
+        lambda x: x[:, 0, :, :], [floats(3, 1, 1, 4)]),
+    Row("Tile", "Tile", lambda x: tf.tile(x, [2, 3]), lambda x: np.block([[x] * 3] * 2),
+        [floats(2, 3)]),
+    Row("GatherV2[axis=0]", "GatherV2", lambda x, i: tf.gather(x, i),
+        lambda x, i: np.array([x[k] for k in i]), [floats(4, 3), fixed([2, 0, 2], tf.int32)]),
+    Row("GatherV2[axis=1,2d_indices]", "GatherV2", lambda x, i: tf.gather(x, i, axis=1),
+        lambda x, i: x[:, i], [floats(3, 4), fixed([[1, 1], [3, 0]], tf.int64)]),
+    Row("OneHot", "OneHot", lambda i: tf.one_hot(i, 4), lambda i: np.eye(4)[i],
+        [ints((3,), 4)]),
+    Row("OneHot[on,off,axis=0,float64]", "OneHot",
+        lambda i: tf.one_hot(i, 4, on_value=5.0, off_value=-1.0, axis=0, dtype=tf.float64),
+        lambda i: (np.eye(4)[i] * 6 - 1).T, [ints((3,), 4)]),
+    Row("Fill", "Fill", lambda v: tf.fill([2, 3], v), lambda v: v + np.zeros((2, 3)),
+        [floats()]),
+    Row("BroadcastTo", "BroadcastTo", lambda x: tf.broadcast_to(x, [2, 3, 4]),
+        lambda x: x + np.zeros((2, 3, 4)), [floats(3, 1)]),
+    Row("Select", "Select", tf.where, lambda c, x, y: np.choose(c.astype(int), [y, x]),
+        [bools(3, 4), floats(3, 4), floats(3, 4)]),
+    Row("Select[broadcast]", "Select", tf.where,
+        lambda c, x, y: np.choose(c.astype(int), [y + 0 * x, x + 0 * y]),
+        [bools(3, 1), floats(3, 4), floats(4)]),
+    Row("Where", "Where", tf.where,
+        lambda c: np.array([(i, j) for i in range(3) for j in range(4) if c[i, j]]),
+        [bools(3, 4)]),
+    # ---------------------------------- gradient ops: the rows are second-order checks
+    Row("ReluGrad", "ReluGrad", lambda x, dy: tf.gradients(tf.nn.relu(x), x, grad_ys=dy)[0],
+        lambda x, dy: np.where(x > 0, dy, 0), [nonzero(3, 4), floats(3, 4)]),
+    Row("SigmoidGrad", "SigmoidGrad",
+        lambda x, dy: tf.gradients(tf.sigmoid(x), x, grad_ys=dy)[0],
+        lambda x, dy: dy * _sigmoid(x) * _sigmoid(-x), [floats(3, 4), floats(3, 4)]),
+    Row("TanhGrad", "TanhGrad", lambda x, dy: tf.gradients(tf.tanh(x), x, grad_ys=dy)[0],
+        lambda x, dy: dy / np.cosh(x) ** 2, [floats(3, 4), floats(3, 4)]),
+    Row("SumToShape[3x1]", "SumToShape",
+        lambda x, y, dz: tf.gradients(x + y, y, grad_ys=dz)[0],
+        lambda x, y, dz: dz @ np.ones((4, 1)), [floats(3, 4), floats(3, 1), floats(3, 4)],
+        grad=[2]),
+    Row("SumToShape[4]", "SumToShape",
+        lambda x, y, dz: tf.gradients(x * y, y, grad_ys=dz)[0],
+        lambda x, y, dz: np.einsum("ijk,ijk->k", x, dz), [floats(2, 3, 4), floats(4),
+                                                          floats(2, 3, 4)]),
+    Row("BroadcastTo[grad_of_Sum]", "BroadcastTo",
+        lambda x, dy: tf.gradients(tf.reduce_sum(x, 1), x, grad_ys=dy)[0],
+        lambda x, dy: dy[:, None] * np.ones((3, 4)), [floats(3, 4), floats(3)], grad=[1]),
+    Row("BroadcastTo[grad_of_Mean]", "BroadcastTo",
+        lambda x, dy: tf.gradients(tf.reduce_mean(x, [0, 2]), x, grad_ys=dy)[0],
+        lambda x, dy: dy[None, :, None] * np.ones((2, 3, 4)) / 8,
+        [floats(2, 3, 4), floats(3)], grad=[1]),
+    Row("TileGrad", "TileGrad", lambda x, dy: tf.gradients(tf.tile(x, [2, 3]), x, grad_ys=dy)[0],
+        lambda x, dy: sum(dy[2 * i:2 * i + 2, 3 * j:3 * j + 3] for i in range(2) for j in range(3)),
+        [floats(2, 3), floats(4, 9)], grad=[1]),
+    Row("GatherGrad[axis=0]", "GatherGrad",
+        lambda x, dy: tf.gradients(tf.gather(x, [2, 0, 2]), x, grad_ys=dy)[0],
+        lambda x, dy: _scatter_add(x.shape, [2, 0, 2], dy, 0), [floats(4, 3), floats(3, 3)],
+        grad=[1]),
+    Row("GatherGrad[axis=1,2d_indices]", "GatherGrad",
+        lambda x, dy: tf.gradients(tf.gather(x, [[1, 1], [3, 0]], axis=1), x, grad_ys=dy)[0],
+        lambda x, dy: _scatter_add(x.shape, [[1, 1], [3, 0]], dy, 1),
+        [floats(3, 4), floats(3, 2, 2)], grad=[1]),
+    Row("ConcatSlice[axis=0,first]", "ConcatSlice",
+        lambda a, b, dy: tf.gradients(tf.concat([a, b], 0), a, grad_ys=dy)[0],
+        lambda a, b, dy: dy[:2], [floats(2, 3), floats(1, 3), floats(3, 3)], grad=[2]),
+    Row("ConcatSlice[axis=-1,middle]", "ConcatSlice",
+        lambda a, b, c, dy: tf.gradients(tf.concat([a, b, c], -1), b, grad_ys=dy)[0],
+        lambda a, b, c, dy: dy[:, 1:4], [floats(2, 1), floats(2, 3), floats(2, 2), floats(2, 6)],
+        grad=[3]),
+    Row("StridedSliceGrad", "StridedSliceGrad",
+        lambda x, dy: tf.gradients(x[1:, ::2], x, grad_ys=dy)[0],
+        lambda x, dy: _strided_slice_grad(x.shape, dy), [floats(3, 4), floats(2, 2)], grad=[1]),
+]
+
+
+# Registered ops that need no row here, each with the reason.
+COVERED_ELSEWHERE = {
+    # Sources: every row is built from Placeholders (and constants), so both run in every
+    # forward test; the dtype rules of constants have test_constant_dtypes below. Feeding
+    # and its errors belong to the session tests.
+    "Placeholder", "Const",
+    # Variables live in the session: the variable tests cover reading and assigning.
+    "VariableV2", "Assign", "AssignAdd", "AssignSub",
+    # Does nothing; tf.group / control dependencies are session tests.
+    "NoOp",
+    # Random numbers have no numpy reference value to compare with; seeding is tested with
+    # the session.
+    "RandomStandardNormal", "TruncatedNormal", "RandomUniform", "RandomUniformInt",
+    # Summaries compute a record for TensorBoard, not an array: the summary tests cover them.
+    "ScalarSummary", "HistogramSummary", "MergeSummary",
+}
+
+
+def _cases(dtypes_and_shapes, rows):
+    return [pytest.param(row, dtype, static,
+                         id="%s-%s-%s" % (row.id, dtype.name, "static" if static else "batch=None"))
+            for row in rows for dtype, static in dtypes_and_shapes
+            if row.has_floats or dtype == tf.float64]
+
+
+# ------------------------------------------------------------------------------- tests
+
+@pytest.mark.parametrize("row, dtype, static", _cases(
+    [(tf.float64, True), (tf.float32, True), (tf.float64, False)], ROWS))
+def test_forward(row, dtype, static):
+    y, xs, feed = row.make(dtype, static)
+    assert row.op in {op.type for op in y.graph.get_operations()}, \
+        "row %s does not build a %s op" % (row.id, row.op)
+    with tf.Session() as sess:
+        got = sess.run(y, feed)
+    want = np.asarray(row.expected(xs, feed))
+
+    assert isinstance(got, (np.ndarray, np.generic)), type(got)
+    assert got.dtype == y.dtype.as_numpy_dtype, (got.dtype, y.dtype)
+    assert y.shape.is_compatible_with(got.shape), (y.shape, got.shape)
+    assert got.shape == want.shape, (got.shape, want.shape)
+    if y.dtype.is_floating:
+        tol = dict(rtol=1e-10, atol=1e-12) if y.dtype == tf.float64 else dict(rtol=1e-5,
+                                                                              atol=1e-6)
+        np.testing.assert_allclose(got, want, **tol)
+    else:
+        np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("row, dtype, static", _cases(
+    [(tf.float64, True), (tf.float64, False)], [r for r in ROWS if r.grad]))
+def test_gradient(row, dtype, static):
+    y, xs, feed = row.make(dtype, static)
+    wrt = [xs[i] for i in row.grad]
+    grads = tf.gradients(y, wrt)
+    with tf.Session() as sess:
+        for x, g in zip(wrt, grads):
+            if g is not None:  # None: y does not depend on x (checked as 0 below)
+                assert g.dtype == x.dtype
+                assert g.shape.is_compatible_with(x.shape), (g.shape, x.shape)
+                assert g.shape.ndims == x.shape.ndims, (g.shape, x.shape)  # rank is known
+                assert np.shape(sess.run(g, feed)) == feed[x].shape
+    check_gradients(y, wrt, feed)
+
+
+@pytest.mark.parametrize("row", [pytest.param(r, id=r.id)
+                                 for r in ROWS if r.grad and r.second_order])
+def test_second_order(row):
+    y, xs, feed = row.make(tf.float64)
+    wrt = [xs[i] for i in row.grad]
+    with tf.Session() as sess:
+        y_value = sess.run(y, feed)
+    dy = tf.placeholder(y.dtype, y.shape)
+    feed[dy] = np.random.default_rng(1).uniform(-1.0, 1.0, np.shape(y_value))
+    for g in tf.gradients(y, wrt, grad_ys=dy):
+        # g is dy itself for Identity, Add...: no op of this row is left to differentiate
+        if g is not None and g is not dy:
+            check_gradients(g, wrt + [dy], feed)
+
+
+@pytest.mark.parametrize("row", [pytest.param(r, id=r.id) for r in ROWS if r.none])
+def test_no_gradient(row):
+    y, xs, feed = row.make(tf.float64)
+    if not y.dtype.is_floating:
+        y = tf.cast(y, tf.float64)
+    grads = tf.gradients(y, [xs[i] for i in row.none])
+    assert all(g is None for g in grads), grads
+
+
+def test_every_op_has_a_row():
+    for module in pkgutil.iter_modules(tf.ops.__path__):  # register every op module's ops
+        importlib.import_module("minigraph.ops." + module.name)
+    ids = [row.id for row in ROWS]
+    assert len(ids) == len(set(ids)), "duplicate row ids"
+    tested = {row.op for row in ROWS}
+    assert not tested - set(REGISTRY), "rows for unregistered ops"
+    assert COVERED_ELSEWHERE <= set(REGISTRY), "stale entries in COVERED_ELSEWHERE"
+    assert not tested & COVERED_ELSEWHERE, "ops both in the table and in COVERED_ELSEWHERE"
+    missing = set(REGISTRY) - tested - COVERED_ELSEWHERE
+    assert not missing, "registered ops without a row in tests/test_ops.py: %s" % sorted(missing)
+
+
+PUBLIC = {
+    tf: ["add", "add_n", "subtract", "multiply", "divide", "negative", "matmul", "maximum",
+         "minimum", "pow", "square", "sqrt", "exp", "log", "abs", "sigmoid", "tanh",
+         "reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "reshape", "transpose",
+         "concat", "expand_dims", "squeeze", "tile", "gather", "one_hot", "where", "identity",
+         "stop_gradient", "cast", "clip_by_value", "argmax", "argmin", "equal", "not_equal",
+         "less", "greater", "shape", "size", "check_numerics"],
+    tf.nn: ["relu", "sigmoid", "softmax", "log_softmax", "softmax_cross_entropy_with_logits",
+            "softmax_cross_entropy_with_logits_v2", "sparse_softmax_cross_entropy_with_logits"],
+}
+
+
+@pytest.mark.parametrize("module, name", [pytest.param(m, n, id="%s.%s" % (m.__name__, n))
+                                          for m, names in PUBLIC.items() for n in names])
+def test_public_function_is_exposed(module, name):
+    assert callable(getattr(module, name, None))
+    assert name in module.__all__
+
+
+@pytest.mark.parametrize("method", ["__add__", "__radd__", "__sub__", "__rsub__", "__mul__",
+                                    "__rmul__", "__truediv__", "__rtruediv__", "__pow__",
+                                    "__matmul__", "__neg__", "__lt__", "__le__", "__gt__",
+                                    "__ge__", "__getitem__"])
+def test_tensor_operator_is_defined(method):
+    assert callable(getattr(tf.Tensor, method, None))
+
+
+# ---------------------------------------------------------------- semantics, one by one
+
+@pytest.mark.parametrize("static", [True, False], ids=["static", "batch=None"])
+def test_broadcast_gradient_has_the_input_shape(static):
+    x = tf.placeholder(tf.float64, [3, 4] if static else [None, 4])
+    y = tf.placeholder(tf.float64, [3, 1] if static else [None, 1])
+    gx, gy = tf.gradients(x + y, [x, y])
+    assert gy.shape.is_compatible_with([3, 1]) and gx.shape.is_compatible_with([3, 4])
+    if static:
+        assert gy.shape == [3, 1]
+    with tf.Session() as sess:
+        gx_val, gy_val = sess.run([gx, gy], {x: np.ones((3, 4)), y: np.ones((3, 1))})
+    np.testing.assert_array_equal(gy_val, np.full((3, 1), 4.0))
+    np.testing.assert_array_equal(gx_val, np.ones((3, 4)))
+
+
+@pytest.mark.parametrize("reduce, x, want", [
+    (tf.reduce_max, [[1.0, 3.0, 3.0], [2.0, 2.0, 2.0]], [[0, 0.5, 0.5], [1 / 3, 1 / 3, 1 / 3]]),
+    (tf.reduce_min, [[1.0, 3.0, 1.0], [5.0, 4.0, 6.0]], [[0.5, 0, 0.5], [0, 1, 0]]),
+], ids=["Max", "Min"])
+def test_reduce_max_min_ties_split_the_gradient_evenly(reduce, x, want):
+    t = tf.constant(x, dtype=tf.float64)
+    g, = tf.gradients(reduce(t, axis=1), t)
+    g_all, = tf.gradients(reduce(t), t)  # over all elements: ties across rows too
+    with tf.Session() as sess:
+        np.testing.assert_allclose(sess.run(g), want, rtol=1e-12)
+        x = np.array(x)
+        hit = (x == (x.max() if reduce is tf.reduce_max else x.min())).astype(float)
+        np.testing.assert_allclose(sess.run(g_all), hit / hit.sum(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("reduce", [tf.reduce_sum, tf.reduce_mean, tf.reduce_max,
+                                    tf.reduce_min])
+def test_reduce_over_all_axes_of_unknown_rank_has_a_gradient(reduce):
+    x = tf.placeholder(tf.float64)  # nothing known of its shape, not even the rank
+    check_gradients(reduce(x), [x], {x: np.random.default_rng(0).uniform(-1, 1, (2, 3))})
+
+
+@pytest.mark.parametrize("fn", [tf.maximum, tf.minimum], ids=["maximum", "minimum"])
+def test_maximum_minimum_ties_send_the_gradient_to_x(fn):
+    x = tf.constant([1.0, 2.0, 3.0], dtype=tf.float64)
+    y = tf.constant([1.0, 2.0, 3.0], dtype=tf.float64)
+    gx, gy = tf.gradients(fn(x, y), [x, y])
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(gx), [1.0, 1.0, 1.0])
+        np.testing.assert_array_equal(sess.run(gy), [0.0, 0.0, 0.0])
+
+
+def test_integer_truediv_casts_to_float64():
+    a = tf.constant([1, 2, -3])
+    b = tf.constant([2, 4, 2])
+    for q in (a / b, tf.divide(a, b), tf.truediv(a, b), a / 2):
+        assert q.dtype == tf.float64
+        with tf.Session() as sess:
+            got = sess.run(q)
+        assert got.dtype == np.float64
+    np.testing.assert_array_equal(got, [0.5, 1.0, -1.5])
+    # small integers go to float32, as in TF
+    assert (tf.constant([1, 2], dtype=tf.int16) / 2).dtype == tf.float32
+
+
+def test_constant_dtypes():
+    assert tf.constant(1.5).dtype == tf.float32
+    assert tf.constant([1.0, 2.0]).dtype == tf.float32
+    assert tf.constant(1).dtype == tf.int32
+    assert tf.constant([[1, 2]]).dtype == tf.int32
+    assert tf.constant(True).dtype == tf.bool
+    assert tf.constant(np.zeros(2)).dtype == tf.float64  # numpy arrays keep their dtype
+    x64 = tf.placeholder(tf.float64, [2])
+    x32 = tf.placeholder(tf.float32, [2])
+    for y in (x64 * 2, 2 * x64, x64 + 1.5, x64 - 1, 1 / x64, x64 ** 2):
+        assert y.dtype == tf.float64
+    for y in (x32 * 2, 2 * x32, x32 + np.float64(1.5), tf.maximum(x32, 0)):
+        assert y.dtype == tf.float32
+    with tf.Session() as sess:
+        got = sess.run(x32 * 2, {x32: [1.0, 2.0]})
+    assert got.dtype == np.float32
+
+
+@pytest.mark.parametrize("fn", [tf.add, tf.subtract, tf.multiply, tf.divide, tf.maximum,
+                                tf.matmul, tf.equal, tf.less])
+def test_float32_with_float64_raises_type_error(fn):
+    a = tf.placeholder(tf.float32, [2, 2])
+    b = tf.placeholder(tf.float64, [2, 2])
+    with pytest.raises(TypeError):
+        fn(a, b)
+    with pytest.raises(TypeError):
+        fn(b, a)
+
+
+@pytest.mark.parametrize("build, op_type, shapes", [
+    (lambda: tf.matmul(tf.zeros([3, 4]), tf.zeros([5, 6])), "MatMul", ["[3,4]", "[5,6]"]),
+    (lambda: tf.zeros([3, 4]) @ tf.zeros([5, 6]), "MatMul", ["[3,4]", "[5,6]"]),
+    (lambda: tf.add(tf.zeros([2, 3]), tf.zeros([4])), "Add", ["[2,3]", "[4]"]),
+    (lambda: tf.zeros([2, 3]) * tf.zeros([2, 4]), "Mul", ["[2,3]", "[2,4]"]),
+    (lambda: tf.concat([tf.zeros([2, 3]), tf.zeros([2, 4])], 0), "ConcatV2", ["[2,3]", "[2,4]"]),
+    (lambda: tf.reshape(tf.zeros([2, 3]), [4, 2]), "Reshape", ["[2,3]"]),
+    (lambda: tf.add_n([tf.zeros([2, 3]), tf.zeros([3, 2])]), "AddN", ["[2,3]", "[3,2]"]),
+], ids=["matmul", "@", "add", "*", "concat", "reshape", "add_n"])
+def test_known_shape_mismatch_raises_value_error(build, op_type, shapes):
+    with pytest.raises(ValueError) as info:
+        build()
+    message = str(info.value)
+    assert op_type in message
+    for s in shapes:
+        assert s in message
+
+
+def test_check_numerics_fails_the_run_on_nan():
+    x = tf.placeholder(tf.float64, [3])
+    y = tf.check_numerics(x, "x went bad")
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(y, {x: [1.0, 2.0, 3.0]}), [1.0, 2.0, 3.0])
+        with pytest.raises(tf.errors.InvalidArgumentError, match="x went bad"):
+            sess.run(y, {x: [1.0, np.nan, 3.0]})
+        with pytest.raises(tf.errors.InvalidArgumentError, match="x went bad"):
+            sess.run(y, {x: [1.0, np.inf, 3.0]})
+
+
+def test_fetching_a_fed_placeholder_returns_the_fed_value():
+    # TF1 returns a fed tensor's value when it is fetched, placeholders included; check_gradients
+    # relies on it when a gradient is grad_ys itself (the gradient of Identity, Add...)
+    x = tf.placeholder(tf.float64, [3])
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(x, {x: [1.0, 2.0, 3.0]}), [1.0, 2.0, 3.0])
+    dy = tf.placeholder(tf.float64, [3])
+    g, = tf.gradients(tf.identity(x), x, grad_ys=dy)
+    check_gradients(g, [dy], {x: np.ones(3), dy: np.ones(3)})
