@@ -196,6 +196,7 @@ class _Plan:
 
         self.fetch_slots = [slot[t] if isinstance(t, Tensor) else None for t in targets]
         self.fetch_copy = [s is not None and s in protected for s in self.fetch_slots]
+        self.steps = _with_frees(self.steps, set(self.fetch_slots))
         self.feed_specs = [(t, t.dtype.as_numpy_dtype, t.shape) for t in feed_tensors]
         self.runs = 0
         self.has_updates, self.loop_warning = lint.loop_warning(
@@ -214,7 +215,7 @@ class _Plan:
         step = None
         try:
             for step in self.steps:
-                fn, ins, out, _ = step
+                fn, ins, out, _, frees = step
                 if type(out) is int:
                     slots[out] = fn(*[slots[i] for i in ins])
                 elif out is None:
@@ -222,6 +223,8 @@ class _Plan:
                 else:
                     for o, v in zip(out, fn(*[slots[i] for i in ins])):
                         slots[o] = v
+                for i in frees:  # drop values no later step needs: peak memory stays low
+                    slots[i] = None
         except Exception as e:
             error = _runtime_error(step[3], e, [slots[i] for i in step[1]])
             raise with_path(error, self.targets, self.order) from e
@@ -255,6 +258,21 @@ class _Plan:
                 v = np.array(v)  # the user gets their own array, never the session's memory
             out.append(v)
         return out
+
+
+def _with_frees(steps, keep):
+    """Append to each step the slots whose last use it is (never those in ``keep``)."""
+    last = {}
+    for index, (_, ins, out, _) in enumerate(steps):
+        for i in ins:
+            last[i] = index
+        for o in ((out,) if type(out) is int else (out or ())):
+            last.setdefault(o, index)  # produced but never used: free at once
+    frees = [[] for _ in steps]
+    for i, index in last.items():
+        if i not in keep:
+            frees[index].append(i)
+    return [step + (tuple(f),) for step, f in zip(steps, frees)]
 
 
 def _dropping_fed_outputs(kernel, keep):
