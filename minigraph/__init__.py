@@ -13,10 +13,14 @@ then ``tf.Session().run(fetches, feed_dict)`` executes only what the fetches nee
         print(sess.run([loss, grad_w], feed_dict={x: [[1., 2., 3.]]}))
 """
 
-from minigraph import errors, nn, testing
+import sys as _sys
+import types as _types
+
+from minigraph import errors, hygiene, nn, testing
 from minigraph.dtypes import (DType, as_dtype, bool, double, float16, float32, float64,  # noqa: A004
                               half, int8, int16, int32, int64, string, uint8)
 from minigraph.gradients import gradients
+from minigraph.hygiene import orphans
 from minigraph.graph import (Graph, GraphKeys, Operation, Tensor, add_to_collection,
                              add_to_collections, control_dependencies, convert_to_tensor,
                              get_collection, get_collection_ref, get_default_graph, name_scope,
@@ -44,18 +48,27 @@ from minigraph.variables import (Variable, assign, assign_add, assign_sub, globa
                                  local_variables, model_variables, report_uninitialized_variables,
                                  trainable_variables, variables_initializer)
 
-# --- the training stack: each line below is owned by the module it imports ---
-# (initializers / variable_scope / layers / contrib)
-# (train / losses)
-# (summary / saver)
+# the training stack: initializers, variable scopes, layers, optimizers, losses, summaries
+from minigraph import contrib, initializers, layers, losses, summary, train, viz
+from minigraph.initializers import (constant_initializer, glorot_normal_initializer,
+                                    glorot_uniform_initializer, ones_initializer,
+                                    random_normal_initializer, random_uniform_initializer,
+                                    truncated_normal_initializer, variance_scaling_initializer,
+                                    zeros_initializer)
+from minigraph.ops.math_ops import floor, log1p
+from minigraph.variable_scope import (AUTO_REUSE, VariableScope, get_local_variable,
+                                      get_variable, get_variable_scope, variable_scope)
 
 __version__ = "0.1.0"
 
 newaxis = None
 
+#: ``tf.compat.v1`` is minigraph itself, so code written as ``tf.compat.v1.placeholder`` runs
+compat = _types.SimpleNamespace(v1=_sys.modules[__name__])
+
 __all__ = [
-    "errors", "nn", "testing", "DType", "as_dtype", "bool", "double", "float16", "float32",
-    "float64", "half", "int8", "int16", "int32", "int64", "string", "uint8", "gradients",
+    "errors", "hygiene", "nn", "orphans", "testing", "DType", "as_dtype", "bool", "double",
+    "float16", "float32", "float64", "half", "int8", "int16", "int32", "int64", "string", "uint8", "gradients",
     "Graph", "GraphKeys", "Operation", "Tensor", "add_to_collection", "add_to_collections",
     "control_dependencies", "convert_to_tensor", "get_collection", "get_collection_ref",
     "get_default_graph", "name_scope", "reset_default_graph", "broadcast_to", "check_numerics",
@@ -72,5 +85,13 @@ __all__ = [
     "TensorShape", "RunMetadata", "RunOptions", "RunTrace", "Variable", "assign", "assign_add",
     "assign_sub", "global_variables", "global_variables_initializer", "initialize_all_variables",
     "local_variables", "model_variables", "report_uninitialized_variables",
-    "trainable_variables", "variables_initializer", "newaxis",
+    "trainable_variables", "variables_initializer", "newaxis", "compat",
+]
+__all__ += [
+    "contrib", "initializers", "layers", "losses", "summary", "train", "viz",
+    "constant_initializer", "glorot_normal_initializer", "glorot_uniform_initializer",
+    "ones_initializer", "random_normal_initializer", "random_uniform_initializer",
+    "truncated_normal_initializer", "variance_scaling_initializer", "zeros_initializer",
+    "floor", "log1p", "AUTO_REUSE", "VariableScope", "get_local_variable", "get_variable",
+    "get_variable_scope", "variable_scope",
 ]

@@ -43,7 +43,7 @@ class _RerunTracker:
 
     def __init__(self, graph):
         self.graph = graph
-        self.frames = {}      # filename -> the top-level frame of its latest execution
+        self.frames = {}      # filename -> the token of its latest execution (see below)
         self.runs = {}        # filename -> number of executions seen creating ops
         self.counts = {}      # (filename, execution number) -> ops created
         self.execution = {}   # op -> execution number of its file when it was created
@@ -55,9 +55,10 @@ class _RerunTracker:
         top = _top_frame(filename)
         if top is None:
             return
-        if self.frames.get(filename) is not top:
+        token = _execution_token(top)
+        if self.frames.get(filename, _NEVER) != token:
             first = filename not in self.frames
-            self.frames[filename] = top
+            self.frames[filename] = token
             self.runs[filename] = self.runs.get(filename, 0) + 1
             if not first:
                 self._warn(op, filename)
@@ -75,6 +76,20 @@ class _RerunTracker:
                    "%s). %s" % (op.site.short_filename, old,
                                 ", ".join("'%s'" % n for n in examples), _ADVICE))
         warnings.warn_explicit(message, RerunWarning, op.site.filename, op.site.lineno)
+
+
+_NEVER = object()
+
+
+def _execution_token(top_frame):
+    """What identifies one execution of a cell: IPython's execution count in a notebook
+    (IPython runs each top-level statement of a cell in its own frame), else the identity
+    of the top-level frame (plain ``exec``, as the tests simulate cells)."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is not None:
+        return ("ipython", shell.execution_count)
+    return ("frame", id(top_frame), top_frame)
 
 
 def _top_frame(filename):

@@ -23,7 +23,7 @@ def update_ops(graph):
     """The graph's update ops: every assign except variable initializers, plus
     ``GraphKeys.UPDATE_OPS``."""
     updates = [op for op in graph.get_operations() if op.opdef.kind == "assign"
-               and not _is_initializer(op)]
+               and not is_initializer(op)]
     for u in graph.get_collection(GraphKeys.UPDATE_OPS):
         op = u.op if isinstance(u, Tensor) else u
         if op not in updates:
@@ -31,7 +31,8 @@ def update_ops(graph):
     return updates
 
 
-def _is_initializer(op):
+def is_initializer(op):
+    """True for the Assign that sets a Variable to its initial value."""
     var = op.attrs.get("variable")
     pyvar = var.attrs.get("python_variable") if var is not None else None
     return pyvar is not None and pyvar.initializer is op
@@ -92,12 +93,18 @@ def loop_warning(order, graph, fetch_names):
     ``warning`` is the text to give if a plan that runs none, while the graph has some, is
     run in a loop, else None.
     """
-    dead = update_ops(graph)
+    updates = update_ops(graph)
+    if not updates:
+        return False, None
+    update_set = set(updates)
+    if any(op in update_set for op in order):
+        return True, None
+    # only updates that share computation with this run count: fetching [loss] while the
+    # update needs the loss's gradient is the bug; merely reading a variable is not
+    computed = {op for op in order if op.inputs}
+    dead = [u for u in updates if computed.intersection(toposort([u]))]
     if not dead:
         return False, None
-    dead_set = set(dead)
-    if any(op in dead_set for op in order):
-        return True, None
     return False, ("Session.run(%s) has now run several times without running any of the "
                    "graph's %d update ops, so no variable changes: is this a training loop "
                    "that forgot to fetch its update op? %s"

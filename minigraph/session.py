@@ -141,7 +141,7 @@ class _Plan:
         # a fetched tensor that is also fed is simply the fed value: its op need not run
         target_ops = [t if isinstance(t, Operation) else t.op for t in targets
                       if t not in given]
-        order = toposort(target_ops, given)
+        order = _reads_before_writes(toposort(target_ops, given))
         self.order = order
         everything = toposort(target_ops)  # as if nothing were fed
         self.cut = [op for op in everything if any(t in given for t in op.outputs)]
@@ -258,6 +258,34 @@ class _Plan:
                 v = np.array(v)  # the user gets their own array, never the session's memory
             out.append(v)
         return out
+
+
+def _reads_before_writes(order):
+    """Move each variable read ahead of the run's first update of that variable.
+
+    So a run sees every variable as it was when the run started: in
+    ``sess.run([updates, loss])`` the loss is computed from the old weights whatever the
+    fetch order. (A read has no inputs, so moving it earlier keeps the order valid.)
+    Initializers do not count as updates: a variable initialized in this run is read after.
+    """
+    first_update = {}
+    for index, op in enumerate(order):
+        if op.opdef.kind == "assign" and not lint.is_initializer(op):
+            first_update.setdefault(op.attrs["variable"], index)
+    move = {op: first_update[op] for index, op in enumerate(order)
+            if op.type == "VariableV2" and not op.control_inputs
+            and first_update.get(op, index) < index}
+    if not move:
+        return order
+    before = {}
+    for op, index in move.items():
+        before.setdefault(index, []).append(op)
+    out = []
+    for index, op in enumerate(order):
+        out.extend(before.get(index, ()))
+        if op not in move:
+            out.append(op)
+    return out
 
 
 def _with_frees(steps, keep):

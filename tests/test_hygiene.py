@@ -214,3 +214,24 @@ def test_placeholders_made_by_one_line_in_a_loop_can_be_fed_unused():
     assert out.tolist() == [2.0, 2.0, 2.0]
     x, w = tf.placeholder(tf.float64, [3]), tf.placeholder(tf.float64, [3])
     tf.testing.check_gradients(x * w, [x, w], {x: np.ones(3), w: np.ones(3)})
+
+
+def test_in_ipython_the_execution_count_tells_cell_runs_apart(monkeypatch):
+    """IPython runs each top-level statement of a cell in its own frame: statements of one
+    execution must not look like a re-run, a second execution must."""
+    import sys
+    import types
+
+    shell = types.SimpleNamespace(execution_count=7)
+    fake = types.SimpleNamespace(get_ipython=lambda: shell)
+    monkeypatch.setitem(sys.modules, "IPython", fake)
+    ns = {"tf": tf}
+    with warnings.catch_warnings(record=True) as log:
+        warnings.simplefilter("always")
+        for line in MODEL_CELL.splitlines(keepends=True):  # one frame per statement
+            run_cell(line, ns)
+        assert not rerun_warnings(log)
+        shell.execution_count = 8
+        for line in MODEL_CELL.splitlines(keepends=True):
+            run_cell(line, ns)
+    assert len(rerun_warnings(log)) == 1

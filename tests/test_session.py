@@ -647,3 +647,28 @@ def test_no_trace_without_options():
     with tf.Session() as sess:
         sess.run(c, run_metadata=md)
     assert md.trace is None
+
+
+def test_a_run_reads_variables_as_they_were_when_it_started():
+    # the gradient of sum(w) does not need w, so nothing orders the read before the update:
+    # the loss must still be computed from the weights at the start of the run
+    w = tf.Variable([1.0, 2.0])
+    loss = tf.reduce_sum(w)
+    (g,) = tf.gradients(loss, [w])
+    update = w.assign(w - 0.5 * g)
+    sess = tf.Session()
+    sess.run(tf.global_variables_initializer())
+    for fetches in ([update, loss], [loss, update]):
+        before = sess.run(w)
+        out = sess.run(fetches)
+        loss_val = out[1] if fetches[0] is update else out[0]
+        assert loss_val == pytest.approx(before.sum())
+        np.testing.assert_allclose(sess.run(w), before - 0.5)
+
+
+def test_a_variable_initialized_from_another_in_the_same_run():
+    a = tf.Variable([1.0, 2.0])
+    b = tf.Variable(a * 3.0)
+    sess = tf.Session()
+    sess.run(tf.global_variables_initializer())
+    np.testing.assert_allclose(sess.run(b), [3.0, 6.0])

@@ -238,3 +238,14 @@ def test_graph_displays_itself_inline():
 def test_draw_accepts_fetches_as_first_argument():
     m = lecture_net()
     assert "gradients" not in viz.draw(m["loss"], collapse=[]).dot
+
+
+def test_reading_variables_in_a_loop_is_not_a_forgotten_update():
+    m = lecture_net()
+    sess = tf.Session()
+    sess.run(tf.global_variables_initializer())
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for _ in range(10):
+            sess.run([m["w1"], m["w2"]])
+    assert not [w for w in caught if issubclass(w.category, lint.DeadUpdateWarning)]

@@ -1,0 +1,77 @@
+"""``tf.train.RMSPropOptimizer``: divide the step by a running RMS of recent gradients."""
+
+from minigraph.ops._util import as_tensor
+from minigraph.ops.array_ops import constant, ones_like
+from minigraph.ops.math_ops import cast, sqrt, square
+from minigraph.train.optimizer import Optimizer
+
+__all__ = ["RMSPropOptimizer"]
+
+
+class RMSPropOptimizer(Optimizer):
+    """RMSProp (``tf.train.RMSPropOptimizer``; Hinton's lecture 6e), TF1's equations::
+
+        ms  <- decay * ms + (1 - decay) * grad * grad
+        mom <- momentum * mom + lr * grad / sqrt(ms + epsilon)
+        var <- var - mom
+
+    and, with ``centered=True``, the gradient's running mean ``mg`` is subtracted out::
+
+        mg  <- decay * mg + (1 - decay) * grad
+        mom <- momentum * mom + lr * grad / sqrt(ms - mg * mg + epsilon)
+
+    Note two TF1 details: ``epsilon`` is inside the square root, and ``ms`` starts at ONES
+    (not zeros), so the first steps are small rather than huge.
+
+    Slots: ``"rms"`` (ones, ``<var>/RMSProp``), ``"mg"`` if centered (zeros,
+    ``<var>/RMSProp_1``) and ``"momentum"`` (zeros, ``<var>/RMSProp_1``, or ``_2`` if
+    centered).
+    """
+
+    def __init__(self, learning_rate, decay=0.9, momentum=0.0, epsilon=1e-10,
+                 use_locking=False, centered=False, name="RMSProp"):
+        super().__init__(use_locking, name)
+        self._learning_rate = learning_rate
+        self._decay = decay
+        self._momentum = momentum
+        self._epsilon = epsilon
+        self._centered = centered
+
+    def _create_slots(self, var_list):
+        for v in var_list:
+            if v.shape.is_fully_defined():
+                def init_rms(v=v):
+                    return constant(1, dtype=v.dtype, shape=v.shape.as_list(), name="ones")
+            else:
+                def init_rms(v=v):
+                    return ones_like(v.initial_value)
+            self._get_or_make_slot(v, init_rms, "rms", self._name)
+            if self._centered:
+                self._zeros_slot(v, "mg", self._name)
+            self._zeros_slot(v, "momentum", self._name)
+
+    def _prepare(self):
+        self._learning_rate_tensor = as_tensor(self._call_if_callable(self._learning_rate),
+                                               name="learning_rate")
+        self._decay_tensor = as_tensor(self._call_if_callable(self._decay), name="decay")
+        self._momentum_tensor = as_tensor(self._call_if_callable(self._momentum),
+                                          name="momentum")
+        self._epsilon_tensor = as_tensor(self._call_if_callable(self._epsilon), name="epsilon")
+
+    def _apply_dense(self, grad, var):
+        ms = self.get_slot(var, "rms")
+        mom = self.get_slot(var, "momentum")
+        dtype = var.dtype
+        lr = cast(self._learning_rate_tensor, dtype)
+        rho = cast(self._decay_tensor, dtype)
+        momentum = cast(self._momentum_tensor, dtype)
+        epsilon = cast(self._epsilon_tensor, dtype)
+        ms_t = ms.assign(rho * ms + (1 - rho) * square(grad))          # the NEW ms
+        if self._centered:
+            mg = self.get_slot(var, "mg")
+            mg_t = mg.assign(rho * mg + (1 - rho) * grad)              # the NEW mg
+            denom = ms_t - square(mg_t) + epsilon
+        else:
+            denom = ms_t + epsilon
+        mom_t = mom.assign(momentum * mom + lr * grad / sqrt(denom))   # the NEW mom
+        return var.assign_sub(mom_t, read_value=False)

@@ -1,0 +1,270 @@
+"""The widgets in a real JupyterLab, in headless Chromium driven by Playwright.
+
+A token-less JupyterLab (bound to 127.0.0.1, for this test only) serves a temporary
+directory holding a notebook that builds a small graph and displays a GraphExplorer and a
+RunStepper. The test runs all cells through the Run menu, checks that both widgets render
+an SVG and that no "Error displaying widget" appears, clicks the stepper's Next button and
+checks that the highlighted node in the SVG moves to the next op. Screenshots go to
+``test-output/``.
+
+This test fails (it does not skip) when Chromium, Playwright or JupyterLab cannot run:
+Debian's ``/usr/bin/chromium`` is used; ``playwright install`` is never needed.
+"""
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "test-output"
+CHROMIUM = "/usr/bin/chromium"
+JUPYTER = Path(sys.executable).parent / "jupyter"
+FOCUS = "#e74c3c"          # minigraph.viz's colour for the focused (current) node
+T = 60_000                 # ms: generous, the machine may have 2 busy cores
+
+NOTEBOOK_CELLS = [
+    "import numpy as np\n"
+    "import minigraph as tf\n"
+    "from widgets import GraphExplorer, RunStepper",
+    "graph = tf.Graph()\n"
+    "with graph.as_default():\n"
+    "    x = tf.placeholder(tf.float32, shape=(2, 3), name='x')\n"
+    "    w = tf.Variable(np.array([[0.1], [0.4], [0.7]], np.float32), name='w')\n"
+    "    loss = tf.reduce_mean(tf.matmul(x, w) ** 2, name='loss')\n"
+    "    g, = tf.gradients(loss, [w])\n"
+    "feed = {x: np.arange(6.0).reshape(2, 3)}",
+    "GraphExplorer(graph, feed_dict=feed)",
+    "stepper = RunStepper([loss, g], feed_dict=feed)\nstepper",
+]
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _write_notebook(path):
+    import nbformat
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
+                                 "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in NOTEBOOK_CELLS]
+    nbformat.write(nb, str(path))
+
+
+def _quiet_lab_settings(settings_dir):
+    """No "Jupyter news?" toast and no update check in the test's JupyterLab."""
+    target = settings_dir / "@jupyterlab" / "apputils-extension"
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "notification.jupyterlab-settings").write_text(
+        '{"fetchNews": "false", "checkForUpdates": false}')
+
+
+def _require_tools():
+    """Fail (never skip) with a clear message when the browser test cannot run."""
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail("Chromium not found at %s: the browser test needs Debian's chromium "
+                    "(`make chromium` or `apt-get install chromium`)." % CHROMIUM)
+    if not JUPYTER.exists():
+        pytest.fail("JupyterLab not found at %s: install the test extras (`make venv`)."
+                    % JUPYTER)
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError as e:
+        pytest.fail("The playwright Python package is missing (%s): install the test extras."
+                    % e)
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A JupyterLab server on a free 127.0.0.1 port; killed at the end."""
+    _require_tools()
+    base = tmp_path_factory.mktemp("lab")
+    root = base / "root"
+    root.mkdir()
+    _write_notebook(root / "widgets.ipynb")
+    settings = base / "settings"
+    _quiet_lab_settings(settings)
+    port = _free_port()
+    env = dict(os.environ,
+               PYTHONPATH=os.pathsep.join([str(ROOT)] + [p for p in os.environ.get(
+                   "PYTHONPATH", "").split(os.pathsep) if p]),
+               JUPYTERLAB_SETTINGS_DIR=str(settings),
+               JUPYTERLAB_WORKSPACES_DIR=str(base / "workspaces"),
+               JUPYTER_RUNTIME_DIR=str(base / "runtime"))
+    log = open(base / "server.log", "w")
+    # token-less, ONLY here: bound to 127.0.0.1, serving a temporary directory
+    proc = subprocess.Popen(
+        [str(JUPYTER), "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+         "--ServerApp.port=%d" % port, "--ServerApp.port_retries=0",
+         "--IdentityProvider.token=", "--ServerApp.password=", "--allow-root",
+         "--ServerApp.root_dir=%s" % root],
+        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    url = "http://127.0.0.1:%d" % port
+
+    def stop():
+        # shut kernels down through the API, then the server; kill only what we started
+        try:
+            req = urllib.request.Request(url + "/api/shutdown", method="POST")
+            urllib.request.urlopen(req, timeout=5)
+            proc.wait(timeout=20)
+        except Exception:
+            pass
+        if proc.poll() is None:
+            try:
+                os.killpg(proc.pid, signal.SIGTERM)
+                proc.wait(timeout=10)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=5)
+        log.close()
+
+    deadline = time.time() + 60
+    while True:
+        if proc.poll() is not None:
+            stop()
+            pytest.fail("JupyterLab exited with code %s:\n%s"
+                        % (proc.returncode, (base / "server.log").read_text()[-3000:]))
+        try:
+            urllib.request.urlopen(url + "/api/status", timeout=2)
+            break
+        except Exception:
+            if time.time() > deadline:
+                stop()
+                pytest.fail("JupyterLab did not answer on %s within 60 s:\n%s"
+                            % (url, (base / "server.log").read_text()[-3000:]))
+            time.sleep(0.5)
+    yield {"url": url, "log": base / "server.log"}
+    stop()
+
+
+def _shot(page, name):
+    OUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUT / ("browser-%s.png" % name)), full_page=True)
+
+
+# the stroke colour of the SVG node (Graphviz: <g class="node"><title>op</title>...)
+_NODE_STROKE = """(name) => {
+  for (const g of document.querySelectorAll('.minigraph-stepper svg g.node')) {
+    const t = g.querySelector('title');
+    if (t && t.textContent === name) {
+      const shape = g.querySelector('path[stroke], polygon[stroke], ellipse[stroke]');
+      return shape ? shape.getAttribute('stroke') : '';
+    }
+  }
+  return null;
+}"""
+
+
+def test_widgets_render_and_respond_in_jupyterlab(request):
+    _require_tools()                     # a missing tool FAILS this test (not an error/skip)
+    lab = request.getfixturevalue("lab")
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+    started = time.time()
+    try:
+        p = sync_playwright().start()
+    except PlaywrightError as e:
+        pytest.fail("Playwright could not start: %s" % e)
+    try:
+        try:
+            browser = p.chromium.launch(
+                executable_path=CHROMIUM, headless=True,
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                      "--disable-component-update", "--disable-sync", "--no-first-run"])
+        except PlaywrightError as e:
+            pytest.fail("Chromium (%s) could not be launched by Playwright: %s" % (CHROMIUM, e))
+        page = browser.new_page(viewport={"width": 1500, "height": 1100})
+        page.set_default_timeout(T)
+        try:
+            _run_the_notebook_and_step(page, lab)
+        except Exception:
+            _shot(page, "failure")
+            raise
+        finally:
+            browser.close()
+    finally:
+        p.stop()
+    assert time.time() - started < 150, "the browser test took %.0f s" % (time.time() - started)
+
+
+def _run_the_notebook_and_step(page, lab):
+    page.goto(lab["url"] + "/lab/tree/widgets.ipynb")
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
+    # the kernel is up when the status bar says "... | Idle" (a kernel picker would only
+    # appear if the kernelspec were unknown: then accept the default)
+    page.wait_for_function(
+        """() => { const d = document.querySelector('.jp-Dialog button.jp-mod-accept');
+                   if (d) d.click();
+                   return Array.from(document.querySelectorAll('.jp-StatusBar-TextItem'))
+                     .some(e => /\\|\\s*Idle/.test(e.textContent)); }""", timeout=90_000)
+
+    # Run > Run All Cells
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+    n = len(NOTEBOOK_CELLS)
+    page.wait_for_function(
+        """(n) => {
+             const ps = Array.from(document.querySelectorAll('.jp-Cell .jp-InputPrompt'));
+             return ps.length >= n &&
+                    ps.slice(0, n).every(p => /\\[\\d+\\]/.test(p.textContent)); }""",
+        arg=n, timeout=90_000)
+    # both widgets render their drawing as an SVG inside the widget's output
+    page.wait_for_function(
+        "() => document.querySelector('.jp-OutputArea-output .minigraph-explorer svg') &&"
+        "      document.querySelector('.jp-OutputArea-output .minigraph-stepper svg')", timeout=T)
+    page.wait_for_selector(".minigraph-step-label")
+    _shot(page, "rendered")
+    body = page.locator("body").inner_text()
+    assert "Error displaying widget" not in body
+    assert "Traceback" not in body
+    stderr = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+    assert stderr.count() == 0, stderr.all_inner_texts()
+    assert page.locator(".minigraph-error").count() == 0
+    # the explorer: fetch checkboxes and the Run button are there
+    assert page.locator(".widget-checkbox", has_text="loss").count() >= 1
+    assert page.locator("button", has_text=re.compile(r"^\s*Run\s*$")).count() >= 1
+
+    # the stepper: step 1 is highlighted; Next moves the highlight to step 2
+    label = page.locator(".minigraph-step-label")
+    first = _step_op(label.inner_text())
+    assert label.inner_text().startswith("step 1 /")
+    assert page.evaluate(_NODE_STROKE, first) == FOCUS
+    page.locator("button", has_text="Next").click()
+    page.wait_for_function(
+        "() => /^step 2 \\//.test(document.querySelector('.minigraph-step-label').textContent)",
+        timeout=T)
+    second = _step_op(label.inner_text())
+    assert second != first
+    page.wait_for_function("([name, c]) => (%s)(name) === c" % _NODE_STROKE,
+                           arg=[second, FOCUS], timeout=T)
+    assert page.evaluate(_NODE_STROKE, first) != FOCUS
+    # step 2 is the MatMul of x (2, 3): its input matrix is shown as a heatmap image
+    assert second == "MatMul"
+    heatmap = page.locator(".jp-OutputArea-output:has(.minigraph-stepper) img")
+    heatmap.first.wait_for(state="visible", timeout=T)
+    _wait_idle(page)
+    page.locator(".minigraph-step-label").scroll_into_view_if_needed()
+    _shot(page, "after-next")
+
+
+def _wait_idle(page):
+    page.wait_for_function(
+        """() => Array.from(document.querySelectorAll('.jp-StatusBar-TextItem'))
+                 .some(e => /\\|\\s*Idle/.test(e.textContent))""", timeout=T)
+
+
+def _step_op(text):
+    """The op name in a step label 'step 2 / 23: forward  MatMul (MatMul)'."""
+    m = re.match(r"step \d+ / \d+: \w+\s+(\S+) \(", text.strip())
+    assert m, text
+    return m.group(1)

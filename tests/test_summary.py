@@ -1,0 +1,378 @@
+"""tf.summary: summary ops in the graph, FileWriter writing real TensorBoard event files,
+and the graph as a GraphDef.
+
+Truth is TensorBoard's own reader (``EventAccumulator``) and numpy: what we write must read
+back through TensorBoard exactly as fetched from the session.
+"""
+
+import math
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+import minigraph as tf
+from minigraph import errors
+from minigraph.graphdef import as_graph_def
+from minigraph.op_def import OpDef
+from minigraph.ops.summary_ops import SummaryRecord, default_bucket_limits, histogram_of
+from minigraph.tensor_shape import TensorShape
+
+event_accumulator = pytest.importorskip("tensorboard.backend.event_processing.event_accumulator")
+
+FULL = tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE)
+
+
+@pytest.fixture(autouse=True)
+def fresh_graph():
+    tf.reset_default_graph()
+    yield
+    tf.reset_default_graph()
+
+
+def accumulator(logdir):
+    keep_all = {kind: 0 for kind in event_accumulator.DEFAULT_SIZE_GUIDANCE}
+    acc = event_accumulator.EventAccumulator(str(logdir), size_guidance=keep_all)
+    acc.Reload()
+    return acc
+
+
+def regression():
+    """A small linear model with scoped names, summaries and a training op."""
+    rng = np.random.default_rng(0)
+    x = tf.placeholder(tf.float32, (None, 3), name="x")
+    y = tf.placeholder(tf.float32, (None, 1), name="y")
+    with tf.name_scope("layer"):
+        w = tf.Variable(rng.normal(size=(3, 1)).astype(np.float32), name="w")
+        h = tf.matmul(x, w)
+    with tf.name_scope("loss"):
+        loss = tf.reduce_mean(tf.square(h - y))
+    grad_w, = tf.gradients(loss, [w])
+    train = w.assign_sub(0.1 * grad_w)
+    tf.summary.scalar("loss", loss)
+    tf.summary.histogram("weights", w)
+    tf.summary.histogram("activations", h)
+    data = {x: rng.normal(size=(16, 3)), y: rng.normal(size=(16, 1))}
+    return dict(x=x, y=y, w=w, h=h, loss=loss, train=train, feed=data)
+
+
+# ------------------------------------------------------------------------- the graph side
+
+def test_summary_ops_are_string_tensors_in_the_summaries_collection():
+    x = tf.constant([1.0, 2.0])
+    s = tf.summary.scalar("mean", tf.reduce_mean(x))
+    hist = tf.summary.histogram("x", x)
+    other = tf.summary.scalar("other", tf.reduce_sum(x), collections=["mine"])
+    assert s.dtype == tf.string and s.shape == TensorShape([])
+    assert (s.op.type, hist.op.type) == ("ScalarSummary", "HistogramSummary")
+    assert s.op.opdef.kind == hist.op.opdef.kind == "summary"
+    assert not s.op.opdef.differentiable
+    assert tf.get_collection(tf.GraphKeys.SUMMARIES) == [s, hist]
+    assert tf.get_collection("mine") == [other]
+
+
+def test_tags_follow_name_scopes_and_are_unique():
+    x = tf.constant(1.0)
+    a = tf.summary.scalar("loss", x)
+    b = tf.summary.scalar("loss", x)
+    with tf.name_scope("train"):
+        c = tf.summary.scalar("loss", x)
+    d = tf.summary.scalar("acc", x, family="metrics")
+    e = tf.summary.scalar("bad name!", x)
+    assert [t.op.attrs["tag"] for t in (a, b, c)] == ["loss", "loss_1", "train/loss"]
+    assert [t.op.name for t in (a, b, c)] == ["loss", "loss_1", "train/loss"]
+    assert d.op.attrs["tag"] == "metrics/metrics/acc"      # TF1's summary_scope, exactly
+    assert e.op.attrs["tag"] == "bad_name_"
+
+
+def test_scalar_needs_a_real_scalar():
+    with pytest.raises(ValueError, match="scalar"):
+        tf.summary.scalar("v", tf.constant([1.0, 2.0]))
+    with pytest.raises(TypeError, match="real"):
+        tf.summary.scalar("b", tf.constant(True))
+    p = tf.placeholder(tf.float32, None)            # unknown rank: checked when it runs
+    s = tf.summary.scalar("p", p)
+    with tf.Session() as sess:
+        assert sess.run(s, {p: 3.0}).values[0].value == 3.0
+        with pytest.raises(errors.InvalidArgumentError, match="same shape"):
+            sess.run(s, {p: [1.0, 2.0]})
+
+
+def test_run_value_is_a_plain_record():
+    x = tf.constant([[1.0, -2.0], [0.0, 4.0]])
+    s = tf.summary.scalar("m", tf.reduce_mean(x))
+    hist = tf.summary.histogram("x", x)
+    with tf.Session() as sess:
+        rec, hrec = sess.run([s, hist])
+    assert isinstance(rec, SummaryRecord)
+    (v,) = rec.values
+    assert (v.tag, v.kind, v.value) == ("m", "scalar", 0.75)
+    (h,) = hrec.values
+    assert (h.tag, h.kind) == ("x", "histogram")
+    assert (h.value.min, h.value.max, h.value.num, h.value.sum, h.value.sum_squares) == \
+        (-2.0, 4.0, 4.0, 3.0, 21.0)
+
+
+def test_merge_all_collects_every_summary_and_only_those():
+    assert tf.summary.merge_all() is None
+    x = tf.constant([1.0, 2.0, 3.0])
+    tf.summary.scalar("a", tf.reduce_sum(x))
+    tf.summary.histogram("b", x)
+    with tf.name_scope("s"):
+        tf.summary.scalar("c", tf.reduce_max(x))
+    tf.summary.scalar("elsewhere", tf.reduce_min(x), collections=["eval"])
+    merged = tf.summary.merge_all()
+    assert merged.op.type == "MergeSummary"
+    assert merged.op.inputs == tuple(tf.get_collection(tf.GraphKeys.SUMMARIES))
+    assert merged not in tf.get_collection(tf.GraphKeys.SUMMARIES)   # merge adds none
+    only_eval = tf.summary.merge_all(key="eval")
+    with tf.Session() as sess:
+        rec, ev = sess.run([merged, only_eval])
+    assert rec.tags == ["a", "b", "s/c"]
+    assert [v.value for v in rec.values if v.kind == "scalar"] == [6.0, 3.0]
+    assert ev.tags == ["elsewhere"]
+
+
+def test_merge_of_merges_and_duplicate_tags():
+    x = tf.constant(2.0)
+    a = tf.summary.scalar("a", x)
+    b = tf.summary.scalar("b", x * 2.0)
+    ab = tf.summary.merge([a, b])
+    both = tf.summary.merge([ab, tf.summary.scalar("c", x * 3.0)])
+    dup = tf.summary.merge([ab, a])
+    with tf.Session() as sess:
+        assert [v.value for v in sess.run(both).values] == [2.0, 4.0, 6.0]
+        with pytest.raises(errors.InvalidArgumentError, match="Duplicate tag a"):
+            sess.run(dup)
+    with pytest.raises(TypeError, match="summary tensors"):
+        tf.summary.merge([x])
+
+
+def test_summaries_run_only_when_fetched():
+    m = regression()
+    bad = tf.summary.histogram("bad", tf.constant([np.nan], tf.float32))
+    merged = tf.summary.merge_all()
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        md = tf.RunMetadata()
+        sess.run(m["loss"], m["feed"], options=FULL, run_metadata=md)
+        executed = {op.type for op in md.trace.executed}
+        assert not executed & {"ScalarSummary", "HistogramSummary", "MergeSummary"}
+        assert md.trace.ran(m["loss"])
+        # fetching the summaries runs them, and a NaN is reported naming its tag
+        with pytest.raises(errors.InvalidArgumentError, match="Nan in summary histogram for: "
+                           "bad"):
+            sess.run(merged, m["feed"])
+        with pytest.raises(errors.InvalidArgumentError, match="Infinity"):
+            sess.run(tf.summary.histogram("inf", tf.constant([1.0, np.inf])))
+        md = tf.RunMetadata()
+        sess.run(tf.get_collection(tf.GraphKeys.SUMMARIES)[0], m["feed"], options=FULL,
+                 run_metadata=md)
+        assert [op.name for op in md.trace.executed if op.opdef.kind == "summary"] == \
+            ["loss_1"]
+        assert not md.trace.ran(bad)
+
+
+# -------------------------------------------------------------------------------- histograms
+
+def test_default_buckets_are_tfs_exponential_layout():
+    limits = default_bucket_limits()
+    assert np.all(np.diff(limits) > 0)
+    zero = int(np.flatnonzero(limits == 0.0)[0])
+    pos = limits[zero + 1:]
+    assert pos[0] == 1e-12 and pos[-1] == sys.float_info.max and pos[-2] < 1e20
+    np.testing.assert_allclose(pos[1:-1] / pos[:-2], 1.1, rtol=1e-12)
+    np.testing.assert_array_equal(limits[:zero], -pos[::-1])
+    assert len(pos) == math.ceil(math.log(1e32) / math.log(1.1)) + 1  # 1e-12 .. 1e20, + max
+
+
+@pytest.mark.parametrize("values", [
+    np.array([0.0]), np.array([1.0, 1.0, 2.5, -3.0, 0.0, 1e-13]),
+    np.random.default_rng(1).normal(size=1000) * 100, np.array([]),
+    np.arange(-5, 6, dtype=np.int32)])
+def test_histogram_counts_each_value_in_its_bucket(values):
+    h = histogram_of(values)
+    x = values.astype(np.float64)
+    assert h.num == x.size and sum(h.bucket) == x.size
+    if x.size:
+        assert (h.min, h.max) == (x.min(), x.max())
+    else:
+        assert h.min > h.max
+    assert h.sum == pytest.approx(x.sum(), rel=1e-12, abs=1e-300)
+    assert h.sum_squares == pytest.approx((x * x).sum(), rel=1e-12, abs=1e-300)
+    limits = np.array(h.bucket_limit)
+    assert np.all(np.diff(limits) > 0)
+    lower = np.concatenate([[-np.inf], limits[:-1]])
+    for lo, hi, count in zip(lower, limits, h.bucket):
+        assert count == np.sum((x >= lo) & (x < hi)), (lo, hi)
+    # no two empty buckets in a row (TF collapses runs of them)
+    empty = np.array(h.bucket) == 0
+    assert not np.any(empty[1:] & empty[:-1])
+
+
+# ------------------------------------------------------------------- writing and reading back
+
+def train_and_write(logdir, steps=5):
+    m = regression()
+    merged = tf.summary.merge_all()
+    fetched = []
+    with tf.Session() as sess, tf.summary.FileWriter(str(logdir), sess.graph) as writer:
+        sess.run(tf.global_variables_initializer())
+        for step in range(steps):
+            summary, loss, w, h, _ = sess.run(
+                [merged, m["loss"], m["w"], m["h"], m["train"]], m["feed"])
+            writer.add_summary(summary, global_step=10 * step)
+            fetched.append((10 * step, loss, w, h))
+    return m, writer, fetched
+
+
+def test_scalars_and_histograms_read_back_through_tensorboard(tmp_path):
+    m, writer, fetched = train_and_write(tmp_path)
+    assert len([f for f in os.listdir(tmp_path) if f.startswith("events.out.tfevents")]) == 1
+    acc = accumulator(tmp_path)
+    tags = acc.Tags()
+    assert sorted(tags["scalars"]) == ["loss_1"]
+    assert sorted(tags["histograms"]) == ["activations", "weights"]
+
+    scalars = acc.Scalars("loss_1")
+    assert [e.step for e in scalars] == [s for s, *_ in fetched]
+    assert [e.value for e in scalars] == [float(np.float32(loss)) for _, loss, _, _ in fetched]
+    losses = [loss for _, loss, _, _ in fetched]
+    assert losses[-1] < losses[0]            # it did train: the values are real
+
+    for tag, index in [("weights", 2), ("activations", 3)]:
+        events = acc.Histograms(tag)
+        assert [e.step for e in events] == [s for s, *_ in fetched]
+        for e, row in zip(events, fetched):
+            values = np.asarray(row[index], np.float64)
+            hv = e.histogram_value
+            assert hv.min == values.min() and hv.max == values.max()
+            assert hv.num == values.size
+            assert hv.sum == pytest.approx(values.sum(), rel=1e-12)
+            assert hv.sum_squares == pytest.approx((values ** 2).sum(), rel=1e-12)
+            assert sum(hv.bucket) == values.size
+
+
+def test_in_memory_records_match_the_event_files(tmp_path):
+    m, writer, fetched = train_and_write(tmp_path, steps=3)
+    records = writer.records
+    assert len(records) == 3 * 3
+    assert [(r.step, r.tag, r.kind) for r in records[:3]] == \
+        [(0, "loss_1", "scalar"), (0, "weights", "histogram"), (0, "activations", "histogram")]
+    assert records[0].value == float(np.float32(fetched[0][1]))
+    read = tf.summary.read_events(str(tmp_path))
+    key = lambda r: (r.step, r.tag)  # noqa: E731
+    assert sorted(read, key=key) == sorted(records, key=key)   # values, histograms, wall times
+
+
+def test_add_summary_checks_its_argument_and_accepts_protos(tmp_path):
+    from tensorboard.compat.proto import summary_pb2
+    s = tf.summary.scalar("a", tf.constant(1.5))
+    with tf.summary.FileWriter(str(tmp_path)) as writer:
+        with pytest.raises(TypeError, match="sess.run"):
+            writer.add_summary(s, 0)
+        with pytest.raises(TypeError, match="summary op"):
+            writer.add_summary(3.0, 0)
+        proto = summary_pb2.Summary(value=[summary_pb2.Summary.Value(tag="p", simple_value=2.0)])
+        writer.add_summary(proto.SerializeToString(), 7)
+    assert [(r.step, r.tag, r.value) for r in writer.records] == [(7, "p", 2.0)]
+    with pytest.warns(UserWarning, match="closed FileWriter"):
+        writer.add_summary(proto, 8)
+    assert [(r.step, r.tag, r.value) for r in tf.summary.read_events(str(tmp_path))] == \
+        [(7, "p", 2.0)]
+
+
+def test_filewriter_without_tensorboard_says_how_to_install(tmp_path, monkeypatch):
+    for name in list(sys.modules):
+        if name == "tensorboard" or name.startswith("tensorboard."):
+            monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "tensorboard", None)   # makes `import tensorboard` fail
+    with pytest.raises(ImportError, match=r"pip install minigraph\[tensorboard\]"):
+        tf.summary.FileWriter(str(tmp_path))
+
+
+def test_minigraph_and_summary_ops_need_no_tensorboard():
+    code = textwrap.dedent("""
+        import sys
+        class Block:
+            def find_spec(self, name, path=None, target=None):
+                if name.split(".")[0] in ("tensorboard", "google"):
+                    raise ImportError("blocked " + name)
+        sys.meta_path.insert(0, Block())
+        import minigraph as tf
+        tf.summary.scalar("a", tf.constant(2.0))
+        print(tf.Session().run(tf.summary.merge_all()).values[0].value)
+        assert not [m for m in sys.modules if m.startswith(("tensorboard", "google"))]
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "2.0"
+
+
+# ------------------------------------------------------------------------------- the graph
+
+class _Split(OpDef):
+    """A test-only op with two outputs (minigraph has none yet), for "name:1" inputs."""
+    type = "TestSplit"
+
+    @staticmethod
+    def infer(inputs, attrs):
+        return [(inputs[0].shape, inputs[0].dtype), (inputs[0].shape, inputs[0].dtype)]
+
+
+def expected_inputs(op):
+    names = [t.op.name if t.value_index == 0 else t.name for t in op.inputs]
+    if op.opdef.kind == "assign":          # TF's Assign(ref, value)
+        names.insert(0, op.attrs["variable"].name)
+    return names + ["^" + c.name for c in op.control_inputs]
+
+
+def test_graph_read_back_has_every_node_with_scopes_and_inputs(tmp_path):
+    m = regression()
+    graph = tf.get_default_graph()
+    pair = graph.create_op(_Split, [m["h"]], None, "split")
+    second = tf.identity(pair.outputs[1], name="second")
+    with tf.control_dependencies([m["train"]]):
+        after = tf.identity(m["loss"], name="after_train")
+    with tf.summary.FileWriter(str(tmp_path), graph):
+        pass
+    graph_def = accumulator(tmp_path).Graph()
+    ops = graph.get_operations()
+    assert [n.name for n in graph_def.node] == [op.name for op in ops]
+    assert [n.op for n in graph_def.node] == [op.type for op in ops]
+    assert [list(n.input) for n in graph_def.node] == [expected_inputs(op) for op in ops]
+    nodes = {n.name: n for n in graph_def.node}
+    assert "layer/w" in nodes and "layer/MatMul" in nodes and "loss/Mean" in nodes
+    assert any(n.startswith("gradients/") for n in nodes)
+    assert list(nodes["second"].input) == ["split:1"]
+    assert list(nodes["after_train"].input) == ["loss/Mean", "^" + m["train"].op.name]
+    assert list(nodes[m["train"].op.name].input)[0] == "layer/w"
+    assert second.op.name == "second" and after.op.name == "after_train"
+
+
+def test_graph_def_attrs():
+    from tensorboard.compat.proto import types_pb2
+    x = tf.placeholder(tf.float32, (None, 3), name="x")
+    c = tf.constant([[1, 2, 3]], tf.int32, name="c")
+    with tf.name_scope("scope"):
+        y = tf.cast(c, tf.float32) + x
+    s = tf.summary.scalar("s", tf.reduce_sum(y))
+    nodes = {n.name: n for n in as_graph_def().node}
+    px = nodes["x"].attr
+    assert px["dtype"].type == types_pb2.DT_FLOAT
+    assert [d.size for d in px["shape"].shape.dim] == [-1, 3]
+    assert [d.size for d in px["_output_shapes"].list.shape[0].dim] == [-1, 3]
+    value = nodes["c"].attr["value"].tensor
+    assert value.dtype == types_pb2.DT_INT32
+    assert np.frombuffer(value.tensor_content, "<i4").tolist() == [1, 2, 3]
+    assert nodes[y.op.name].attr["T"].type == types_pb2.DT_FLOAT
+    assert y.op.name.startswith("scope/")
+    assert nodes["s"].attr["T"].type == types_pb2.DT_STRING
+    assert nodes["s"].attr["tag"].s == b"s"
+    assert s.op.name == "s"
+    unknown = tf.placeholder(tf.float32, None, name="u")
+    assert as_graph_def(unknown.graph).node[-1].attr["_output_shapes"].list.shape[0].unknown_rank

@@ -1,0 +1,198 @@
+"""RunStepper: step through one run, op by op, forward then backward.
+
+The steps are collected once from ``Session.run_steps`` (a generator yielding a ``Step``
+after each op), so the order shown is exactly the session's topological execution order.
+The drawing highlights the current op (``to_dot(focus=[op])``) over a partial trace: the
+ops run so far are drawn normally with their values, the rest greyed out.
+"""
+
+import html
+
+import ipywidgets as W
+import numpy as np
+
+import minigraph as tf
+from minigraph import viz
+
+from widgets._common import WidgetBase, ensure_session, graph_of, heatmap_png, svg_html
+
+__all__ = ["RunStepper", "collect_steps", "step_phase", "partial_trace", "stepper_dot",
+           "describe_step", "matrix_of"]
+
+
+# ------------------------------------------------------------------------------------------
+# Pure functions
+# ------------------------------------------------------------------------------------------
+
+def collect_steps(session, fetches, feed_dict=None):
+    """Run ``fetches`` once through ``session.run_steps``; return (steps, full trace, results)."""
+    stepped = session.run_steps(fetches, feed_dict, keep_values=True)
+    steps = list(stepped)
+    return steps, stepped.trace, stepped.results
+
+
+def step_phase(step):
+    """``"backward"`` for ops that ``tf.gradients`` added (``op.gradient_of`` set), else
+    ``"forward"``."""
+    return "backward" if step.op.gradient_of is not None else "forward"
+
+
+def partial_trace(full, steps, index):
+    """A RunTrace of the run stopped after ``steps[index]``: executed so far, values so far."""
+    trace = tf.RunTrace(full.graph, full.fetches, full.fed, full.cut)
+    done = steps[:index + 1]
+    trace.executed = [s.op for s in done]
+    fed_names = {t.name for t in full.fed}
+    produced = {t.name for s in done for t in s.op.outputs}
+    trace.values = {k: v for k, v in full.values.items() if k in fed_names or k in produced}
+    trace.finish()
+    return trace
+
+
+def stepper_dot(graph, fetches, full, steps, index):
+    """The DOT of the stepper's drawing at step ``index``."""
+    op = steps[index].op
+    # no feed_dict here: the trace marks fed placeholders as cut, so they are still drawn
+    return viz.to_dot(graph, fetches=fetches, trace=partial_trace(full, steps, index),
+                      focus=[op], show_values=True, collapse=[])
+
+
+def _describe_array(value):
+    if value is None:
+        return "None"
+    arr = np.asarray(value)
+    return "shape %s %s: %s" % (tuple(arr.shape), arr.dtype, viz.describe_value(arr))
+
+
+def describe_step(step, n_steps):
+    """A dict describing one step: name, type, phase, site, inputs, output (as text)."""
+    op = step.op
+    site = op.site
+    return {
+        "index": step.index,
+        "label": "step %d / %d: %s  %s (%s)" % (step.index + 1, n_steps, step_phase(step),
+                                                op.name, op.type),
+        "phase": step_phase(step),
+        "name": op.name,
+        "type": op.type,
+        "site": "%s: %s" % (site, site.source_line()) if site is not None else "",
+        "gradient_of": op.gradient_of.name if op.gradient_of is not None else None,
+        "inputs": [(t.name, _describe_array(v)) for t, v in zip(op.inputs, step.inputs)],
+        "output": _describe_array(step.output) if op.outputs else "(no output)",
+        "seconds": step.seconds,
+    }
+
+
+def matrix_of(step):
+    """``(tensor name, 2-D array)`` to show as a heatmap for this step: its output if that
+    is a matrix (both sides > 1), else its first such input; ``(None, None)`` if none."""
+    op = step.op
+    candidates = [(op.outputs[0].name if op.outputs else None, step.output)]
+    candidates += [(t.name, v) for t, v in zip(op.inputs, step.inputs)]
+    for name, v in candidates:
+        if v is not None and not isinstance(v, (list, tuple)):
+            a = np.asarray(v)
+            if a.ndim == 2 and min(a.shape) > 1 and a.dtype.kind in "biuf":
+                return name, a
+    return None, None
+
+
+# ------------------------------------------------------------------------------------------
+# The widget
+# ------------------------------------------------------------------------------------------
+
+class RunStepper(WidgetBase):
+    """Step through one ``Session.run`` of ``fetches``.
+
+    Args:
+      fetches: what to run (a tensor, op, or list of them).
+      feed_dict: values for placeholders.
+      session: the Session (default: a new one with every variable initialized). Note that
+        the run really happens once, when the widget is built: assigns in it do run.
+
+    Attributes: ``steps`` (the Steps), ``slider`` (IntSlider, the current index), ``play``,
+    ``prev_button`` / ``next_button`` / ``reset_button``, ``current`` (the current Step),
+    ``dot`` (the DOT drawn), ``label`` (HTML with the step label), ``heatmap`` (Image).
+    """
+
+    def __init__(self, fetches, feed_dict=None, session=None):
+        super().__init__()
+        self.fetches = fetches
+        self.feed_dict = dict(feed_dict or {})
+        self.graph = session.graph if session is not None else graph_of(fetches)
+        self.session = ensure_session(session, self.graph)
+        self.steps, self.trace, self.results = collect_steps(self.session, fetches,
+                                                             self.feed_dict)
+        n = len(self.steps)
+        if n == 0:
+            raise ValueError("The run of %r executed no ops (everything fed?)" % (fetches,))
+        self.dot = ""
+
+        self.prev_button = W.Button(description="Prev", icon="step-backward")
+        self.next_button = W.Button(description="Next", icon="step-forward")
+        self.reset_button = W.Button(description="Reset", icon="undo")
+        self.slider = W.IntSlider(value=0, min=0, max=n - 1, description="step",
+                                  continuous_update=False)
+        self.play = W.Play(value=0, min=0, max=n - 1, interval=700, description="Play")
+        # a kernel-side link, so Play also drives the stepper when no browser is attached
+        self._link = W.link((self.play, "value"), (self.slider, "value"))
+        self.label = W.HTML()
+        self.drawing = W.HTML(layout=W.Layout(width="62%"))
+        self.details = W.HTML()
+        self.heatmap = W.Image(format="png", layout=W.Layout(display="none", max_width="300px"))
+
+        self.prev_button.on_click(self._guarded(lambda b: self.go(self.index - 1)))
+        self.next_button.on_click(self._guarded(lambda b: self.go(self.index + 1)))
+        self.reset_button.on_click(self._guarded(lambda b: self.go(0)))
+        self.slider.observe(self._guarded(self._on_index), names="value")
+
+        controls = W.HBox([self.prev_button, self.next_button, self.play, self.slider,
+                           self.reset_button])
+        side = W.VBox([self.details, self.heatmap], layout=W.Layout(width="38%",
+                                                                    min_width="280px"))
+        self._finish(controls, self.label, W.HBox([self.drawing, side]))
+        self._guarded(self.show)(0)
+
+    @property
+    def index(self):
+        return self.slider.value
+
+    @property
+    def current(self):
+        return self.steps[self.index]
+
+    def go(self, index):
+        """Move to step ``index`` (clamped to the run)."""
+        self.slider.value = max(0, min(len(self.steps) - 1, index))
+
+    def _on_index(self, change):
+        self.show(change["new"])
+
+    def show(self, index):
+        """Draw step ``index`` and describe it."""
+        step = self.steps[index]
+        info = describe_step(step, len(self.steps))
+        self.dot = stepper_dot(self.graph, self.fetches, self.trace, self.steps, index)
+        self.drawing.value = svg_html(self.dot, "minigraph-stepper")
+        colour = "#b03a2e" if info["phase"] == "backward" else "#1a5276"
+        self.label.value = ('<div class="minigraph-step-label" style="font-weight:bold;'
+                            'color:%s">%s</div>' % (colour, html.escape(info["label"])))
+        rows = ["<div><b>%s</b> <i>%s</i> (%s)</div>" % (html.escape(info["name"]),
+                                                         html.escape(info["type"]),
+                                                         info["phase"])]
+        if info["gradient_of"]:
+            rows.append("<div>gradient of <b>%s</b></div>" % html.escape(info["gradient_of"]))
+        rows.append("<div style='font-size:90%%'>created at <code>%s</code></div>"
+                    % html.escape(info["site"]))
+        rows.append("<div><b>inputs</b></div>")
+        rows += ["<div><code>%s</code>: %s</div>" % (html.escape(n), html.escape(d))
+                 for n, d in info["inputs"]] or ["<div>(none)</div>"]
+        rows.append("<div><b>output</b>: %s</div>" % html.escape(info["output"]))
+        rows.append("<div style='font-size:90%%'>%.1f &micro;s</div>" % (1e6 * info["seconds"]))
+        self.details.value = "".join(rows)
+        name, matrix = matrix_of(step)
+        if matrix is not None:
+            self.heatmap.value = heatmap_png(matrix, name)
+            self.heatmap.layout.display = None
+        else:
+            self.heatmap.layout.display = "none"
