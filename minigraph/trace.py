@@ -102,6 +102,34 @@ class RunTrace:
         self.variables_written = [op.attrs["variable"].name for op in self.executed
                                   if op.opdef.kind == "assign"]
 
+    @classmethod
+    def planned(cls, graph, fetches, fed=()):
+        """The trace of a run that has not happened: what ``Session.run(fetches)`` with the
+        tensors ``fed`` fed WOULD execute (the same rule Session.run follows), and what it
+        would prune. Nothing runs, so there are no values, timings or bytes."""
+        from minigraph.lint import fetch_ops
+        from minigraph.topo import toposort
+        targets = fetch_ops(fetches, graph)
+        given = set(fed)
+        trace = cls(graph, [getattr(f, "name", str(f)) for f in _flat(fetches)], list(fed),
+                    [op for op in toposort(targets) if any(t in given for t in op.outputs)])
+        trace.executed = toposort(targets, given)
+        trace.finish()
+        return trace
+
+    def until(self, index):
+        """This trace cut after its ``index``-th executed op (a run stopped there): the
+        executed ops so far and, if values were kept, only their values and the feeds'."""
+        part = RunTrace(self.graph, self.fetches, self.fed, self.cut)
+        part.executed = self.executed[:index + 1]
+        known = {t.name for t in self.fed} | {t.name for op in part.executed for t in op.outputs}
+        part.values = {k: v for k, v in self.values.items() if k in known}
+        part.seconds = {op.name: self.seconds[op.name] for op in part.executed
+                        if op.name in self.seconds}
+        part.bytes_fed = self.bytes_fed
+        part.finish()
+        return part
+
     @property
     def executed_names(self):
         return [op.name for op in self.executed]
@@ -135,6 +163,12 @@ class RunTrace:
         return "<RunTrace: %d executed, %d pruned, %s in, %s out>" % (
             len(self.executed), len(self.pruned), _bytes(self.bytes_fed),
             _bytes(self.bytes_fetched))
+
+
+def _flat(fetches):
+    if isinstance(fetches, (list, tuple)):
+        return [x for f in fetches for x in _flat(f)]
+    return [fetches]
 
 
 def _bytes(n):

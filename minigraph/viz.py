@@ -27,7 +27,8 @@ from minigraph.lint import dead_update_message, dead_updates, fetch_ops, fetches
 from minigraph.topo import toposort
 
 __all__ = ["to_dot", "draw", "GraphView", "dead_updates", "dead_update_message", "node_kind",
-           "KIND_STYLES", "describe_value", "INSTALL_HINT"]
+           "KIND_STYLES", "describe_value", "INSTALL_HINT", "GREY_FILL", "GREY_LINE", "GREY_TEXT",
+           "FOCUS_COLOR", "PATH_COLOR"]
 
 INSTALL_HINT = ("Graphviz's `dot` program was not found, so here is the graph's DOT source. "
                 "Install Graphviz to see the picture: `apt-get install graphviz` (Debian/Ubuntu), "
@@ -48,7 +49,9 @@ KIND_STYLES = {
     "scope":       ("box3d", "#f4f6f7", "#566573", "collapsed name scope"),
 }
 
-_GREY_FILL, _GREY_LINE, _GREY_TEXT = "#f8f9f9", "#d5d8dc", "#aab7b8"
+#: colours of pruned and muted nodes, of the focused node, of a highlighted path
+GREY_FILL, GREY_LINE, GREY_TEXT = "#f8f9f9", "#d5d8dc", "#aab7b8"
+FOCUS_COLOR, PATH_COLOR = "#e74c3c", "#e67e22"
 
 
 def node_kind(op):
@@ -103,8 +106,8 @@ def _q(s):
 
 def to_dot(graph=None, fetches=None, feed_dict=None, trace=None, backward=True,
            collapse=None, expand=(), show_shapes=True, show_values=False, focus=(),
-           muted=(), path=(), legend=True, link_gradients=False, rankdir="TB", title=None,
-           max_nodes=2000):
+           muted=(), path=(), node_styles=None, legend=True, link_gradients=False, rankdir="TB",
+           title=None, max_nodes=2000):
     """The DOT source of a drawing of ``graph``.
 
     Args:
@@ -120,7 +123,9 @@ def to_dot(graph=None, fetches=None, feed_dict=None, trace=None, backward=True,
       show_shapes, show_values: label lines; values come from ``trace.values``.
       focus: ops or tensors to highlight strongly (e.g. the stepper's current op).
       muted: ops to grey out (e.g. stale copies from a re-run cell).
-      path: ops forming a dependency path to highlight in orange.
+      path: ops forming a dependency path to highlight in orange (e.g. ``error.path``).
+      node_styles: ``{op or op name: {dot attribute: value}}`` applied last, e.g. to colour
+        a gradient check's verdict per op.
       legend: add a legend of node kinds.
       link_gradients: also draw a dotted edge from each gradient op to its forward op (every
         gradient op is labelled "grad of <op>" and sits in the "<op>_grad" scope anyway).
@@ -131,8 +136,12 @@ def to_dot(graph=None, fetches=None, feed_dict=None, trace=None, backward=True,
     for k in (feed_dict or ()):
         given.add(graph.as_graph_element(k))
     if fetches is not None:
-        ops = toposort(fetch_ops(fetches, graph), given)
-        fetched_ops = set(fetch_ops(fetches, graph))
+        targets = fetch_ops(fetches, graph)
+        needed = set(toposort(targets, given))
+        # what the fetches need, plus the producers of fed tensors, drawn as cut
+        ops = [op for op in toposort(targets)
+               if op in needed or any(t in given for t in op.outputs)]
+        fetched_ops = set(targets)
     else:
         ops = graph.get_operations()
         fetched_ops = set()
@@ -168,6 +177,8 @@ def to_dot(graph=None, fetches=None, feed_dict=None, trace=None, backward=True,
     muted = set(muted)
     path = list(path)
     path_set = set(path)
+    styles = {(k.op.name if isinstance(k, Tensor) else getattr(k, "name", k)): v
+              for k, v in (node_styles or {}).items()}
 
     lines = ["digraph minigraph {",
              '  graph [rankdir=%s, fontname="Helvetica", fontsize=11, nodesep=0.25, '
@@ -190,17 +201,17 @@ def to_dot(graph=None, fetches=None, feed_dict=None, trace=None, backward=True,
         attrs = {"shape": shape, "fillcolor": fill, "color": line, "penwidth": "1.2"}
         if shape in ("cylinder", "invhouse", "diamond", "note", "box3d"):
             attrs["style"] = "filled"
-        if executed is not None and op in cut_ops:
+        if op in cut_ops:
             # its value came from feed_dict: the op itself did not run
             attrs.update(style=attrs.get("style", "filled,rounded") + ",dashed",
                          color="#2874a6", penwidth="2", tooltip="fed: its value came from "
                          "feed_dict, so the op itself did not run")
         elif executed is not None and op not in executed:
-            attrs.update(fillcolor=_GREY_FILL, color=_GREY_LINE, fontcolor=_GREY_TEXT,
+            attrs.update(fillcolor=GREY_FILL, color=GREY_LINE, fontcolor=GREY_TEXT,
                          style=attrs.get("style", "filled,rounded") + ",dashed",
                          tooltip="pruned: no fetch needs it")
         if op in muted:
-            attrs.update(fillcolor=_GREY_FILL, color=_GREY_LINE, fontcolor=_GREY_TEXT)
+            attrs.update(fillcolor=GREY_FILL, color=GREY_LINE, fontcolor=GREY_TEXT)
         if op.name in read:
             attrs.update(color="#2e86c1", penwidth="2.5")
         if op.type == "VariableV2" and op.name in written:
@@ -208,9 +219,10 @@ def to_dot(graph=None, fetches=None, feed_dict=None, trace=None, backward=True,
         if op in fetched_ops:
             attrs["peripheries"] = "2"
         if op in path_set:
-            attrs.update(color="#e67e22", penwidth="3")
+            attrs.update(color=PATH_COLOR, penwidth="3")
         if op in focus_ops:
-            attrs.update(color="#e74c3c", penwidth="4", fillcolor="#fdedec")
+            attrs.update(color=FOCUS_COLOR, penwidth="4", fillcolor="#fdedec")
+        attrs.update(styles.get(op.name, ()))
         scoped = "/" in op.name
         attrs["label"] = _label(op, show_shapes, values, scoped)
         tree.setdefault(_cluster_of(op, scope_names), []).append(
@@ -227,9 +239,9 @@ def to_dot(graph=None, fetches=None, feed_dict=None, trace=None, backward=True,
             attrs["fillcolor"] = KIND_STYLES["gradient"][1]
             attrs["color"] = KIND_STYLES["gradient"][2]
         if executed is not None and not any(m in executed for m in members):
-            attrs.update(fillcolor=_GREY_FILL, color=_GREY_LINE, fontcolor=_GREY_TEXT)
+            attrs.update(fillcolor=GREY_FILL, color=GREY_LINE, fontcolor=GREY_TEXT)
         if any(m in focus_ops for m in members):
-            attrs.update(color="#e74c3c", penwidth="4")
+            attrs.update(color=FOCUS_COLOR, penwidth="4")
         scope = tuple(c.split("/")[:-1])
         tree.setdefault(scope, []).append("%s [%s];" % (_q("scope:" + c), _attrs(attrs)))
 
@@ -258,14 +270,14 @@ def to_dot(graph=None, fetches=None, feed_dict=None, trace=None, backward=True,
                 continue
             attrs = {}
             if executed is not None and op not in executed:
-                attrs.update(color=_GREY_LINE)
+                attrs.update(color=GREY_LINE)
             elif t in given:
                 attrs.update(style="dashed", color="#2874a6", label="fed", fontcolor="#2874a6",
                              arrowhead="tee")
             elif executed is not None and t.op not in executed:
-                attrs.update(color=_GREY_LINE)
+                attrs.update(color=GREY_LINE)
             if op in path_set and t.op in path_set:
-                attrs.update(color="#e67e22", penwidth="2.5")
+                attrs.update(color=PATH_COLOR, penwidth="2.5")
             if show_shapes and owner(op) is None and owner(t.op) is None and \
                     t.value_index > 0:
                 attrs["label"] = ":%d" % t.value_index
@@ -274,14 +286,14 @@ def to_dot(graph=None, fetches=None, feed_dict=None, trace=None, backward=True,
             if c in op_set:
                 attrs = {"style": "dashed", "arrowhead": "odot"}
                 if executed is not None and op not in executed:
-                    attrs["color"] = _GREY_LINE
+                    attrs["color"] = GREY_LINE
                 edge(node_id(c), dst, attrs)
         var = op.attrs.get("variable") if op.opdef.kind == "assign" else None
         if var is not None and var in op_set:
             attrs = {"color": "#cb4335", "style": "bold", "constraint": "false",
                      "arrowhead": "normal", "label": "writes", "fontcolor": "#cb4335"}
             if executed is not None and op not in executed:
-                attrs.update(color=_GREY_LINE, fontcolor=_GREY_TEXT, style="dashed")
+                attrs.update(color=GREY_LINE, fontcolor=GREY_TEXT, style="dashed")
             edge(dst, node_id(var), attrs)
         if link_gradients and op.gradient_of is not None and op.gradient_of in op_set and \
                 owner(op) is None and _is_grad_head(op):

@@ -124,16 +124,16 @@ def test_loss_only_run_greys_out_the_assigns_and_marks_feeds():
              run_metadata=md)
     dot = viz.to_dot(trace=md.trace)
     for assign in (m["a1"].op.name, m["a2"].op.name, "updates"):
-        assert viz._GREY_FILL in node_attrs(dot, assign), assign
-    assert viz._GREY_FILL not in node_attrs(dot, "loss")
+        assert viz.GREY_FILL in node_attrs(dot, assign), assign
+    assert viz.GREY_FILL not in node_attrs(dot, "loss")
     assert "peripheries" in node_attrs(dot, "loss")                # fetched
-    assert "fed" in node_attrs(dot, "x") and viz._GREY_FILL not in node_attrs(dot, "x")
+    assert "fed" in node_attrs(dot, "x") and viz.GREY_FILL not in node_attrs(dot, "x")
     assert "#2e86c1" in node_attrs(dot, "w1")                       # read: blue outline
     # and when the update is fetched, the assigns are executed and w1 is written (red)
     sess.run([m["loss"], m["updates"]], m["feed"],
              options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE), run_metadata=md)
     dot = viz.to_dot(trace=md.trace)
-    assert viz._GREY_FILL not in node_attrs(dot, m["a1"].op.name)
+    assert viz.GREY_FILL not in node_attrs(dot, m["a1"].op.name)
     assert 'color="#cb4335"' in node_attrs(dot, "w1")
 
 
@@ -157,7 +157,7 @@ def test_focus_muted_and_path_styles():
     dot = viz.to_dot(fetches=[m["loss"]], focus=[m["loss"]], muted=[m["x"].op],
                      path=[m["loss"].op, m["y"].op])
     assert 'penwidth="4"' in node_attrs(dot, "loss")
-    assert viz._GREY_TEXT in node_attrs(dot, "x")
+    assert viz.GREY_TEXT in node_attrs(dot, "x")
     assert "#e67e22" in node_attrs(dot, "y")
 
 
@@ -249,3 +249,35 @@ def test_reading_variables_in_a_loop_is_not_a_forgotten_update():
         for _ in range(10):
             sess.run([m["w1"], m["w2"]])
     assert not [w for w in caught if issubclass(w.category, lint.DeadUpdateWarning)]
+
+
+def test_fetches_with_feeds_keep_the_fed_placeholders_drawn_as_fed():
+    m = lecture_net()
+    dot = viz.to_dot(fetches=[m["loss"]], feed_dict=m["feed"], collapse=[])
+    assert "fed" in node_attrs(dot, "x") and "dashed" in node_attrs(dot, "x")
+    assert any(b == "MatMul" and "fed" in (attrs or "") for a, b, attrs in edges(dot) if a == "x")
+
+
+def test_node_styles_are_applied_last():
+    m = lecture_net()
+    dot = viz.to_dot(collapse=[], node_styles={m["loss"]: {"fillcolor": "#abebc6"},
+                                               "h": {"color": "#1e8449"}})
+    assert 'fillcolor="#abebc6"' in node_attrs(dot, "loss")
+    assert 'color="#1e8449"' in node_attrs(dot, "h")
+
+
+def test_planned_trace_matches_what_a_run_executes_and_until_cuts_it():
+    m = lecture_net()
+    sess = tf.Session()
+    sess.run(tf.global_variables_initializer())
+    planned = tf.RunTrace.planned(tf.get_default_graph(), [m["loss"], m["updates"]],
+                                  fed=[m["x"], m["y"]])
+    md = tf.RunMetadata()
+    sess.run([m["loss"], m["updates"]], m["feed"], run_metadata=md,
+             options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE, keep_values=True))
+    assert set(planned.executed) == set(md.trace.executed)
+    assert set(planned.pruned) == set(md.trace.pruned)
+    part = md.trace.until(2)
+    assert part.executed == md.trace.executed[:3]
+    assert set(part.values) <= {t.name for op in part.executed for t in op.outputs} | {
+        "x:0", "y:0"}

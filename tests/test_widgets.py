@@ -16,9 +16,9 @@ from widgets import (FeedVsVariables, GradientCheckView, GraphExplorer, RunStepp
                      TrainingDashboard, VariableTimeline, measure_feed_vs_variables,
                      planned_trace)
 from widgets import _common, gradient_check_view as gc_module, run_stepper as rs_module
-from widgets._common import BAD_COLORS, OK_COLORS, node_attrs, recolor_dot
+from widgets._common import BAD_COLORS, OK_COLORS, node_attrs
 
-GREY = viz._GREY_FILL
+GREY = viz.GREY_FILL
 FOCUS = "#e74c3c"
 
 
@@ -92,23 +92,6 @@ def test_svg_helper_embeds_svg_or_falls_back_to_dot_text(monkeypatch):
     assert "<svg" not in html and "<pre" in html
     assert "Graphviz" in html and "&quot;a&quot; -&gt; &quot;b&quot;" in html
 
-
-def test_recolor_dot_sets_and_adds_attributes_of_named_nodes_only():
-    dot = ('digraph g {\n  "a/b" [shape="box", fillcolor="#ffffff", color="#000000", '
-           'label=<<FONT COLOR="#1a5276">x</FONT>>];\n  "c" [shape="box", label=<c>];\n'
-           '  "a/b" -> "c" [color="#111111"];\n}')
-    out = recolor_dot(dot, {"a/b": {"fillcolor": "#00ff00", "color": "#008800"},
-                            "c": {"penwidth": "3"}, "absent": {"color": "red"}})
-    assert node_attrs(out, "a/b")["fillcolor"] == "#00ff00"
-    assert node_attrs(out, "a/b")["color"] == "#008800"
-    assert 'COLOR="#1a5276"' in out                       # the label is untouched
-    assert node_attrs(out, "c")["penwidth"] == "3"
-    assert '"a/b" -> "c" [color="#111111"]' in out        # edges are untouched
-
-
-# ------------------------------------------------------------------------------------------
-# GraphExplorer
-# ------------------------------------------------------------------------------------------
 
 def test_explorer_offers_named_fetches_and_feeds():
     m = small_net()

@@ -28,7 +28,7 @@ except ImportError:  # pragma: no cover
     DeadUpdateWarning = None
 
 __all__ = ["WidgetBase", "svg_html", "error_html", "png_of_figure", "heatmap_png",
-           "recolor_dot", "node_attrs", "as_op", "as_ops", "ensure_session", "short_bytes",
+           "node_attrs", "as_op", "as_ops", "ensure_session", "short_bytes",
            "quiet", "table_html", "new_figure", "OK_COLORS", "BAD_COLORS"]
 
 # (fill, border) for the gradient check view
@@ -91,36 +91,6 @@ def heatmap_png(matrix, title=""):
     return png_of_figure(fig)
 
 
-_ATTR = {}
-
-
-def _attr_re(name):
-    if name not in _ATTR:
-        _ATTR[name] = re.compile(r'(?<![A-Za-z_])%s=("(?:[^"\\]|\\.)*"|[^,\]\s]+)' % name)
-    return _ATTR[name]
-
-
-def recolor_dot(dot, styles):
-    """Set DOT attributes of given nodes, by post-processing the node lines.
-
-    ``styles`` maps a node id (an op name, as ``viz.to_dot`` quotes it) to a dict of
-    attributes such as ``{"fillcolor": "#abebc6", "color": "#1e8449", "penwidth": "3"}``.
-    Existing attributes are replaced, missing ones appended; the HTML label is untouched.
-    Node ids not drawn are ignored. (A ``node_styles=`` option of ``viz.to_dot`` would make
-    this unnecessary.)
-    """
-    if not styles:
-        return dot
-    out = []
-    for line in dot.split("\n"):
-        stripped = line.lstrip()
-        node_id = _node_id(stripped)
-        if node_id is not None and node_id in styles:
-            line = _set_attrs(line, styles[node_id])
-        out.append(line)
-    return "\n".join(out)
-
-
 def _node_id(line):
     """The unquoted id of a DOT node statement line ``"name" [...]``, else None."""
     if not line.startswith('"'):
@@ -129,20 +99,6 @@ def _node_id(line):
     if m is None or "->" in line[:m.end() + 2]:
         return None
     return m.group(1).replace('\\"', '"').replace("\\\\", "\\")
-
-
-def _set_attrs(line, attrs):
-    cut = line.find("label=")
-    head, tail = (line, "") if cut < 0 else (line[:cut], line[cut:])
-    for key, value in attrs.items():
-        quoted = '"%s"' % str(value).replace('"', '\\"')
-        pattern = _attr_re(key)
-        if pattern.search(head):
-            head = pattern.sub(lambda m, q=quoted, k=key: "%s=%s" % (k, q), head, count=1)
-        else:
-            open_at = head.index("[") + 1
-            head = head[:open_at] + "%s=%s, " % (key, quoted) + head[open_at:]
-    return head + tail
 
 
 def node_attrs(dot, name):

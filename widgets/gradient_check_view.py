@@ -29,7 +29,7 @@ from minigraph.testing import check_gradients
 from minigraph.topo import ops_between, toposort
 
 from widgets._common import (BAD_COLORS, OK_COLORS, WidgetBase, as_op, ensure_session, quiet,
-                             recolor_dot, svg_html, table_html)
+                             svg_html, table_html)
 
 __all__ = ["GradientCheckView", "gradient_check", "check_op_gradient", "check_colors",
            "gradient_check_dot"]
@@ -189,8 +189,8 @@ def drawn_ops(y, ops):
 def gradient_check_dot(y, result, fetches):
     """The DOT of the drawing, coloured by the check ``result``."""
     graph = as_op(y).graph
-    dot = viz.to_dot(graph, fetches=fetches, collapse=[], backward=True)
-    return recolor_dot(dot, check_colors(result, graph))
+    return viz.to_dot(graph, fetches=fetches, collapse=[], backward=True,
+                      node_styles=check_colors(result, graph))
 
 
 # ------------------------------------------------------------------------------------------

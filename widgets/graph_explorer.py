@@ -13,7 +13,6 @@ import ipywidgets as W
 import minigraph as tf
 from minigraph import viz
 from minigraph.graph import GraphKeys, Tensor
-from minigraph.topo import toposort
 
 from widgets._common import (WidgetBase, as_op, ensure_session, short_bytes, svg_html)
 
@@ -115,22 +114,10 @@ def fetch_target(op):
 
 
 def planned_trace(graph, fetches, fed=()):
-    """A :class:`RunTrace` of what running ``fetches`` with ``fed`` tensors fed WOULD do.
-
-    Nothing runs: ``executed`` is the topological order of the ops the fetches need
-    (stopping at fed tensors), ``cut`` the needed ops whose outputs are fed, and ``pruned``
-    the rest of the graph -- the same rule ``Session.run`` follows. No timings or bytes.
-    """
-    targets = [as_op(f) for f in fetches]
-    given = set(fed)
-    order = toposort(targets, given)
-    cut = [op for op in toposort(targets) if any(t in given for t in op.outputs)]
-    names = [f.name if isinstance(f, Tensor) else fetch_target(as_op(f)).name
-             for f in fetches]
-    trace = tf.RunTrace(graph, names, list(fed), cut)
-    trace.executed = list(order)
-    trace.finish()
-    return trace
+    """What running ``fetches`` with ``fed`` fed WOULD execute (nothing runs): see
+    :meth:`minigraph.RunTrace.planned`."""
+    return tf.RunTrace.planned(graph, [fetch_target(as_op(f)) if not isinstance(f, Tensor)
+                                       else f for f in fetches], fed)
 
 
 def missing_feeds(trace):

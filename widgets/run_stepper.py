@@ -11,7 +11,6 @@ import html
 import ipywidgets as W
 import numpy as np
 
-import minigraph as tf
 from minigraph import viz
 
 from widgets._common import WidgetBase, ensure_session, graph_of, heatmap_png, svg_html
@@ -38,15 +37,8 @@ def step_phase(step):
 
 
 def partial_trace(full, steps, index):
-    """A RunTrace of the run stopped after ``steps[index]``: executed so far, values so far."""
-    trace = tf.RunTrace(full.graph, full.fetches, full.fed, full.cut)
-    done = steps[:index + 1]
-    trace.executed = [s.op for s in done]
-    fed_names = {t.name for t in full.fed}
-    produced = {t.name for s in done for t in s.op.outputs}
-    trace.values = {k: v for k, v in full.values.items() if k in fed_names or k in produced}
-    trace.finish()
-    return trace
+    """The run trace stopped after ``steps[index]`` (:meth:`minigraph.RunTrace.until`)."""
+    return full.until(index)
 
 
 def stepper_dot(graph, fetches, full, steps, index):
