@@ -11,7 +11,7 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 ALLOW_ROOT := $(shell [ "$$(id -u)" -eq 0 ] && echo --allow-root)
 APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends
 
-.PHONY: venv dot chromium test lab bench clean
+.PHONY: venv dot chromium test lab bench clean lessons
 
 # --- internal setup targets -------------------------------------------------
 
@@ -50,9 +50,20 @@ chromium:
 
 # --- user-facing targets ----------------------------------------------------
 
+# One BLAS thread for the tests: float32 sums then come out the same on every machine
+# (the notebooks' stored outputs were computed this way), and a busy 2-core machine is not
+# slowed down by threads fighting over cores.
+ONE_THREAD := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
+
 # Library tests plus the lesson notebooks under nbval (config in pyproject.toml).
 test: venv dot chromium
-	$(BIN)/python -m pytest
+	$(ONE_THREAD) $(BIN)/python -m pytest
+
+# Re-execute every lesson in place, storing outputs as nbval will compare them.
+lessons: venv dot
+	cd lessons && for nb in [0-9][0-9]_*.ipynb; do \
+		$(ONE_THREAD) ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace "$$nb" || exit 1; \
+	done
 
 # JupyterLab on localhost only, with Jupyter's token kept.
 lab: venv dot

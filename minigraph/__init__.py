@@ -16,7 +16,7 @@ then ``tf.Session().run(fetches, feed_dict)`` executes only what the fetches nee
 import sys as _sys
 import types as _types
 
-from minigraph import errors, hygiene, nn, testing
+from minigraph import errors, hygiene, lint, nn, testing
 from minigraph.dtypes import (DType, as_dtype, bool, double, float16, float32, float64,  # noqa: A004
                               half, int8, int16, int32, int64, string, uint8)
 from minigraph.gradients import gradients
@@ -59,6 +59,9 @@ from minigraph.ops.math_ops import floor, log1p
 from minigraph.variable_scope import (AUTO_REUSE, VariableScope, get_local_variable,
                                       get_variable, get_variable_scope, variable_scope)
 
+# Keras's Sequential API on the graph and session above (tf.keras)
+from minigraph import keras
+
 __version__ = "0.1.0"
 
 newaxis = None
@@ -67,7 +70,7 @@ newaxis = None
 compat = _types.SimpleNamespace(v1=_sys.modules[__name__])
 
 __all__ = [
-    "errors", "hygiene", "nn", "orphans", "testing", "DType", "as_dtype", "bool", "double",
+    "errors", "hygiene", "lint", "nn", "orphans", "testing", "DType", "as_dtype", "bool", "double",
     "float16", "float32", "float64", "half", "int8", "int16", "int32", "int64", "string", "uint8", "gradients",
     "Graph", "GraphKeys", "Operation", "Tensor", "add_to_collection", "add_to_collections",
     "control_dependencies", "convert_to_tensor", "get_collection", "get_collection_ref",
@@ -95,3 +98,8 @@ __all__ += [
     "floor", "log1p", "AUTO_REUSE", "VariableScope", "get_local_variable", "get_variable",
     "get_variable_scope", "variable_scope",
 ]
+__all__ += ["keras"]
+
+# tf.function: TF2's tracer, turning a Python function into a graph per input signature
+from minigraph.function import TensorSpec, function  # noqa: E402
+__all__ += ["function", "TensorSpec"]

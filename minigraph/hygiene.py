@@ -82,13 +82,17 @@ _NEVER = object()
 
 
 def _execution_token(top_frame):
-    """What identifies one execution of a cell: IPython's execution count in a notebook
-    (IPython runs each top-level statement of a cell in its own frame), else the identity
-    of the top-level frame (plain ``exec``, as the tests simulate cells)."""
+    """What identifies one execution of a cell: in a notebook, the kernel's request (IPython
+    runs each top-level statement of a cell in its own frame, so frames do not tell), else
+    the identity of the top-level frame (plain ``exec``, as the tests simulate cells)."""
     ipython = sys.modules.get("IPython")
     shell = ipython.get_ipython() if ipython is not None else None
     if shell is not None:
-        return ("ipython", shell.execution_count)
+        # in a kernel, each execute request has its own message id (the execution count
+        # does not advance for requests that do not store history, as nbval sends)
+        parent = shell.get_parent() if hasattr(shell, "get_parent") else None
+        msg_id = (parent or {}).get("header", {}).get("msg_id")
+        return ("ipython", msg_id or shell.execution_count)
     return ("frame", id(top_frame), top_frame)
 
 

@@ -66,7 +66,10 @@ class _State:
         return errors.FailedPreconditionError(
             var_op.name, var_op,
             "Attempting to use uninitialized value %s\n  [[node %s]]\n  Run "
-            "sess.run(tf.global_variables_initializer()) (or this variable's initializer) first."
+            "sess.run(tf.global_variables_initializer()) (or this variable's initializer) first. "
+            "If you did: that op initializes only the variables that existed when it was "
+            "created, so create it after every variable (also after optimizer.minimize(), "
+            "which adds slot variables)."
             % (var_op.name, _where(var_op)))
 
     def missing_feed(self, op):
@@ -134,6 +137,7 @@ class _Plan:
     LOOP_RUNS = 3
 
     def __init__(self, session, targets, feed_tensors):
+        __tracebackhide__ = True  # IPython and pytest show the user's line, not ours
         state = session._state
         self.targets = targets
         self.feed_tensors = feed_tensors
@@ -205,6 +209,7 @@ class _Plan:
     # -- running ----------------------------------------------------------------------------
     def feed(self, values):
         """Convert fed values to their placeholders' dtypes and check their shapes."""
+        __tracebackhide__ = True  # IPython and pytest show the user's line, not ours
         slots = list(self.template)
         for i, ((t, np_dtype, static), value) in enumerate(zip(self.feed_specs, values)):
             slots[i] = _convert_feed(t, np_dtype, static, value)
@@ -212,6 +217,7 @@ class _Plan:
 
     def execute(self, slots):
         """The fast path: run every step, nothing recorded."""
+        __tracebackhide__ = True  # IPython and pytest show the user's line, not ours
         step = None
         try:
             for step in self.steps:
@@ -254,8 +260,11 @@ class _Plan:
                 out.append(None)
                 continue
             v = slots[s]
-            if copy or (isinstance(v, np.ndarray) and not v.flags.writeable):
-                v = np.array(v)  # the user gets their own array, never the session's memory
+            if type(v) is np.ndarray:
+                if v.ndim == 0:
+                    v = v[()]  # scalars come back as numpy scalars (np.float32), as in TF
+                elif copy or not v.flags.writeable:
+                    v = np.array(v)  # the user gets their own array, never the session's
             out.append(v)
         return out
 
@@ -469,6 +478,7 @@ class Session:
             ``RunMetadata`` to get a :class:`~minigraph.trace.RunTrace` in
             ``run_metadata.trace``.
         """
+        __tracebackhide__ = True  # IPython and pytest show the user's line, not ours
         plan, rebuild, feed_values = self._prepare(fetches, feed_dict)
         if options is not None and options.trace_level:
             stepped = _SteppedRun(self, plan, rebuild, feed_values, options.keep_values)
@@ -494,6 +504,7 @@ class Session:
         return _SteppedRun(self, plan, rebuild, feed_values, keep_values)
 
     def _prepare(self, fetches, feed_dict):
+        __tracebackhide__ = True  # IPython and pytest show the user's line, not ours
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
         self._growth.check()
@@ -516,6 +527,7 @@ class Session:
         return plan, rebuild, feed_values
 
     def _build_plan(self, fetches, feed_keys):
+        __tracebackhide__ = True  # IPython and pytest show the user's line, not ours
         flat = []
         _flatten(fetches, flat)
         targets = []

@@ -28,7 +28,7 @@ from minigraph.topo import toposort
 
 __all__ = ["to_dot", "draw", "GraphView", "dead_updates", "dead_update_message", "node_kind",
            "KIND_STYLES", "describe_value", "INSTALL_HINT", "GREY_FILL", "GREY_LINE", "GREY_TEXT",
-           "FOCUS_COLOR", "PATH_COLOR"]
+           "FOCUS_COLOR", "PATH_COLOR", "default_collapsed"]
 
 INSTALL_HINT = ("Graphviz's `dot` program was not found, so here is the graph's DOT source. "
                 "Install Graphviz to see the picture: `apt-get install graphviz` (Debian/Ubuntu), "
@@ -79,8 +79,13 @@ def describe_value(value, max_elements=12):
     return "%s min %.3g mean %.3g max %.3g" % (tuple(arr.shape), a.min(), a.mean(), a.max())
 
 
-def _label(op, show_shapes, values, scoped):
-    name = op.name.rpartition("/")[2] if scoped else op.name
+def _label(op, show_shapes, values, scope):
+    """The node's HTML label; ``scope`` is the box it is drawn in (a tuple of names), and
+    the name is shown relative to it: ``Maximum/y`` outside a ``Maximum`` box stays whole."""
+    prefix = "/".join(scope) + "/"
+    name = op.name[len(prefix):] if scope and op.name.startswith(prefix) else op.name
+    if op.name == prefix[:-1]:  # an op named like its own box (random_normal)
+        name = op.name.rpartition("/")[2]
     lines = ["<B>%s</B>" % html.escape(name)]
     if op.type not in (name, "VariableV2", "Placeholder") or op.type == "Const" and name != "Const":
         lines.append("<I>%s</I>" % html.escape(op.type))
@@ -155,7 +160,7 @@ def to_dot(graph=None, fetches=None, feed_dict=None, trace=None, backward=True,
     op_set = set(ops)
 
     if collapse is None:
-        collapse = [] if trace is not None else _default_collapsed(ops)
+        collapse = [] if trace is not None else default_collapsed(ops)
     collapse = [c.rstrip("/") for c in collapse if c.rstrip("/") not in
                 {e.rstrip("/") for e in expand}]
     if len(ops) > max_nodes:
@@ -190,6 +195,14 @@ def to_dot(graph=None, fetches=None, feed_dict=None, trace=None, backward=True,
     # -- nodes, grouped by scope into clusters -----------------------------------------------
     tree = {}  # scope path tuple -> list of node lines
     scope_names = {op.name.rpartition("/")[0] for op in ops if "/" in op.name}
+    users = {}
+    for op in ops:
+        if owner(op) is None:
+            for t in op.inputs:
+                if t.op.type == "Const" and op not in users.setdefault(t.op, []):
+                    users[t.op].append(op)
+    shared = {c: u for c, u in users.items()
+              if len(u) > 1 and owner(c) is None and c not in fetched_ops | focus_ops}
     collapsed_nodes = {}
     for op in ops:
         c = owner(op)
@@ -223,10 +236,18 @@ def to_dot(graph=None, fetches=None, feed_dict=None, trace=None, backward=True,
         if op in focus_ops:
             attrs.update(color=FOCUS_COLOR, penwidth="4", fillcolor="#fdedec")
         attrs.update(styles.get(op.name, ()))
-        scoped = "/" in op.name
-        attrs["label"] = _label(op, show_shapes, values, scoped)
-        tree.setdefault(_cluster_of(op, scope_names), []).append(
-            "%s [%s];" % (_q(op.name), _attrs(attrs)))
+        # the label is made once the node's box is known: it shows the name within the box
+        attrs["label"] = lambda scope, op=op: _label(op, show_shapes, values, scope)
+        if op in shared:
+            # a constant used in many places is drawn once beside each user: one node
+            # wired to every use would stretch the layout (and dot's time) quadratically
+            for user in shared[op]:
+                copy = dict(attrs, label=lambda scope, op=op: _label(op, show_shapes, values,
+                                                                      ()))
+                tree.setdefault(_cluster_of(user, scope_names), []).append(
+                    (op.name + "#" + user.name, copy))
+            continue
+        tree.setdefault(_cluster_of(op, scope_names), []).append((op.name, attrs))
 
     for c, members in collapsed_nodes.items():
         shape, fill, line, _ = KIND_STYLES["scope"]
@@ -243,7 +264,7 @@ def to_dot(graph=None, fetches=None, feed_dict=None, trace=None, backward=True,
         if any(m in focus_ops for m in members):
             attrs.update(color=FOCUS_COLOR, penwidth="4")
         scope = tuple(c.split("/")[:-1])
-        tree.setdefault(scope, []).append("%s [%s];" % (_q("scope:" + c), _attrs(attrs)))
+        tree.setdefault(scope, []).append(("scope:" + c, attrs))
 
     lines += _clusters(_flatten_small(tree))
 
@@ -254,20 +275,29 @@ def to_dot(graph=None, fetches=None, feed_dict=None, trace=None, backward=True,
 
     seen = set()
 
-    def edge(a, b, attrs):
+    def edge(a, b, attrs, backward=False):
         if a == b:
             return
         key = (a, b, attrs.get("style", ""), attrs.get("color", ""))
         if key in seen:
             return
         seen.add(key)
+        if backward:
+            # laid out upwards, drawn pointing the right way: the backward pass climbs back
+            # up beside the forward pass, so each gradient op sits next to its forward op
+            a, b = b, a
+            attrs = dict(attrs, dir="back")
         lines.append("  %s -> %s%s;" % (a, b, (" [%s]" % _attrs(attrs)) if attrs else ""))
+
+    def is_grad(op):
+        return op.gradient_of is not None and owner(op) is None
 
     for op in ops:
         dst = node_id(op)
         for t in op.inputs:
             if t.op not in op_set:
                 continue
+            src = _q(t.op.name + "#" + op.name) if t.op in shared else node_id(t.op)
             attrs = {}
             if executed is not None and op not in executed:
                 attrs.update(color=GREY_LINE)
@@ -281,7 +311,7 @@ def to_dot(graph=None, fetches=None, feed_dict=None, trace=None, backward=True,
             if show_shapes and owner(op) is None and owner(t.op) is None and \
                     t.value_index > 0:
                 attrs["label"] = ":%d" % t.value_index
-            edge(node_id(t.op), dst, attrs)
+            edge(src, dst, attrs, backward=is_grad(op) and is_grad(t.op))
         for c in op.control_inputs:
             if c in op_set:
                 attrs = {"style": "dashed", "arrowhead": "odot"}
@@ -322,7 +352,8 @@ def _is_grad_head(op):
     return not later
 
 
-def _default_collapsed(ops):
+def default_collapsed(ops):
+    """The top-level scopes drawn collapsed by default: ``gradients*`` and optimizers'."""
     tops = []
     for op in ops:
         top = op.name.split("/")[0]
@@ -335,7 +366,8 @@ def _default_collapsed(ops):
 
 def _is_optimizer_scope(name):
     base = name.rstrip("_0123456789")
-    return base in ("GradientDescent", "Momentum", "Adam", "RMSProp", "Adagrad", "train")
+    return base in ("GradientDescent", "Momentum", "Adam", "RMSProp", "Adagrad", "SGD", "RMSprop",
+                    "train")
 
 
 def _attrs(d):
@@ -347,7 +379,8 @@ def _attrs(d):
 
 
 def _clusters(tree):
-    """Nest the node lines of each scope into ``subgraph cluster_...`` blocks."""
+    """Nest the nodes of each scope into ``subgraph cluster_...`` blocks; ``tree`` maps a scope
+    (tuple) to ``[(node id, attrs)]``."""
     out = []
     children = {}
     for scope in tree:
@@ -363,8 +396,10 @@ def _clusters(tree):
                                                                         "/".join(scope)))))
             out.append('%s  label=%s; style="rounded,dashed"; color="#aab7b8"; '
                        'fontcolor="#566573";' % (pad, _q(scope[-1])))
-        for line in tree.get(scope, ()):
-            out.append(pad + "  " + line)
+        for node_id, attrs in tree.get(scope, ()):
+            if callable(attrs.get("label")):
+                attrs = dict(attrs, label=attrs["label"](scope))
+            out.append('%s  %s [%s];' % (pad, _q(node_id), _attrs(attrs)))
         for child in sorted(children.get(scope, ())):
             emit(child, depth + 1)
         if scope:
@@ -432,8 +467,8 @@ class GraphView:
     def _repr_mimebundle_(self, include=None, exclude=None):
         svg = self.svg()
         if svg is not None:
-            return {"image/svg+xml": svg, "text/plain": "<minigraph drawing: %d lines of DOT>"
-                    % self.dot.count("\n")}
+            # a fixed text: stored notebook outputs must not change with every layout tweak
+            return {"image/svg+xml": svg, "text/plain": "<minigraph drawing>"}
         return {"text/plain": INSTALL_HINT + "\n\n" + self.dot}
 
     def _repr_svg_(self):

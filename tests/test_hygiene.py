@@ -101,7 +101,7 @@ def test_orphans_group_the_stale_copy_by_line():
     # and the views can grey them out
     from minigraph import viz
     dot = viz.to_dot(muted=stale.ops, collapse=[])
-    assert viz._GREY_TEXT in dot.split('"MatMul" [')[1].split("];")[0]
+    assert viz.GREY_TEXT in dot.split('"MatMul" [')[1].split("];")[0]
 
 
 def test_feeding_the_stale_placeholder_says_what_happened():
@@ -234,4 +234,22 @@ def test_in_ipython_the_execution_count_tells_cell_runs_apart(monkeypatch):
         shell.execution_count = 8
         for line in MODEL_CELL.splitlines(keepends=True):
             run_cell(line, ns)
+    assert len(rerun_warnings(log)) == 1
+
+
+def test_in_a_kernel_each_execute_request_is_a_cell_run(monkeypatch):
+    """nbval executes cells without storing history, so the execution count stays put: the
+    kernel's message id is what tells two runs of a cell apart."""
+    import sys
+    import types
+
+    shell = types.SimpleNamespace(execution_count=1, parent={"header": {"msg_id": "a"}})
+    shell.get_parent = lambda: shell.parent
+    monkeypatch.setitem(sys.modules, "IPython", types.SimpleNamespace(get_ipython=lambda: shell))
+    ns = {"tf": tf}
+    with warnings.catch_warnings(record=True) as log:
+        warnings.simplefilter("always")
+        run_cell(MODEL_CELL, ns)
+        shell.parent = {"header": {"msg_id": "b"}}
+        run_cell(MODEL_CELL, ns)
     assert len(rerun_warnings(log)) == 1

@@ -28,6 +28,9 @@ class Verdict:
     def __bool__(self):
         return self.ok
 
+    def __repr__(self):
+        return "%s %s" % ("OK:" if self.ok else "Not yet:", self.message)
+
 
 def check(verdict, success=None, hint=None):
     """Show a green "✓ <success>" if ``verdict`` holds, else raise ``AssertionError``.
@@ -113,3 +116,123 @@ def gradient_of(grad, forward):
     return Verdict(False, "'%s' differentiates '%s', which '%s' does not depend on"
                    % (g.name, g.gradient_of.name, f.name))
 
+
+
+def wrote(trace, variables):
+    """The run ``trace`` records wrote every one of ``variables`` (Variables or op names,
+    e.g. ``"w1/Adam"``): their assign ops ran in that ``Session.run``."""
+    names = [v if isinstance(v, str) else _op(v).name for v in variables]
+    missing = [n for n in names if n not in trace.variables_written]
+    if missing:
+        return Verdict(False, "that run did not write %s; it wrote %s. Fetch the train op and "
+                              "trace the run" % (", ".join(missing),
+                                                 sorted(set(trace.variables_written)) or "nothing"))
+    return Verdict(True, "that run wrote %s" % ", ".join(names))
+
+
+__all__ += ["wrote"]
+
+
+def crossed(trace, fed=None, bytes_fed=None, bytes_fetched=None):
+    """What crossed the session boundary in the run ``trace`` records: exactly the tensors
+    ``fed`` (placeholders, tensors or names) were fed, ``bytes_fed`` bytes went in (after the
+    conversion to each placeholder's dtype) and ``bytes_fetched`` came out. Arguments left
+    as None are not checked."""
+    problems = []
+    if fed is not None:
+        want = sorted(f if isinstance(f, str) else _op(f).name for f in fed)
+        want = [n.split(":")[0] for n in want]
+        have = sorted(t.op.name for t in trace.fed)
+        if want != have:
+            problems.append("it fed %s, not %s" % (have or "nothing", want or "nothing"))
+    if bytes_fed is not None and int(bytes_fed) != trace.bytes_fed:
+        problems.append("%d bytes went in, not %d" % (trace.bytes_fed, bytes_fed))
+    if bytes_fetched is not None and int(bytes_fetched) != trace.bytes_fetched:
+        problems.append("%d bytes came out, not %d" % (trace.bytes_fetched, bytes_fetched))
+    if problems:
+        return Verdict(False, "that run crossed the boundary differently: %s"
+                       % "; ".join(problems))
+    return Verdict(True, "that run fed %s: %d bytes in, %d bytes out"
+                   % (", ".join(t.op.name for t in trace.fed) or "nothing", trace.bytes_fed,
+                      trace.bytes_fetched))
+
+
+__all__ += ["crossed"]
+
+
+# ------------------------------------------------------------------------------------------
+# Added for lessons 01 and 02: which placeholders a fetch needs; numbers that must agree
+# ------------------------------------------------------------------------------------------
+
+__all__ += ["placeholders_needed", "allclose"]
+
+
+def _name(x):
+    """The op name of a tensor, op, Variable or name (``"x:0"`` -> ``"x"``)."""
+    if isinstance(x, str):
+        return x.split(":")[0]
+    return _op(x).name
+
+
+def placeholders_needed(fetches, expected, graph=None):
+    """Running ``fetches`` needs exactly the placeholders ``expected`` (tensors, ops or names),
+    as :meth:`minigraph.RunTrace.planned` works it out: the ops ``Session.run`` would execute,
+    with nothing fed and nothing run."""
+    from minigraph.lint import fetches_graph
+    from minigraph.trace import RunTrace
+    graph = graph or fetches_graph(fetches)
+    plan = RunTrace.planned(graph, fetches)
+    have = sorted(op.name for op in plan.executed if op.opdef.kind == "placeholder")
+    want = sorted(_name(p) for p in expected)
+    if have != want:
+        missing = [n for n in want if n not in have]
+        extra = [n for n in have if n not in want]
+        parts = (["it does not need %s" % ", ".join(missing)] if missing else []) + \
+                (["it also needs %s" % ", ".join(extra)] if extra else [])
+        return Verdict(False, "running %s needs the placeholders %s: %s"
+                       % (", ".join(plan.fetches), have, "; ".join(parts)))
+    return Verdict(True, "running %s needs exactly the placeholders %s"
+                   % (", ".join(plan.fetches), ", ".join(want)))
+
+
+def allclose(actual, expected, name="the value", rtol=1e-5, atol=1e-6):
+    """``actual`` has ``expected``'s shape and agrees with it elementwise within
+    ``atol + rtol * |expected|`` (``numpy.allclose``)."""
+    import numpy as np
+    if actual is None:
+        return Verdict(False, "%s is None: fetch it with sess.run first" % name)
+    a, b = np.asarray(actual, dtype=np.float64), np.asarray(expected, dtype=np.float64)
+    if a.shape != b.shape:
+        return Verdict(False, "%s has shape %s, expected %s" % (name, a.shape, b.shape))
+    err = float(np.max(np.abs(a - b))) if a.size else 0.0
+    if not np.allclose(a, b, rtol=rtol, atol=atol):
+        return Verdict(False, "%s differs from the expected values (max |difference| = %.3g)"
+                       % (name, err))
+    # no digits of the difference here: they are rounding noise, and lesson outputs must repeat
+    return Verdict(True, "%s matches the expected values" % name)
+
+
+def summary_steps(records, tag, steps):
+    """The summary records (``tf.summary.read_events(logdir)`` or ``writer.records``) hold
+    ``tag`` at exactly the global steps ``steps``, each once."""
+    steps = sorted(steps)
+    have = sorted(r.step for r in records if r.tag == tag)
+    if not have:
+        tags = sorted({r.tag for r in records})
+        return Verdict(False, "no summary tagged '%s' was written; the tags found are %s. Did "
+                              "you fetch the summary op and call writer.add_summary?" % (tag, tags))
+    if have != steps:
+        extra = len(have) - len(set(have))
+        return Verdict(False, "'%s' was written at %d steps (%s), expected %d steps (%s)%s"
+                       % (tag, len(have), _step_span(have), len(steps), _step_span(steps),
+                          "; %d steps more than once: clear the log directory before writing"
+                          % extra if extra else ""))
+    return Verdict(True, "'%s' was written once at each of the %d steps %s"
+                   % (tag, len(steps), _step_span(steps)))
+
+
+def _step_span(steps):
+    return "none" if not steps else "%d..%d" % (steps[0], steps[-1])
+
+
+__all__ += ["summary_steps"]

@@ -14,12 +14,11 @@ import minigraph as tf
 from minigraph import viz
 from minigraph.graph import GraphKeys, Tensor
 
-from widgets._common import (WidgetBase, as_op, ensure_session, short_bytes, svg_html)
+from widgets._common import (WidgetBase, as_op, as_ops, ensure_session, short_bytes,
+                             svg_html)
 
 __all__ = ["GraphExplorer", "candidate_fetches", "planned_trace", "top_scopes",
            "default_collapsed", "explorer_dot", "feedable_tensors", "fetch_target"]
-
-_OPTIMIZER_SCOPES = ("GradientDescent", "Momentum", "Adam", "RMSProp", "Adagrad", "train")
 
 
 # ------------------------------------------------------------------------------------------
@@ -51,8 +50,8 @@ def candidate_fetches(graph, limit=16):
     """Ops worth offering as fetches, most interesting first (at most ``limit``).
 
     Loss-like ops (name contains "loss", or in ``GraphKeys.LOSSES``), then forward ops
-    nothing consumes, then update (assign) and group ops, then final gradient ops, then
-    variables. Initializers, constants and placeholders are left out.
+    nothing consumes, then update (assign), group and summary ops, then final gradient ops,
+    then variables. Initializers, constants and placeholders are left out.
     """
     ops = graph.get_operations()
     used = _consumers(graph)
@@ -68,7 +67,7 @@ def candidate_fetches(graph, limit=16):
          ("loss" in op.name.rpartition("/")[2].lower() or op in losses)],
         [op for op in ops if offered(op) and op not in used and op.gradient_of is None
          and op.opdef.kind in ("op", "random")],
-        [op for op in ops if offered(op) and op.opdef.kind in ("assign", "noop")],
+        [op for op in ops if offered(op) and op.opdef.kind in ("assign", "noop", "summary")],
         [op for op in ops if offered(op) and op not in used and op.gradient_of is not None],
         [op for op in ops if op.type == "VariableV2"],
     ]
@@ -103,9 +102,8 @@ def top_scopes(graph):
 
 
 def default_collapsed(graph):
-    """The scopes collapsed at first: ``gradients*`` and optimizer scopes."""
-    return [s for s in top_scopes(graph)
-            if s.startswith("gradients") or s.rstrip("_0123456789") in _OPTIMIZER_SCOPES]
+    """The scopes collapsed at first: those ``minigraph.viz`` collapses by default."""
+    return viz.default_collapsed(graph.get_operations())
 
 
 def fetch_target(op):
@@ -150,7 +148,9 @@ class GraphExplorer(WidgetBase):
     ``executed`` / ``pruned`` / ``cut`` (sets of op names), ``dead_message``.
     """
 
-    def __init__(self, graph=None, feed_dict=None, session=None):
+    def __init__(self, graph=None, feed_dict=None, session=None, fetches=None):
+        """``fetches``: tensors/ops to offer as fetches, ticked at first (besides the
+        candidates the explorer finds itself); ``feed_dict``: values for the feeds."""
         super().__init__()
         self.graph = graph if graph is not None else (
             session.graph if session is not None else tf.get_default_graph())
@@ -165,8 +165,9 @@ class GraphExplorer(WidgetBase):
         self.dot = ""
         self.dead_message = ""
 
-        candidates = candidate_fetches(self.graph)
-        first = [op for op in candidates if op.opdef.kind in ("op", "random")][:1]
+        chosen = as_ops(fetches)
+        candidates = chosen + [op for op in candidate_fetches(self.graph) if op not in chosen]
+        first = chosen or [op for op in candidates if op.opdef.kind in ("op", "random")][:1]
         self.fetch_boxes = {op.name: W.Checkbox(value=op in first, description=op.name,
                                                 indent=False,
                                                 layout=W.Layout(width="auto"))

@@ -16,12 +16,14 @@ def graph_of(*values):
 
 def make_op(opdef, inputs, attrs=None, name=None):
     """Create an op of type ``opdef`` in the inputs' graph and return the Operation."""
+    __tracebackhide__ = True
     graph = inputs[0].graph if inputs else get_default_graph()
     return graph.create_op(opdef, inputs, attrs, name)
 
 
 def make(opdef, inputs, attrs=None, name=None):
     """Create an op and return its (first) output Tensor."""
+    __tracebackhide__ = True
     return make_op(opdef, inputs, attrs, name).outputs[0]
 
 
@@ -55,6 +57,7 @@ def make_binary(opdef, x, y, attrs=None, name=None):
     As in TF, a Python or numpy operand becomes a constant inside the op's own name scope,
     so ``tf.maximum(h, 0)`` draws as ``Maximum`` fed by ``Maximum/y``.
     """
+    __tracebackhide__ = True
     name = name or opdef.type
     if hasattr(x, "_as_graph_tensor") and hasattr(y, "_as_graph_tensor"):
         return make(opdef, [x._as_graph_tensor(), y._as_graph_tensor()], attrs, name)
