@@ -718,3 +718,17 @@ def test_fetching_a_fed_placeholder_returns_the_fed_value():
     dy = tf.placeholder(tf.float64, [3])
     g, = tf.gradients(tf.identity(x), x, grad_ys=dy)
     check_gradients(g, [dy], {x: np.ones(3), dy: np.ones(3)})
+
+
+@pytest.mark.parametrize("exponent", [2.0, 1.0, 3.0, 0.5])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_pow_with_a_constant_exponent_gives_the_bits_of_np_power(exponent, dtype):
+    """The interpreter uses x * x for x ** 2 and a copy for x ** 1: same bits as np.power."""
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.as_dtype(dtype), (3, 5))
+        value = np.random.default_rng(3).normal(size=(3, 5)).astype(dtype) * 7
+        got = tf.Session().run(x ** exponent, {x: value})
+        want = np.power(value, dtype(exponent))
+        assert got.dtype == want.dtype
+        np.testing.assert_array_equal(got, want)
+        assert got is not value

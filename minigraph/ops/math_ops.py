@@ -138,6 +138,20 @@ class Pow(_Binary):
 
     forward = staticmethod(quiet(np.power))
 
+    @classmethod
+    def make_kernel(cls, op, state):
+        # x ** 2 (the lecture's `diff ** 2`) and x ** 1 (in its gradient) have exact, much
+        # cheaper numpy forms: x * x and a copy of x give the same bits as pow()
+        exponent = op.inputs[1]
+        if exponent.op.type == "Const" and exponent.shape.ndims == 0:
+            value = float(exponent.op.attrs["value"])
+            if value == 2.0:
+                return lambda x, y: np.square(x)
+            if value == 1.0:
+                return lambda x, y: np.broadcast_to(x, np.broadcast_shapes(np.shape(x),
+                                                                           np.shape(y))).copy()
+        return cls.forward
+
     @staticmethod
     def gradient(op, grad, needed):
         x, y = op.inputs
