@@ -786,34 +786,38 @@ def ones(shape, dtype=dtypes.float32, name=None):
     return _filled(shape, dtype, 1, name or "ones")
 
 
+class _FilledLike(OpDef):
+    """y = an array of ``value`` with x's shape (and x's dtype unless ``dtype`` is given)."""
+    differentiable = False
+    value = None
+
+    @staticmethod
+    def infer(inputs, attrs):
+        return inputs[0].shape, attrs.get("dtype") or inputs[0].dtype
+
+    @classmethod
+    def make_kernel(cls, op, state):
+        dtype = op.attrs.get("dtype")
+        value = cls.value
+
+        def filled(x):
+            return np.full(np.shape(x), value,
+                           dtype=dtype.as_numpy_dtype if dtype else np.asarray(x).dtype)
+        return filled
+
+
 @register
-class ZerosLike(OpDef):
+class ZerosLike(_FilledLike):
     """y = zeros of x's shape and dtype."""
     type = "ZerosLike"
-    differentiable = False
-
-    @staticmethod
-    def infer(inputs, attrs):
-        return inputs[0].shape, attrs.get("dtype") or inputs[0].dtype
-
-    @staticmethod
-    def forward(x, dtype=None):
-        return np.zeros(np.shape(x), dtype=(dtype.as_numpy_dtype if dtype else np.asarray(x).dtype))
+    value = 0
 
 
 @register
-class OnesLike(OpDef):
+class OnesLike(_FilledLike):
     """y = ones of x's shape and dtype."""
     type = "OnesLike"
-    differentiable = False
-
-    @staticmethod
-    def infer(inputs, attrs):
-        return inputs[0].shape, attrs.get("dtype") or inputs[0].dtype
-
-    @staticmethod
-    def forward(x, dtype=None):
-        return np.ones(np.shape(x), dtype=(dtype.as_numpy_dtype if dtype else np.asarray(x).dtype))
+    value = 1
 
 
 def zeros_like(tensor, dtype=None, name=None):

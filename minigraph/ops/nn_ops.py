@@ -69,6 +69,12 @@ def _axis_is_last(inputs, attrs):
         raise ValueError("only the last axis is supported, got axis=%d" % axis)
 
 
+def _log_softmax(x):
+    """log(softmax(x)) over the last axis, shifted by the max so exp cannot overflow."""
+    shifted = x - np.max(x, axis=-1, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
+
+
 @register
 class Softmax(OpDef):
     """y = exp(x) / sum(exp(x)) over the last axis"""
@@ -105,8 +111,7 @@ class LogSoftmax(OpDef):
     @staticmethod
     @quiet
     def forward(x):
-        shifted = x - np.max(x, axis=-1, keepdims=True)
-        return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
+        return _log_softmax(x)
 
     @staticmethod
     def gradient(op, grad, needed):
@@ -148,8 +153,7 @@ class SoftmaxCrossEntropyWithLogits(OpDef):
     @staticmethod
     @quiet
     def forward(labels, logits):
-        shifted = logits - np.max(logits, axis=-1, keepdims=True)
-        log_p = shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
+        log_p = _log_softmax(logits)
         return -np.sum(labels * log_p, axis=-1)
 
     @staticmethod
@@ -217,8 +221,7 @@ class SparseSoftmaxCrossEntropyWithLogits(OpDef):
             bad = labels[(labels < 0) | (labels >= n_classes)].ravel()[0]
             raise IndexError("Received a label value of %d which is outside the valid range "
                              "of [0, %d)." % (bad, n_classes))
-        shifted = logits - np.max(logits, axis=-1, keepdims=True)
-        log_p = shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
+        log_p = _log_softmax(logits)
         return -np.take_along_axis(log_p, labels[..., None].astype(np.intp), axis=-1)[..., 0]
 
     @staticmethod
