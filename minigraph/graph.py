@@ -384,9 +384,6 @@ class Graph:
         """Make the graph read-only: adding an op afterwards raises ``RuntimeError``."""
         self._finalized = True
 
-    def _unsafe_unfinalize(self):
-        self._finalized = False
-
     # -- default graph --------------------------------------------------------------------
     @contextlib.contextmanager
     def as_default(self):
@@ -556,9 +553,6 @@ class Graph:
             self._names_in_use.pop(key, None)
         else:
             self._names_in_use[key] -= 1
-
-    def _add_control_input(self, op, control_op):
-        op.control_inputs = op.control_inputs + (control_op,)
 
     def __repr__(self):
         return "<tf.Graph with %d ops>" % len(self._ops)

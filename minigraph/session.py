@@ -236,7 +236,7 @@ class _Plan:
             raise with_path(error, self.targets, self.order) from e
         return self.fetched(slots)
 
-    def execute_steps(self, slots, keep_values):
+    def execute_steps(self, slots):
         """The traced path: a generator yielding a :class:`Step` after each op."""
         for index, (fn, ins, out, op) in enumerate(self.all_steps):
             args = [slots[i] for i in ins]
@@ -578,7 +578,7 @@ class _SteppedRun:
                 self.trace.values[t.name] = slots[i]
         self._keep = keep_values
         self._slots = slots
-        self._steps = plan.execute_steps(slots, keep_values)
+        self._steps = plan.execute_steps(slots)
 
     def __iter__(self):
         return self

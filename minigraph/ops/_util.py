@@ -2,8 +2,7 @@
 
 from minigraph.graph import convert_to_tensor, get_default_graph
 
-__all__ = ["make", "make_op", "make_binary", "as_tensor", "binary_operands", "graph_of",
-           "static_or_none"]
+__all__ = ["make", "make_op", "make_binary", "as_tensor", "binary_operands", "graph_of"]
 
 
 def graph_of(*values):
@@ -64,10 +63,3 @@ def make_binary(opdef, x, y, attrs=None, name=None):
     with graph_of(x, y).name_scope(name) as scope:
         x, y = binary_operands(x, y)
         return make(opdef, [x, y], attrs, scope)
-
-
-def static_or_none(t):
-    """The static shape of ``t`` as a tuple if fully known, else None."""
-    s = t.shape
-    return tuple(s.as_list()) if s.is_fully_defined() else None
-
