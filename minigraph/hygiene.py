@@ -35,7 +35,8 @@ class GraphGrowthWarning(UserWarning):
 
 _ADVICE = ("The old ops are still in the graph: feeding or fetching the old tensors no longer "
            "reaches the new ones. Fix: call tf.reset_default_graph() at the top of the cell, or "
-           "build the model inside `with tf.Graph().as_default():`.")
+           "build the model inside `with tf.Graph().as_default():` (with Keras, build a new "
+           "model, or call tf.keras.backend.clear_session() first).")
 
 
 class _RerunTracker:
