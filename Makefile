@@ -31,7 +31,7 @@ dot:
 	@if command -v dot >/dev/null 2>&1; then :; \
 	elif command -v apt-get >/dev/null 2>&1; then \
 		echo "Installing Graphviz (dot) with apt-get..."; \
-		$(SUDO) apt-get update && $(APT_INSTALL) graphviz; \
+		$(SUDO) apt-get update && $(APT_INSTALL) graphviz fonts-liberation2; \
 	else \
 		echo "NOTE: Graphviz 'dot' not found and apt-get unavailable;" \
 		     "install Graphviz yourself for rendered graphs (falling back to DOT text)."; \
