@@ -91,6 +91,21 @@ def check_gradients(y, xs, feed_dict, **options):
         return _check_gradients(y, xs, feed_dict, **options)
 
 
+def _check_graph(y, xs, shape, seed):
+    """The ops of a check: ``total = sum(y * r)`` and its gradients. Built once per
+    (y, xs, shape, seed) and kept on the graph, so checking again (re-running a notebook
+    cell) adds no ops."""
+    cache = y.graph.__dict__.setdefault("_gradient_checks", {})
+    key = (y, tuple(xs), tuple(shape), seed)
+    if key not in cache:
+        weights = np.random.default_rng(seed).uniform(0.5, 1.5, size=shape)
+        with y.graph.as_default():
+            r = constant(weights, dtype=y.dtype)
+            total = reduce_sum(y * r)
+            cache[key] = total, gradients(total, xs)
+    return cache[key]
+
+
 def _check_gradients(y, xs, feed_dict, session=None, delta=None, rtol=None, atol=None, seed=0,
                     raise_on_failure=True):
     """See :func:`check_gradients`."""
@@ -105,12 +120,7 @@ def _check_gradients(y, xs, feed_dict, session=None, delta=None, rtol=None, atol
     sess = Session(graph=y.graph) if own else session
     try:
         y_val = sess.run(y, feed_dict)
-        rng = np.random.default_rng(seed)
-        weights = rng.uniform(0.5, 1.5, size=np.shape(y_val))
-        with y.graph.as_default():
-            r = constant(weights, dtype=y.dtype)
-            total = reduce_sum(y * r)
-            grads = gradients(total, xs)
+        total, grads = _check_graph(y, xs, np.shape(y_val), seed)
         feed = dict(feed_dict)
         symbolic, numeric = [], []
         for x, g in zip(xs, grads):

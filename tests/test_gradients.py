@@ -194,3 +194,13 @@ def test_gradient_of_unknown_shape_y():
     g, = tf.gradients(y, x)
     np.testing.assert_allclose(run(g, {x: X}), 2 * X, rtol=1e-6)
 
+
+
+def test_check_gradients_twice_adds_no_ops():
+    x = tf.placeholder(tf.float64, (3,))
+    y = tf.tanh(x)
+    feed = {x: np.array([0.1, 0.2, 0.3])}
+    tf.testing.check_gradients(y, [x], feed)
+    n = len(tf.get_default_graph().get_operations())
+    tf.testing.check_gradients(y, [x], feed)
+    assert len(tf.get_default_graph().get_operations()) == n
