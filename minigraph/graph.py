@@ -527,8 +527,7 @@ class Graph:
             try:
                 specs = opdef.infer(inputs, attrs)
             except (ValueError, TypeError) as e:
-                if not (name and name.endswith("/")):
-                    self._release_name(full_name)
+                self._release_name(full_name)  # a failed op leaves no trace in the names
                 raise type(e)(_construction_message(str(e), full_name, opdef.type, inputs, site)) \
                     from None
             control = []

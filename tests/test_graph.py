@@ -487,3 +487,12 @@ def test_constants_made_by_operators_do_not_take_user_names():
     named_y = tf.multiply(h, 3.0, name="z")
     w = tf.add(named_y, 1.0, name="w")
     assert named_y.name == "z:0" and w.name == "w:0"
+
+
+def test_a_failed_op_does_not_use_up_its_name():
+    a = tf.placeholder(tf.float32, (3, 4))
+    for _ in range(2):
+        with pytest.raises(ValueError):
+            tf.matmul(a, np.ones((5, 6), np.float32))  # operand converted in the op's scope
+    ok = tf.matmul(a, np.ones((4, 2), np.float32))
+    assert ok.op.name == "MatMul"
