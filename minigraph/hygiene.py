@@ -156,21 +156,15 @@ def orphans(fetches, graph=None, include_initializers=False):
     model left behind by re-running a cell. Variable initializers (and the ``init`` op) are
     left out unless ``include_initializers``. Draw them greyed out with
     ``minigraph.viz.draw(muted=orphans(...).ops)``."""
-    from minigraph.lint import fetch_ops, fetches_graph
+    from minigraph.lint import fetch_ops, fetches_graph, is_init_group, is_initializer
     graph = graph or fetches_graph(fetches)
     reached = set(toposort(fetch_ops(fetches, graph)))
     skip = set()
     if not include_initializers:
         for op in graph.get_operations():
-            if op.type == "NoOp" and op.name.startswith("init") or _is_init(op):
+            if is_init_group(op) or is_initializer(op):
                 skip.update(toposort([op]))
     return Orphans([op for op in graph.get_operations() if op not in reached and op not in skip])
-
-
-def _is_init(op):
-    var = op.attrs.get("variable")
-    pyvar = var.attrs.get("python_variable") if var is not None else None
-    return pyvar is not None and pyvar.initializer is op
 
 
 # ------------------------------------------------------------------------------------------

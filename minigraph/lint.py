@@ -12,6 +12,7 @@ from minigraph.graph import GraphKeys, Tensor, get_default_graph
 from minigraph.topo import toposort
 
 __all__ = ["dead_updates", "dead_update_message", "update_ops", "DeadUpdateWarning", "fetch_ops",
+           "is_initializer", "is_init_group",
            "fetches_graph", "loop_warning"]
 
 
@@ -36,6 +37,13 @@ def is_initializer(op):
     var = op.attrs.get("variable")
     pyvar = var.attrs.get("python_variable") if var is not None else None
     return pyvar is not None and pyvar.initializer is op
+
+
+def is_init_group(op):
+    """A ``tf.global_variables_initializer()``-style NoOp: all it runs is initializers."""
+    deps = list(op.control_inputs) + [t.op for t in op.inputs]
+    return op.type == "NoOp" and bool(deps) and all(
+        is_initializer(d) or is_init_group(d) for d in deps)
 
 
 def fetch_ops(fetches, graph):

@@ -13,6 +13,7 @@ import html
 from minigraph.graph import Tensor
 from minigraph.lint import dead_updates
 from minigraph.topo import toposort
+from widgets._common import as_op
 
 __all__ = ["check", "Verdict", "update_is_reached", "has_variables", "ran", "pruned",
            "op_types_between", "gradient_of"]
@@ -71,17 +72,9 @@ def has_variables(names, graph=None):
     return Verdict(True, "the graph has exactly the variables %s" % ", ".join(want))
 
 
-def _op(x):
-    if isinstance(x, Tensor):
-        return x.op
-    if hasattr(x, "_as_graph_tensor"):
-        return x._as_graph_tensor().op
-    return x
-
-
 def ran(trace, node):
     """``node`` (op, tensor, Variable) was executed in the run ``trace`` records."""
-    op = _op(node)
+    op = as_op(node)
     if op in trace.executed:
         return Verdict(True, "'%s' ran" % op.name)
     return Verdict(False, "'%s' did not run in that Session.run: no fetch needed it" % op.name)
@@ -89,7 +82,7 @@ def ran(trace, node):
 
 def pruned(trace, node):
     """``node`` was pruned (not executed) in the run ``trace`` records."""
-    op = _op(node)
+    op = as_op(node)
     if op in trace.pruned:
         return Verdict(True, "'%s' was pruned" % op.name)
     return Verdict(False, "'%s' was not pruned: some fetch needs it" % op.name)
@@ -99,15 +92,15 @@ def op_types_between(fetch, source):
     """The op types on the paths from ``source`` to ``fetch`` (for "which ops did this
     build?" exercises), in topological order."""
     from minigraph.topo import ops_between
-    src = source if isinstance(source, Tensor) else _op(source).outputs[0]
+    src = source if isinstance(source, Tensor) else as_op(source).outputs[0]
     return [op.type for op in ops_between([src], [fetch if isinstance(fetch, Tensor)
-                                                  else _op(fetch).outputs[0]])]
+                                                  else as_op(fetch).outputs[0]])]
 
 
 def gradient_of(grad, forward):
     """Gradient tensor ``grad`` was built by ``tf.gradients`` for the forward op ``forward``
     (or for one of the ops it depends on)."""
-    g, f = _op(grad), _op(forward)
+    g, f = as_op(grad), as_op(forward)
     if g.gradient_of is None:
         return Verdict(False, "'%s' is not a gradient op: build it with tf.gradients" % g.name)
     upstream = set(toposort([f], control=False))
@@ -121,7 +114,7 @@ def gradient_of(grad, forward):
 def wrote(trace, variables):
     """The run ``trace`` records wrote every one of ``variables`` (Variables or op names,
     e.g. ``"w1/Adam"``): their assign ops ran in that ``Session.run``."""
-    names = [v if isinstance(v, str) else _op(v).name for v in variables]
+    names = [v if isinstance(v, str) else as_op(v).name for v in variables]
     missing = [n for n in names if n not in trace.variables_written]
     if missing:
         return Verdict(False, "that run did not write %s; it wrote %s. Fetch the train op and "
@@ -140,7 +133,7 @@ def crossed(trace, fed=None, bytes_fed=None, bytes_fetched=None):
     as None are not checked."""
     problems = []
     if fed is not None:
-        want = sorted(f if isinstance(f, str) else _op(f).name for f in fed)
+        want = sorted(f if isinstance(f, str) else as_op(f).name for f in fed)
         want = [n.split(":")[0] for n in want]
         have = sorted(t.op.name for t in trace.fed)
         if want != have:
@@ -171,7 +164,7 @@ def _name(x):
     """The op name of a tensor, op, Variable or name (``"x:0"`` -> ``"x"``)."""
     if isinstance(x, str):
         return x.split(":")[0]
-    return _op(x).name
+    return as_op(x).name
 
 
 def placeholders_needed(fetches, expected, graph=None):

@@ -13,6 +13,7 @@ import ipywidgets as W
 import minigraph as tf
 from minigraph import viz
 from minigraph.graph import GraphKeys, Tensor
+from minigraph.lint import is_init_group, is_initializer
 
 from widgets._common import (WidgetBase, as_op, as_ops, ensure_session, short_bytes,
                              svg_html)
@@ -24,19 +25,6 @@ __all__ = ["GraphExplorer", "candidate_fetches", "planned_trace", "top_scopes",
 # ------------------------------------------------------------------------------------------
 # Pure functions of the graph
 # ------------------------------------------------------------------------------------------
-
-def _is_initializer(op):
-    var = op.attrs.get("variable") if op.opdef.kind == "assign" else None
-    pyvar = var.attrs.get("python_variable") if var is not None else None
-    return pyvar is not None and pyvar.initializer is op
-
-
-def _is_init_group(op):
-    """A ``tf.global_variables_initializer()``-style NoOp: it only runs initializers."""
-    deps = list(op.control_inputs) + [t.op for t in op.inputs]
-    return op.type == "NoOp" and bool(deps) and all(
-        _is_initializer(d) or _is_init_group(d) for d in deps)
-
 
 def _consumers(graph):
     used = set()
@@ -59,8 +47,8 @@ def candidate_fetches(graph, limit=16):
     skip_kinds = ("constant", "placeholder")
 
     def offered(op):
-        return (op.opdef.kind not in skip_kinds and not _is_initializer(op)
-                and not _is_init_group(op))
+        return (op.opdef.kind not in skip_kinds and not is_initializer(op)
+                and not is_init_group(op))
 
     groups = [
         [op for op in ops if offered(op) and op.gradient_of is None and
