@@ -63,9 +63,10 @@ class NumpyLecture:
 # -- the lecture graph, Variable form ---------------------------------------------------------
 
 class VariableLecture:
-    """Weights are ``tf.Variable``s updated inside the graph by ``tf.group`` of assigns."""
+    """Weights are ``tf.Variable``s updated inside the graph by ``tf.group`` of assigns.
+    ``config``: the session's ``tf.ConfigProto`` (e.g. to turn the plan rewrites off)."""
 
-    def __init__(self, data):
+    def __init__(self, data, config=None):
         self.graph = tf.Graph()
         with self.graph.as_default():
             x = tf.placeholder(tf.float32, shape=(N, D))
@@ -80,7 +81,7 @@ class VariableLecture:
             updates = tf.group(w1.assign(w1 - lr * grad_w1), w2.assign(w2 - lr * grad_w2))
             self.init = tf.global_variables_initializer()
         self.w1, self.w2, self.loss, self.updates = w1, w2, loss, updates
-        self.sess = tf.Session(graph=self.graph)
+        self.sess = tf.Session(graph=self.graph, config=config)
         self.fetches = [loss, updates]
         self.feed = {x: data["x"], y: data["y"]}
         self.reset()
@@ -136,6 +137,12 @@ class FeedLecture:
 
     def traced_step(self):
         return _traced(self.sess, self.fetches, self.values)
+
+
+def rewrites_off():
+    """A ``tf.ConfigProto`` with every plan rewrite off (TF1's ``OptimizerOptions.L0``)."""
+    return tf.ConfigProto(graph_options=tf.GraphOptions(
+        optimizer_options=tf.OptimizerOptions(opt_level=tf.OptimizerOptions.L0)))
 
 
 def _traced(sess, fetches, feed):

@@ -40,6 +40,7 @@ from minigraph.ops.math_ops import (abs, add, add_n, argmax, argmin, cast, clip_
 from minigraph.ops.random_ops import (random_normal, random_uniform, set_random_seed,
                                       truncated_normal)
 from minigraph.ops.reduce_ops import reduce_max, reduce_mean, reduce_min, reduce_sum
+from minigraph.config import ConfigProto, GPUOptions, GraphOptions, OptimizerOptions
 from minigraph.session import InteractiveSession, Session, get_default_session
 from minigraph.tensor_shape import TensorShape
 from minigraph.trace import RunMetadata, RunOptions, RunTrace
@@ -84,7 +85,8 @@ __all__ = [
     "multiply", "negative", "not_equal", "pow", "realdiv", "reciprocal", "sigmoid", "sign",
     "sqrt", "square", "subtract", "tanh", "to_float", "truediv", "random_normal",
     "random_uniform", "set_random_seed", "truncated_normal", "reduce_max", "reduce_mean",
-    "reduce_min", "reduce_sum", "InteractiveSession", "Session", "get_default_session",
+    "reduce_min", "reduce_sum", "ConfigProto", "GPUOptions", "GraphOptions", "OptimizerOptions",
+    "InteractiveSession", "Session", "get_default_session",
     "TensorShape", "RunMetadata", "RunOptions", "RunTrace", "Variable", "assign", "assign_add",
     "assign_sub", "global_variables", "global_variables_initializer", "initialize_all_variables",
     "local_variables", "model_variables", "report_uninitialized_variables",

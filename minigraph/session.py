@@ -6,11 +6,13 @@ executes exactly those, each once, in topological order, keeping values in a loc
 slots, and (4) hands back the fetched values in the fetches' own structure.
 
 Steps (2) and the setup of (3) form an execution *plan*, cached per (fetches, feeds)
-signature, so a training loop pays for them once. Values never live on graph nodes; the
-only state a session keeps between runs is its variables and its random generators.
+signature, so a training loop pays for them once. Like TF1's graph optimizer, the plan's
+*fast path* is rewritten before its first run (:mod:`minigraph.rewrite`: constants folded,
+no-op arithmetic dropped, updates written in place) with the same values bit for bit;
+a traced run executes every op as drawn. Values never live on graph nodes; the only state
+a session keeps between runs is its variables and its random generators.
 """
 
-import collections
 import time
 
 import numpy as np
@@ -18,7 +20,8 @@ import numpy as np
 from minigraph import errors
 from minigraph.graph import Operation, Tensor, get_default_graph
 from minigraph.topo import toposort
-from minigraph import hygiene, lint
+from minigraph import config as config_lib
+from minigraph import hygiene, lint, rewrite
 from minigraph.trace import RunTrace, Step
 
 __all__ = ["Session", "InteractiveSession", "get_default_session"]
@@ -61,6 +64,10 @@ class _State:
     def __init__(self):
         self.variables = {}   # VariableV2 op -> ndarray
         self.rngs = {}        # random op -> np.random.Generator
+        # VariableV2 op -> its array, while no one outside the session can hold that array
+        # (set by the updates that write a new array; dropped when a traced run keeps it):
+        # only then may an update write into it in place (minigraph.rewrite, pass 4)
+        self.owned = {}
 
     def uninitialized(self, var_op):
         return errors.FailedPreconditionError(
@@ -128,8 +135,10 @@ def _flatten(fetches, flat):
 class _Plan:
     """Everything about a run that depends only on (fetches, feeds), built once.
 
-    ``steps`` is a flat list of ``(kernel, input slots, output slot, op)``; ``template`` is
-    the initial slot list with constants already in place.
+    ``all_steps`` is the flat list ``(kernel, input slots, output slot, op)`` of every op
+    in order (the traced path); ``template`` is the initial slot list with the constants in
+    place. ``fast`` is the rewritten fast path (a :class:`minigraph.rewrite.FastPath`),
+    with its own steps, template and fetch slots.
     """
 
     #: after this many runs of one plan that reaches no update op while the graph has some,
@@ -168,59 +177,49 @@ class _Plan:
         self.n_slots = len(slot)
         self.slot = slot
 
-        # which slots may share memory with something the user or the session owns
-        # (fed arrays, constants, variable storage): such values are copied when fetched
-        protected = set(range(len(feed_tensors)))
-        for op in order:
-            if op.type in ("Const", "VariableV2") or op.opdef.kind == "assign" or (
-                    op.opdef.aliases_input and op.inputs and slot[op.inputs[0]] in protected):
-                protected.update(slot[t] for t in op.outputs if t in slot)
-        fetched = {slot[t] for t in targets if isinstance(t, Tensor)}
-        uses = collections.Counter(slot[t] for op in order for t in op.inputs)
-
+        # the traced path: every op as drawn, in order, each value kept in its own slot
         self.template = [None] * self.n_slots
-        self.steps = []       # the fast path: constants pre-filled, no-ops skipped
-        self.all_steps = []   # the traced path: every op, in order
+        self.all_steps = []
         for op in order:
             kernel = op.opdef.make_kernel(op, state)
-            if op.type == "Assign":
-                v = slot[op.inputs[0]]
-                if v not in protected and v not in fetched and uses[v] == 1:
-                    kernel = op.opdef.make_kernel(op, state, owns_value=True)
             ins = tuple(slot[t] for t in op.inputs)
             outs = tuple(slot[t] for t in op.outputs if t not in given)
             if len(outs) < len(op.outputs) and len(op.outputs) > 1:
                 kernel = _dropping_fed_outputs(kernel, [t not in given for t in op.outputs])
-            step = (kernel, ins, outs[0] if len(outs) == 1 else (outs or None), op)
-            self.all_steps.append(step)
+            self.all_steps.append((kernel, ins, outs[0] if len(outs) == 1 else (outs or None),
+                                   op))
             if op.type == "Const":
                 self.template[outs[0]] = op.attrs["value"]
-            elif op.type != "NoOp":
-                self.steps.append(step)
-
         self.fetch_slots = [slot[t] if isinstance(t, Tensor) else None for t in targets]
-        self.fetch_copy = [s is not None and s in protected for s in self.fetch_slots]
-        self.steps = _with_frees(self.steps, set(self.fetch_slots))
+        # the fast path: the same ops after Grappler-style rewrites (minigraph.rewrite)
+        self.fast = rewrite.optimize(self.all_steps, self.template, len(feed_tensors),
+                                     self.fetch_slots, state, *session._rewrites)
+        self.fetch_copy = rewrite.fetch_copies(self.all_steps, self.template,
+                                               len(feed_tensors), self.fetch_slots)
         self.feed_specs = [(t, t.dtype.as_numpy_dtype, t.shape) for t in feed_tensors]
         self.runs = 0
         self.has_updates, self.loop_warning = lint.loop_warning(
             order, session.graph, [getattr(t, "name", str(t)) for t in targets])
 
     # -- running ----------------------------------------------------------------------------
-    def feed(self, values):
-        """Convert fed values to their placeholders' dtypes and check their shapes."""
+    def feed(self, values, template=None):
+        """The slot list of a new run: the template (constants) with the fed values first,
+        converted to their placeholders' dtypes and checked against their shapes."""
         __tracebackhide__ = True  # IPython and pytest show the user's line, not ours
-        slots = list(self.template)
+        slots = list(self.template if template is None else template)
         for i, ((t, np_dtype, static), value) in enumerate(zip(self.feed_specs, values)):
             slots[i] = _convert_feed(t, np_dtype, static, value)
         return slots
 
-    def execute(self, slots):
-        """The fast path: run every step, nothing recorded."""
+    def execute(self, values):
+        """The fast path: run the rewritten steps, nothing recorded; return the fetched
+        values in a flat list."""
         __tracebackhide__ = True  # IPython and pytest show the user's line, not ours
+        fast = self.fast
+        slots = self.feed(values, fast.template)
         step = None
         try:
-            for step in self.steps:
+            for step in fast.steps:
                 fn, ins, out, _, frees = step
                 if type(out) is int:
                     slots[out] = fn(*[slots[i] for i in ins])
@@ -232,14 +231,22 @@ class _Plan:
                 for i in frees:  # drop values no later step needs: peak memory stays low
                     slots[i] = None
         except Exception as e:
-            error = _runtime_error(step[3], e, [slots[i] for i in step[1]])
-            raise with_path(error, self.targets, self.order) from e
-        return self.fetched(slots)
+            if isinstance(e, rewrite.KernelFailure):  # an op absorbed by a fused step failed
+                op, args, cause = e.op, e.values, e.__cause__
+            else:
+                op, args, cause = step[3], [slots[i] for i in step[1]], e
+            raise with_path(_runtime_error(op, cause, args), self.targets, self.order) from cause
+        return _fetched(slots, fast.fetch_slots, fast.fetch_copy)
 
-    def execute_steps(self, slots):
-        """The traced path: a generator yielding a :class:`Step` after each op."""
+    def execute_steps(self, slots, state):
+        """The traced path: every op as drawn, a generator yielding a :class:`Step` after
+        each op."""
         for index, (fn, ins, out, op) in enumerate(self.all_steps):
             args = [slots[i] for i in ins]
+            kind = op.opdef.kind
+            if kind == "variable" or kind == "assign":
+                # the trace keeps this variable's array: no later run may update it in place
+                state.owned.pop(op if kind == "variable" else op.attrs["variable"], None)
             start = time.perf_counter()
             try:
                 result = fn(*args)
@@ -254,19 +261,29 @@ class _Plan:
             yield Step(index, op, args, result if op.outputs else None, seconds)
 
     def fetched(self, slots):
-        out = []
-        for s, copy in zip(self.fetch_slots, self.fetch_copy):
-            if s is None:
-                out.append(None)
-                continue
-            v = slots[s]
-            if type(v) is np.ndarray:
-                if v.ndim == 0:
-                    v = v[()]  # scalars come back as numpy scalars (np.float32), as in TF
-                elif copy or not v.flags.writeable:
-                    v = np.array(v)  # the user gets their own array, never the session's
-            out.append(v)
-        return out
+        """The fetched values of a traced run, in a flat list."""
+        return _fetched(slots, self.fetch_slots, self.fetch_copy)
+
+    def describe(self):
+        """What the fast path runs for this plan (see :mod:`minigraph.rewrite`)."""
+        return self.fast.summary(len([op for op in self.order
+                                      if op.type not in ("Const", "NoOp")]))
+
+
+def _fetched(slots, fetch_slots, fetch_copy):
+    out = []
+    for s, copy in zip(fetch_slots, fetch_copy):
+        if s is None:
+            out.append(None)
+            continue
+        v = slots[s]
+        if type(v) is np.ndarray:
+            if v.ndim == 0:
+                v = v[()]  # scalars come back as numpy scalars (np.float32), as in TF
+            elif copy or not v.flags.writeable:
+                v = np.array(v)  # the user gets their own array, never the session's
+        out.append(v)
+    return out
 
 
 def _reads_before_writes(order):
@@ -295,21 +312,6 @@ def _reads_before_writes(order):
         if op not in move:
             out.append(op)
     return out
-
-
-def _with_frees(steps, keep):
-    """Append to each step the slots whose last use it is (never those in ``keep``)."""
-    last = {}
-    for index, (_, ins, out, _) in enumerate(steps):
-        for i in ins:
-            last[i] = index
-        for o in ((out,) if type(out) is int else (out or ())):
-            last.setdefault(o, index)  # produced but never used: free at once
-    frees = [[] for _ in steps]
-    for i, index in last.items():
-        if i not in keep:
-            frees[index].append(i)
-    return [step + (tuple(f),) for step, f in zip(steps, frees)]
 
 
 def _dropping_fed_outputs(kernel, keep):
@@ -428,6 +430,8 @@ class Session:
 
     def __init__(self, target="", graph=None, config=None):
         self.graph = graph if graph is not None else get_default_graph()
+        self._rewrites = config_lib.rewrites(config)  # (fold constants, other rewrites)
+        self.config = config
         self._state = _State()
         self._plans = {}
         self._closed = False
@@ -487,7 +491,7 @@ class Session:
             if run_metadata is not None:
                 run_metadata.trace = stepped.trace
             return stepped.results
-        values = plan.execute(plan.feed(feed_values))
+        values = plan.execute(feed_values)
         if plan.loop_warning is not None and not self._ran_updates:
             plan.runs += 1
             if plan.runs == plan.LOOP_RUNS:
@@ -502,6 +506,14 @@ class Session:
         ``.trace`` the run trace. This drives the step-through widgets."""
         plan, rebuild, feed_values = self._prepare(fetches, feed_dict)
         return _SteppedRun(self, plan, rebuild, feed_values, keep_values)
+
+    def describe_plan(self, fetches, feed_dict=None):
+        """What ``run(fetches, feed_dict)`` executes on its fast path, as a few lines: the
+        ops folded into constants once, forwarded, given cheaper kernels, fused and updating
+        in place (see :mod:`minigraph.rewrite`). Nothing runs; the plan is built and cached
+        as ``run`` would. The values of ``feed_dict`` are not looked at, only its keys."""
+        plan, _, _ = self._prepare(fetches, feed_dict)
+        return plan.describe()
 
     def _prepare(self, fetches, feed_dict):
         __tracebackhide__ = True  # IPython and pytest show the user's line, not ours
@@ -578,7 +590,7 @@ class _SteppedRun:
                 self.trace.values[t.name] = slots[i]
         self._keep = keep_values
         self._slots = slots
-        self._steps = plan.execute_steps(slots)
+        self._steps = plan.execute_steps(slots, session._state)
 
     def __iter__(self):
         return self

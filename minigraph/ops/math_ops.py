@@ -131,6 +131,12 @@ class FloorDiv(_Binary):
     forward = staticmethod(quiet(np.floor_divide))
 
 
+@quiet
+def _square(x, y):
+    """``x ** y`` for ``y == 2``: the same bits as ``np.power(x, 2)``."""
+    return np.square(x)
+
+
 @register
 class Pow(_Binary):
     """z = x ** y"""
@@ -146,7 +152,7 @@ class Pow(_Binary):
         if exponent.op.type == "Const" and exponent.shape.ndims == 0:
             value = float(exponent.op.attrs["value"])
             if value == 2.0:
-                return lambda x, y: np.square(x)
+                return _square
             if value == 1.0:
                 return lambda x, y: np.array(x)  # a copy: y is a scalar, so same shape
         return cls.forward

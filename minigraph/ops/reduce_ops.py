@@ -84,7 +84,7 @@ class Sum(_Reduce):
     @staticmethod
     def forward(x, axis, keepdims):
         x = np.asarray(x)
-        return np.sum(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
+        return np.add.reduce(x, axis=axis, keepdims=keepdims, dtype=x.dtype)  # = np.sum
 
     @staticmethod
     def gradient(op, grad, needed):
@@ -105,7 +105,11 @@ class Mean(_Reduce):
             n = x.size // max(total.size, 1)
             # C's integer division, as TF: truncated toward zero (numpy's // floors)
             return (np.sign(total) * (np.abs(total) // n)).astype(x.dtype)
-        return np.mean(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
+        if x.size == 0:
+            return np.mean(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
+        # what np.mean computes (sum, then divide by the count), without its overhead
+        total = np.add.reduce(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
+        return total / (x.size // max(total.size, 1))
 
     @staticmethod
     def gradient(op, grad, needed):
