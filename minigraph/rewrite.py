@@ -161,7 +161,7 @@ def optimize(steps, template, n_feeds, fetch_slots, state, fold=True, enabled=Tr
         if i in needed:
             fast.template[i] = v
             if template[i] is None:  # a folded value
-                fast.folded_bytes += np.asarray(v).nbytes
+                fast.folded_bytes += _held_bytes(v)
     fast.fetch_slots = fetch
     fast.fetch_copy = _fetch_copies(fetch, root, protected)
     fast.steps = with_frees([(n.kernel, n.ins, n.out, n.op) for n in nodes],
@@ -180,7 +180,7 @@ def _fold(nodes, consts, fast):
             kept.append(node)
             continue
         for i, v in zip(node.outs(), value if type(node.out) is tuple else (value,)):
-            consts[i] = v
+            consts[i] = _compact(v)
         fast.folded.append(node.op)
     return kept
 
@@ -210,6 +210,25 @@ def _evaluate(node, args):
     if sum(np.asarray(v).nbytes for v in values) > MAX_FOLDED_BYTES:
         return None
     return value
+
+
+def _compact(v):
+    """A folded array whose elements all have the same bits (a broadcast gradient, say) is
+    kept as that one element broadcast to the shape (a read-only view): same values,
+    bytes instead of kilobytes."""
+    if type(v) is not np.ndarray or v.nbytes < 1024 or v.dtype.itemsize not in _BITS \
+            or v.dtype.kind not in "biufc" or not any(v.strides):
+        return v
+    bits = np.ascontiguousarray(v).reshape(-1).view(_BITS[v.dtype.itemsize])
+    if not np.all(bits == bits[0]):
+        return v
+    return np.broadcast_to(v.reshape(-1)[0], v.shape)
+
+
+def _held_bytes(v):
+    """Memory an array value really takes (a broadcast one element takes one element)."""
+    v = np.asarray(v)
+    return v.itemsize if v.ndim and not any(v.strides) else v.nbytes
 
 
 # -- 2. forwarding ----------------------------------------------------------------------------

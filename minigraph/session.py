@@ -221,12 +221,19 @@ class _Plan:
         try:
             for step in fast.steps:
                 fn, ins, out, _, frees = step
-                if type(out) is int:
-                    slots[out] = fn(*[slots[i] for i in ins])
-                elif out is None:
-                    fn(*[slots[i] for i in ins])
+                n = len(ins)  # most ops take one or two inputs: call them without a list
+                if n == 2:
+                    value = fn(slots[ins[0]], slots[ins[1]])
+                elif n == 1:
+                    value = fn(slots[ins[0]])
+                elif n == 0:
+                    value = fn()
                 else:
-                    for o, v in zip(out, fn(*[slots[i] for i in ins])):
+                    value = fn(*[slots[i] for i in ins])
+                if type(out) is int:
+                    slots[out] = value
+                elif out is not None:
+                    for o, v in zip(out, value):
                         slots[o] = v
                 for i in frees:  # drop values no later step needs: peak memory stays low
                     slots[i] = None
@@ -235,7 +242,10 @@ class _Plan:
                 op, args, cause = e.op, e.values, e.__cause__
             else:
                 op, args, cause = step[3], [slots[i] for i in step[1]], e
-            raise with_path(_runtime_error(op, cause, args), self.targets, self.order) from cause
+            error = with_path(_runtime_error(op, cause, args), self.targets, self.order)
+            if error is cause:  # a kernel raised a TF error itself: no cause to show
+                raise error from None
+            raise error from cause
         return _fetched(slots, fast.fetch_slots, fast.fetch_copy)
 
     def execute_steps(self, slots, state):
@@ -251,7 +261,10 @@ class _Plan:
             try:
                 result = fn(*args)
             except Exception as e:
-                raise with_path(_runtime_error(op, e, args), self.targets, self.order) from e
+                error = with_path(_runtime_error(op, e, args), self.targets, self.order)
+                if error is e:  # a kernel raised a TF error itself: no cause to show
+                    raise error from None
+                raise error from e
             seconds = time.perf_counter() - start
             if type(out) is int:
                 slots[out] = result

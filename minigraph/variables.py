@@ -153,6 +153,7 @@ class Variable:
             raise ValueError("Cannot load a value of shape %s into variable %s of shape %s"
                              % (arr.shape, self.name, self.shape))
         sess._state.variables[self._op] = arr
+        sess._state.owned.pop(self._op, None)
 
     def __repr__(self):
         return "<tf.Variable %r shape=%s dtype=%s_ref>" % (self.name, self.shape, self.dtype.name)

@@ -194,3 +194,20 @@ def test_errors_do_not_show_an_internal_key_error_in_the_traceback():
                 sess.run(fetch)
             shown = _shown_chain(info.value)
             assert not any(isinstance(e, (KeyError, IndexError)) for e in shown), shown
+
+
+def test_an_error_raised_by_a_kernel_is_not_shown_as_its_own_cause():
+    # IPython prints each link of the cause chain: a self-cause printed the error three times
+    w = tf.Variable(1.0, name="w_unset")
+    y = w * 2.0
+    sess = tf.Session()
+    for options in (None, tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE)):
+        with pytest.raises(errors.FailedPreconditionError, match="w_unset") as info:
+            sess.run(y, options=options, run_metadata=tf.RunMetadata())
+        assert info.value.__cause__ is None and info.value.__suppress_context__
+    # an error from numpy inside a kernel keeps numpy's error as its cause
+    x = tf.placeholder(tf.float32, (None, 3))
+    bad = tf.reshape(x, [2, 2])
+    with pytest.raises(errors.InvalidArgumentError) as info:
+        sess.run(bad, {x: np.ones((1, 3))})
+    assert isinstance(info.value.__cause__, ValueError)

@@ -26,6 +26,7 @@ class VariableV2(OpDef):
         store = state.variables
 
         def read():
+            __tracebackhide__ = True  # the error names the variable; this frame adds nothing
             try:
                 return store[op]
             except KeyError:
@@ -76,6 +77,7 @@ class Assign(_AssignBase):
             # a copy, unless the plan proved nothing else can see this array
             new = value if owns_value else np.array(value, dtype=dtype)
             store[var] = new
+            state.owned.pop(var, None)  # (see minigraph.rewrite, updates in place)
             return new
         return assign
 
@@ -105,6 +107,7 @@ def _update_kernel(op, state, ufunc):
     var = op.attrs["variable"]
 
     def update(value):
+        __tracebackhide__ = True  # the error names the variable; this frame adds nothing
         try:
             old = store[var]
         except KeyError:
@@ -115,5 +118,6 @@ def _update_kernel(op, state, ufunc):
             raise ValueError("Update of shape %s does not fit variable of shape %s"
                              % (list(np.shape(value)), list(old.shape)))
         store[var] = new
+        state.owned.pop(var, None)  # (see minigraph.rewrite, updates in place)
         return new
     return update
