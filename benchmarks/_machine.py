@@ -88,6 +88,7 @@ def machine_info(argv):
 def print_machine(info):
     print("machine")
     for key in ("command", "cpu", "cores", "load average", "python", "numpy", "blas",
-                "minigraph commit"):
-        print("  %-17s %s" % (key + ":", info[key]))
+                "malloc", "minigraph commit"):
+        if key in info:
+            print("  %-17s %s" % (key + ":", info[key]))
     print("  %-17s %s" % ("env:", "  ".join("%s=%s" % kv for kv in info["env"].items())))

@@ -6,11 +6,15 @@ median over rounds of its per-call time; a ratio is the median over rounds of th
 ratio (candidate / baseline), so slow drift of the machine cancels out.
 """
 
+import ctypes
+import ctypes.util
 import gc
+import resource
 import statistics
 import time
 
-__all__ = ["gc_off", "calibrate", "interleaved", "median", "quartiles"]
+__all__ = ["gc_off", "calibrate", "interleaved", "median", "quartiles", "steady_malloc",
+           "page_faults_per_call"]
 
 median = statistics.median
 
@@ -35,6 +39,42 @@ class gc_off:
         if self._was:
             gc.enable()
         return False
+
+
+# glibc's mallopt parameters
+_M_TRIM_THRESHOLD = -1
+_M_MMAP_THRESHOLD = -3
+
+
+def steady_malloc():
+    """Stop glibc's malloc from handing freed memory back to the OS between calls.
+
+    By default glibc maps big blocks (and trims the top of its heap) on demand, so a loop
+    that frees its few 100 KB temporaries at the end of each step can page-fault them all
+    back in at the next one: ~450 page faults per lecture step here, which made the
+    hand-written numpy step take 2-3 ms instead of 1.2 ms, depending on what else lived
+    in the process. With a 32 MiB mmap threshold and a 256 MiB trim threshold (as
+    ``MALLOC_MMAP_THRESHOLD_``/``MALLOC_TRIM_THRESHOLD_`` would set) every candidate reuses
+    its memory and the timings compare computation. Returns a line for the report."""
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name)
+        ok = libc.mallopt(_M_MMAP_THRESHOLD, 32 * 2**20) and \
+            libc.mallopt(_M_TRIM_THRESHOLD, 256 * 2**20)
+    except (OSError, AttributeError, TypeError):
+        return "system default (mallopt not available)"
+    if not ok:
+        return "system default (mallopt refused)"
+    return "glibc mallopt: mmap threshold 32 MiB, trim threshold 256 MiB (set by the script)"
+
+
+def page_faults_per_call(fn, n=20):
+    """Minor page faults per call of ``fn`` (after one warm-up call)."""
+    fn()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    for _ in range(n):
+        fn()
+    return (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before) / n
 
 
 def _batch(fn, n):

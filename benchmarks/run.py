@@ -25,7 +25,8 @@ import numpy as np  # noqa: E402
 
 import minigraph as tf  # noqa: E402
 from _machine import machine_info, print_machine  # noqa: E402
-from _timing import gc_off, interleaved, median, quartiles  # noqa: E402
+from _timing import (gc_off, interleaved, median, page_faults_per_call, quartiles,  # noqa: E402
+                     steady_malloc)
 from _workloads import (RELU_BACKWARD, FeedLecture, NumpyLecture, VariableLecture,  # noqa: E402
                         build_chain, build_gradients, lecture_data, rewrites_off)
 
@@ -79,6 +80,7 @@ def bench_lecture(cfg):
              "feed": FeedLecture(data), "l0": VariableLecture(data, rewrites_off())}
     check = _check_agreement(forms)
 
+    faults = {name: page_faults_per_call(obj.step) for name, obj in forms.items()}
     bytes_var = forms["variable"].traced_step()
     bytes_feed = forms["feed"].traced_step()
 
@@ -112,6 +114,7 @@ def bench_lecture(cfg):
              "check, 3 steps from the same weights, max rel. diff vs numpy: Variable form "
              "loss %.1e weights %.1e; feed_dict form loss %.1e weights %.1e; rewrites off "
              "loss %.1e weights %.1e" % (check["variable"] + check["feed"] + check["l0"]),
+             "page faults per step: " + ", ".join("%s %.0f" % kv for kv in faults.items()),
              "plan rewrites (Variable form): "
              + forms["variable"].sess.describe_plan(forms["variable"].fetches,
                                                     forms["variable"].feed)
@@ -287,10 +290,13 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true", help="few repeats: a smoke test")
     p.add_argument("--json", metavar="PATH", help="also write the figures as JSON")
+    p.add_argument("--system-malloc", action="store_true",
+                   help="leave glibc's malloc thresholds alone (see _timing.steady_malloc)")
     args = p.parse_args(argv)
     cfg = CONFIGS["quick" if args.quick else "normal"]
 
     info = machine_info([os.path.relpath(os.path.abspath(__file__))] + argv)
+    info["malloc"] = "system default" if args.system_malloc else steady_malloc()
     start = time.perf_counter()
     rows, notes, seconds = [], [], {}
     for bench in (bench_lecture, bench_overhead, bench_gradients, bench_memory, bench_viz):
