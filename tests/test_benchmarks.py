@@ -1,0 +1,44 @@
+"""The benchmark script runs and its correctness figures hold (no timing is asserted).
+
+``benchmarks/run.py --quick`` is run as a user would run it; the test reads its JSON: every
+figure is there, the byte counts equal what the shapes say, and the graph forms of the
+lecture step agree with the numpy baseline.
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+N, D, H = 64, 1000, 100  # benchmarks/_workloads.py
+F32 = 4
+
+
+def test_quick_benchmark_runs_and_its_checks_hold(tmp_path):
+    out = tmp_path / "bench.json"
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
+    proc = subprocess.run([sys.executable, os.path.join(ROOT, "benchmarks", "run.py"),
+                           "--quick", "--json", str(out)],
+                          capture_output=True, text=True, timeout=300, env=env, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(out.read_text())
+    rows = {r["key"]: r for r in report["results"]}
+    assert set(rows) == {"lecture_variable", "lecture_variable_l0", "lecture_feed",
+                         "bytes_per_step", "run_overhead", "gradients_1000",
+                         "gradients_10000", "peak_memory", "viz_render"}
+    for key in ("lecture_variable", "lecture_variable_l0", "lecture_feed", "run_overhead"):
+        assert rows[key]["value"] > 0 and rows[key]["ratio"] > 0
+    # bytes per step, from the shapes: the batch in, and the loss out (Variable form); plus
+    # both weights in (as float32, after conversion) and both gradients out (feed_dict form)
+    batch, weights, loss = 2 * N * D * F32, 2 * D * H * F32, F32
+    assert rows["bytes_per_step"]["bytes_fed_fetched"] == {
+        "feed_dict": [batch + weights, loss + weights], "variable": [batch, loss]}
+    # the three graph forms compute the numpy step's losses and weights (to float32's
+    # rounding: the same BLAS calls, but e.g. the ReLU mask at exactly 0 may differ)
+    check = rows["lecture_variable"]["check_max_rel_diff"]
+    for form in ("variable", "l0", "feed"):
+        assert max(check[form]) < 1e-5, (form, check[form])
+    assert rows["gradients_10000"]["note"].startswith("10002 fwd ops, +10001 grad ops")
+    assert "page faults per step" in " ".join(report["notes"])
+    assert "malloc" in report["machine"]
