@@ -148,7 +148,7 @@ def optimize(steps, template, n_feeds, fetch_slots, state, fold=True, enabled=Tr
         node.ins = tuple(_resolve(same, i) for i in node.ins)
     fetch = [None if s is None else _resolve(same, s) for s in fetch_slots]
     root = _alias_roots(nodes)
-    protected = _protected(nodes, consts, n_feeds, root)
+    protected = _protected(nodes, consts, n_feeds)
     if enabled:
         nodes = _fuse_assigns(nodes, fetch, root, fast)
     _update_kernels(nodes, fetch, root, protected, state, fast, enabled)
@@ -327,14 +327,14 @@ def _alias_roots(nodes):
     return root
 
 
-def _protected(nodes, consts, n_feeds, root):
-    """Slots whose arrays someone else owns: fed arrays, constants, variables' storage,
-    assigns' results, and views of those."""
+def _protected(nodes, consts, n_feeds):
+    """Slots whose arrays someone else owns: fed arrays, constants, variables' storage and
+    assigns' results. (A view of one of those has it as its root: callers check roots.)"""
     protected = set(range(n_feeds)) | set(consts)
     for node in nodes:
         if node.op.opdef.kind in ("variable", "assign"):
             protected.update(node.outs())
-    return protected | {s for s, r in root.items() if r in protected}
+    return protected
 
 
 def _fetch_copies(fetch, root, protected):
@@ -342,7 +342,7 @@ def _fetch_copies(fetch, root, protected):
     seen, out = set(), []
     for s in fetch:
         r = root.get(s, s)
-        out.append(s is not None and (s in protected or r in protected or r in seen))
+        out.append(s is not None and (r in protected or r in seen))
         seen.add(r)
     return out
 
@@ -352,7 +352,7 @@ def fetch_copies(steps, template, n_feeds, fetch_slots):
     nodes = [_Node(*s) for s in steps]
     consts = {i for i, v in enumerate(template) if v is not None}
     root = _alias_roots(nodes)
-    return _fetch_copies(fetch_slots, root, _protected(nodes, consts, n_feeds, root))
+    return _fetch_copies(fetch_slots, root, _protected(nodes, consts, n_feeds))
 
 
 def _uses(nodes):

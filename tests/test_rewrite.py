@@ -51,11 +51,37 @@ def run_three_ways(fetches, feed_dict=None, init=None, runs=3, variables=()):
                 outs.append(sess.run(fetches, feed_dict, options=FULL,
                                      run_metadata=tf.RunMetadata()))
             else:
-                outs.append(sess.run(fetches, feed_dict))
+                out = sess.run(fetches, feed_dict)
+                outs.append(_copy(out))
+                _scribble(out)
         outs.append(sess.run(list(variables)) if variables else [])
         results[mode] = outs
         sess.close()
     return results
+
+
+def _leaves(x):
+    if isinstance(x, (list, tuple)):
+        return [y for v in x for y in _leaves(v)]
+    return [x]
+
+
+def _copy(out):
+    return [np.array(v) if isinstance(v, np.ndarray) else v for v in _leaves(out)]
+
+
+def _scribble(out):
+    """Overwrite every array a run returned, one at a time, checking that no other returned
+    array changes: fetched values share memory with nothing (each other, constants,
+    variables, feeds). The next runs then show whether the session's state was touched."""
+    arrays = [v for v in _leaves(out) if isinstance(v, np.ndarray) and v.size]
+    before = [v.copy() for v in arrays]
+    for i, a in enumerate(arrays):
+        a[...] = 7 if a.dtype.kind in "iub" else np.nan
+        for j, b in enumerate(arrays):
+            if j != i:
+                assert b.tobytes() == before[j].tobytes(), "two fetched values share memory"
+        before[i] = a.copy()
 
 
 def assert_same_bits(results):
@@ -431,6 +457,22 @@ def test_identity_of_a_fetched_value_is_a_separate_array():
     np.testing.assert_array_equal(cv, [2.0, 4.0])
 
 
+def test_fetched_views_of_variables_constants_and_feeds_are_copies():
+    x = tf.placeholder(tf.float32, (2, 3))
+    w = tf.Variable(np.ones((2, 3), np.float32))
+    c = tf.constant(np.full((2, 3), 5.0, np.float32))
+    views = [tf.reshape(t, [6]) for t in (x, w, c)] + [tf.transpose(w), tf.identity(c)]
+    fed = np.zeros((2, 3), np.float32)
+    sess = tf.Session()
+    sess.run(w.initializer)
+    for out in sess.run(views, {x: fed}):
+        out[...] = np.nan
+    np.testing.assert_array_equal(fed, 0.0)
+    np.testing.assert_array_equal(sess.run(w), 1.0)
+    np.testing.assert_array_equal(sess.run(c), 5.0)
+    np.testing.assert_array_equal(sess.run(views[2], {x: fed}), 5.0)
+
+
 def test_identity_of_a_fed_array_is_not_the_users_array():
     x = tf.placeholder(tf.float32, (2,))
     fed = np.array([1.0, 2.0], np.float32)
@@ -483,3 +525,67 @@ def test_relu_and_maximum_gradients_same_bits_with_nan_and_negative_zero():
     sess = tf.Session()
     assert plan_of(sess, [g1, g3], feed).fast.specialized
     assert_same_bits(run_three_ways([g1, g2, g3], feed))
+
+
+# -- random programs ----------------------------------------------------------------------
+
+def random_program(seed):
+    """A random graph on shape (2, 3) float32 values: constants (some all zeros or ones),
+    fed placeholders, variables, elementwise ops, views, folds, selects against zeros,
+    reductions, gradients, and updates of the variables (assign of an expression of the
+    variable, assign_add, assign_sub); returns (fetches, feed, init, variables)."""
+    rng = np.random.RandomState(seed)
+    shape = (2, 3)
+    x = tf.placeholder(tf.float32, shape)
+    feed = {x: rng.randn(*shape).astype(np.float32)}
+    variables = [tf.Variable(rng.randn(*shape).astype(np.float32)) for _ in range(2)]
+    pool = [x] + variables + [tf.constant(rng.randn(*shape).astype(np.float32)),
+                              tf.zeros(shape), tf.ones(shape) * 2.0]
+
+    def pick():
+        return pool[rng.randint(len(pool))]
+
+    makers = [
+        lambda: pick() + pick(), lambda: pick() - pick(), lambda: pick() * pick(),
+        lambda: tf.maximum(pick(), 0.0), lambda: tf.minimum(pick(), pick()),
+        lambda: pick() ** 2, lambda: pick() ** (tf.constant(3.0) - 2.0),
+        lambda: tf.identity(pick()), lambda: tf.stop_gradient(pick()),
+        lambda: tf.reshape(tf.transpose(pick()), shape),
+        lambda: tf.reshape(tf.reshape(pick(), [6]), shape),  # views of the same memory
+        lambda: tf.zeros_like(pick()) + pick(), lambda: tf.ones_like(pick()) * pick(),
+        lambda: tf.where(pick() > 0.0, pick(), tf.zeros(shape)),
+        lambda: tf.where(pick() > 0.0, tf.zeros_like(pick()), pick()),
+        lambda: tf.tanh(pick()),
+        lambda: tf.reduce_sum(pick(), axis=1, keepdims=True) + pick(),
+        lambda: tf.reduce_mean(pick()) * pick(),
+    ]
+    for _ in range(rng.randint(4, 12)):
+        pool.append(makers[rng.randint(len(makers))]())
+    loss = tf.reduce_sum(tf.square(pool[-1])) + tf.reduce_sum(pool[-2])
+    grads = [g for g in tf.gradients(loss, variables) if g is not None]
+    pool += grads
+    fetches = [loss] + [pick() for _ in range(rng.randint(0, 3))]
+    for v in variables:
+        kind = rng.randint(4)
+        if kind == 0:
+            up = v.assign(v - 0.1 * pick())
+        elif kind == 1:
+            up = v.assign_add(pick() * 0.5)
+        elif kind == 2:
+            up = v.assign_sub(pick())
+        else:
+            continue
+        fetches.append(up if rng.rand() < 0.5 else up.op)
+    if rng.rand() < 0.5:
+        fetches.append(variables[rng.randint(2)])
+    rng.shuffle(fetches)
+    return fetches, feed, tf.global_variables_initializer(), variables
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_random_programs_same_bits_with_and_without_rewrites(seed):
+    fetches, feed, init, variables = random_program(seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # overflow in a long product chain
+        results = run_three_ways(fetches, feed, init, runs=3, variables=variables)
+    assert_same_bits(results)
