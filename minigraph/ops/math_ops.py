@@ -49,6 +49,7 @@ class _Unary(OpDef):
 
 def _binary_fn(opdef, default_name):
     def fn(x, y, name=None):
+        __tracebackhide__ = True  # a traceback shows the user's line, not ours
         return make_binary(opdef, x, y, None, name or default_name)
     fn.__name__ = default_name.lower()
     fn.__doc__ = "``tf.%s``: %s (broadcasting as numpy)." % (default_name.lower(),
@@ -58,6 +59,7 @@ def _binary_fn(opdef, default_name):
 
 def _unary_fn(opdef, default_name):
     def fn(x, name=None):
+        __tracebackhide__ = True  # a traceback shows the user's line, not ours
         return make(opdef, [as_tensor(x)], None, name or default_name)
     fn.__name__ = default_name.lower()
     fn.__doc__ = "``tf.%s``: %s" % (default_name.lower(), opdef.__doc__.strip())
@@ -476,6 +478,7 @@ class MatMul(OpDef):
 
 def matmul(a, b, transpose_a=False, transpose_b=False, name=None):
     """``tf.matmul`` / ``a @ b``: matrix product (batched over leading axes)."""
+    __tracebackhide__ = True  # a traceback shows the user's line, not ours
     return make_binary(MatMul, a, b, {"transpose_a": bool(transpose_a),
                                       "transpose_b": bool(transpose_b)}, name or "MatMul")
 
