@@ -62,7 +62,7 @@ test: venv dot chromium
 # Re-execute every lesson in place, storing outputs as nbval will compare them.
 lessons: venv dot
 	cd lessons && for nb in [0-9][0-9]_*.ipynb; do \
-		$(ONE_THREAD) ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace "$$nb" || exit 1; \
+		$(ONE_THREAD) ../$(BIN)/jupyter nbconvert --to notebook --execute --ExecutePreprocessor.timeout=300 --inplace "$$nb" || exit 1; \
 	done
 
 # JupyterLab on localhost only, with Jupyter's token kept.
