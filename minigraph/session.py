@@ -439,6 +439,13 @@ class Session:
 
     Use it as a context manager: ``with tf.Session() as sess: sess.run(loss, feed_dict)``.
     Two sessions on one graph hold separate variable values.
+
+    Args:
+      target: TF1's execution engine address; minigraph runs in this process and ignores it.
+      graph: the graph to run (default: the default graph).
+      config: a ``tf.ConfigProto``; its ``graph_options.optimizer_options`` decide the plan
+        rewrites (``opt_level=OptimizerOptions.L0``: none, every op runs as drawn). See
+        :mod:`minigraph.config` and :mod:`minigraph.rewrite`.
     """
 
     def __init__(self, target="", graph=None, config=None):
