@@ -107,6 +107,26 @@ class FastPath:
         return "\n".join(lines)
 
 
+    def role(self, op):
+        """What an untraced run does with ``op``, in a few words (the run stepper shows it
+        beside each step of a traced run, which always runs every op as drawn)."""
+        if op in self.folded:
+            return "folded: an untraced run computes it once, when its plan is built"
+        if op in self.forwarded:
+            return "forwarded: an untraced run hands its input on, with no step"
+        if op in self.specialized:
+            return "an untraced run uses a cheaper kernel with the same result"
+        for absorbed, assign in self.fused:
+            if op is absorbed:
+                return "fused: an untraced run computes it inside %s" % assign.name
+        if op in self.in_place:
+            return "an untraced run writes the new value into the variable's own memory"
+        if op.type in ("Const", "NoOp"):
+            return "no step in an untraced run (a constant is in place from the start)" \
+                if op.type == "Const" else "no step in an untraced run (nothing to compute)"
+        return "runs as drawn"
+
+
 def _names(ops, limit=6):
     names = [op.name for op in ops]
     return ", ".join(names[:limit]) + (", ..." if len(names) > limit else "")

@@ -535,6 +535,13 @@ class Session:
         plan, _, _ = self._prepare(fetches, feed_dict)
         return plan.describe()
 
+    def fast_path(self, fetches, feed_dict=None):
+        """The :class:`~minigraph.rewrite.FastPath` of ``run(fetches, feed_dict)``: its
+        lists of rewritten ops, and ``.role(op)``, what an untraced run does with an op.
+        Nothing runs; only the keys of ``feed_dict`` matter."""
+        plan, _, _ = self._prepare(fetches, feed_dict)
+        return plan.fast
+
     def _prepare(self, fetches, feed_dict):
         __tracebackhide__ = True  # IPython and pytest show the user's line, not ours
         if self._closed:

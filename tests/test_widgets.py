@@ -264,6 +264,32 @@ def test_stepper_describes_the_op_and_shows_matrices_as_heatmaps():
     assert "fed" in node_attrs(rs.dot, "x")["tooltip"]
 
 
+def test_stepper_says_what_an_untraced_run_does_with_each_op():
+    x = tf.placeholder(tf.float32, (2, 3), name="x")
+    w = tf.Variable(np.ones((3, 2), np.float32), name="w")
+    loss = tf.reduce_mean(tf.reduce_sum(tf.matmul(x, w) ** 2, axis=1), name="loss")
+    g, = tf.gradients(loss, w)
+    update = w.assign(w - 0.1 * g, name="update")
+    sess = tf.Session()
+    sess.run(w.initializer)
+    rs = RunStepper([loss, update], feed_dict={x: np.ones((2, 3))}, session=sess)
+    fast = sess.fast_path([loss, update], {x: np.ones((2, 3))})
+    assert rs.fast_path is fast
+    names = [s.op.name for s in rs.steps]
+    cases = {"gradients/loss_grad/BroadcastTo": "folded",   # data-independent: folded once
+             "gradients/pow_grad/Pow": "forwarded",         # (x @ w) ** 1
+             "update": "own memory",                         # written in place
+             "MatMul": None}                                 # runs as drawn: nothing said
+    for name, text in cases.items():
+        rs.slider.value = names.index(name)
+        if text is None:
+            assert "untraced run" not in rs.details.value
+        else:
+            assert text in rs.details.value, (name, rs.details.value)
+    fused = next(a for a, _ in fast.fused)
+    assert fast.role(fused) == "fused: an untraced run computes it inside update"
+
+
 def test_stepper_errors_in_callbacks_are_shown(monkeypatch):
     m = small_net()
     rs = RunStepper(m["loss"], feed_dict=m["feed"])

@@ -56,11 +56,13 @@ def _describe_array(value):
     return "shape %s %s: %s" % (tuple(arr.shape), arr.dtype, viz.describe_value(arr))
 
 
-def describe_step(step, n_steps):
-    """A dict describing one step: name, type, phase, site, inputs, output (as text)."""
+def describe_step(step, n_steps, fast_path=None):
+    """A dict describing one step: name, type, phase, site, inputs, output (as text), and,
+    given the run's ``Session.fast_path``, what an untraced run does with this op."""
     op = step.op
     site = op.site
     return {
+        "untraced": fast_path.role(op) if fast_path is not None else "",
         "index": step.index,
         "label": "step %d / %d: %s  %s (%s)" % (step.index + 1, n_steps, step_phase(step),
                                                 op.name, op.type),
@@ -104,7 +106,9 @@ class RunStepper(WidgetBase):
 
     Attributes: ``steps`` (the Steps), ``slider`` (IntSlider, the current index), ``play``,
     ``prev_button`` / ``next_button`` / ``reset_button``, ``current`` (the current Step),
-    ``dot`` (the DOT drawn), ``label`` (HTML with the step label), ``heatmap`` (Image).
+    ``dot`` (the DOT drawn), ``label`` (HTML with the step label), ``heatmap`` (Image),
+    ``details`` (HTML about the current op, including what an untraced run does with it),
+    ``fast_path`` (the session's :class:`~minigraph.rewrite.FastPath` for these fetches).
     """
 
     def __init__(self, fetches, feed_dict=None, session=None):
@@ -115,6 +119,8 @@ class RunStepper(WidgetBase):
         self.session = ensure_session(session, self.graph)
         self.steps, self.trace, self.results = collect_steps(self.session, fetches,
                                                              self.feed_dict)
+        # what an untraced run of the same fetches does with each op (minigraph.rewrite)
+        self.fast_path = self.session.fast_path(fetches, self.feed_dict)
         n = len(self.steps)
         if n == 0:
             raise ValueError("The run of %r executed no ops (everything fed?)" % (fetches,))
@@ -163,7 +169,7 @@ class RunStepper(WidgetBase):
     def show(self, index):
         """Draw step ``index`` and describe it."""
         step = self.steps[index]
-        info = describe_step(step, len(self.steps))
+        info = describe_step(step, len(self.steps), self.fast_path)
         self.dot = stepper_dot(self.graph, self.fetches, self.trace, self.steps, index)
         self.drawing.value = svg_html(self.dot, "minigraph-stepper")
         colour = "#b03a2e" if info["phase"] == "backward" else "#1a5276"
@@ -181,6 +187,9 @@ class RunStepper(WidgetBase):
                  for n, d in info["inputs"]] or ["<div>(none)</div>"]
         rows.append("<div><b>output</b>: %s</div>" % html.escape(info["output"]))
         rows.append("<div style='font-size:90%%'>%.1f &micro;s</div>" % (1e6 * info["seconds"]))
+        if info["untraced"] != "runs as drawn":
+            rows.append("<div style='font-size:90%%;color:#555'><i>%s</i></div>"
+                        % html.escape(info["untraced"]))
         self.details.value = "".join(rows)
         name, matrix = matrix_of(step)
         if matrix is not None:
