@@ -6,11 +6,6 @@ import minigraph as tf
 from widgets import checks
 
 
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    tf.reset_default_graph()
-
-
 def model():
     x = tf.placeholder(tf.float32, (2, 3), name="x")
     w = tf.Variable(tf.ones((3, 1)), name="w")

@@ -8,13 +8,6 @@ import minigraph as tf
 from minigraph import errors
 
 
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    tf.reset_default_graph()
-    yield
-    tf.reset_default_graph()
-
-
 # TensorFlow's canonical error codes (tensorflow/core/protobuf/error_codes.proto)
 TF_CODES = {
     "CancelledError": 1, "UnknownError": 2, "InvalidArgumentError": 3,

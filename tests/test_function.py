@@ -14,13 +14,6 @@ import minigraph as tf
 from minigraph import viz
 
 
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    tf.reset_default_graph()
-    yield
-    tf.reset_default_graph()
-
-
 def op_types(cf):
     return [op.type for op in cf.graph.get_operations()]
 

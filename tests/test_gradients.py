@@ -9,13 +9,6 @@ import pytest
 import minigraph as tf
 
 
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    tf.reset_default_graph()
-    yield
-    tf.reset_default_graph()
-
-
 X = np.array([-1.5, 0.5, 2.0], np.float32)
 
 
@@ -193,7 +186,6 @@ def test_gradient_of_unknown_shape_y():
     y = x * x
     g, = tf.gradients(y, x)
     np.testing.assert_allclose(run(g, {x: X}), 2 * X, rtol=1e-6)
-
 
 
 def test_check_gradients_twice_adds_no_ops():

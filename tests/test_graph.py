@@ -14,13 +14,6 @@ import pytest
 import minigraph as tf
 
 
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    tf.reset_default_graph()
-    yield
-    tf.reset_default_graph()
-
-
 def _line():
     """The line number of the caller (so a test can say which line built an op)."""
     return inspect.currentframe().f_back.f_lineno
@@ -266,7 +259,6 @@ def test_as_default_nesting_and_restore():
     assert a.graph is g1 and c.graph is g1 and b.graph is g2
     assert len(g1.get_operations()) == 2 and len(g2.get_operations()) == 1
     assert outer.get_operations() == []
-
 
 
 def test_as_default_reentering_the_same_graph_restores_the_right_one():

@@ -22,12 +22,6 @@ loss = tf.reduce_mean(h, name="loss")
 """
 
 
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    tf.reset_default_graph()
-    yield
-
-
 def run_cell(source, ns, filename=CELL_FILE):
     exec(compile(source, filename, "exec"), ns)
 

@@ -18,13 +18,6 @@ TRUNC = 0.87962566103423978   # stddev of N(0, 1) truncated to [-2, 2]
 SHAPE = (400, 600)           # fan_in 400, fan_out 600, 240,000 samples
 
 
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    tf.reset_default_graph()
-    yield
-    tf.reset_default_graph()
-
-
 def draw(init, shape=SHAPE, dtype=None):
     """Build init(shape) in the default graph and run it once."""
     t = init(shape) if dtype is None else init(shape, dtype=dtype)

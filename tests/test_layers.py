@@ -14,13 +14,6 @@ import minigraph as tf
 from minigraph.testing import check_gradients
 
 
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    tf.reset_default_graph()
-    yield
-    tf.reset_default_graph()
-
-
 @pytest.fixture
 def rng():
     return np.random.default_rng(0)

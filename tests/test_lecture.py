@@ -19,13 +19,6 @@ STEPS = 50
 LEARNING_RATE = 1e-5
 
 
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    tf.reset_default_graph()
-    yield
-    tf.reset_default_graph()
-
-
 def numpy_step(x, y, w1, w2):
     """Loss and gradients of the lecture's net, by hand, in float32 (like the graph)."""
     x, y, w1, w2 = (np.asarray(a, np.float32) for a in (x, y, w1, w2))

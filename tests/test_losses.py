@@ -13,13 +13,6 @@ from minigraph.ops import math_ops
 from minigraph.testing import check_gradients
 
 
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    tf.reset_default_graph()
-    yield
-    tf.reset_default_graph()
-
-
 RNG = np.random.default_rng(3)
 N, C = 5, 4
 

@@ -16,13 +16,6 @@ from minigraph import errors
 from minigraph.lint import DeadUpdateWarning
 
 
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    tf.reset_default_graph()
-    yield
-    tf.reset_default_graph()
-
-
 STEPS = 6
 RNG = np.random.default_rng(7)
 X = RNG.normal(size=(8, 3))

@@ -17,13 +17,6 @@ from minigraph import errors, rewrite
 FULL = tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE)
 
 
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    tf.reset_default_graph()
-    yield
-    tf.reset_default_graph()
-
-
 def l0():
     return tf.ConfigProto(graph_options=tf.GraphOptions(
         optimizer_options=tf.OptimizerOptions(opt_level=tf.OptimizerOptions.L0)))

@@ -18,13 +18,6 @@ from minigraph.lint import DeadUpdateWarning
 from minigraph.saver import Saver, get_checkpoint_state, latest_checkpoint
 
 
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    tf.reset_default_graph()
-    yield
-    tf.reset_default_graph()
-
-
 def model():
     """Two variables in a name scope and one at the root, with distinct dtypes and shapes."""
     with tf.name_scope("layer1"):

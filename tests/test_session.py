@@ -14,13 +14,6 @@ import minigraph as tf
 from minigraph import errors
 
 
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    tf.reset_default_graph()
-    yield
-    tf.reset_default_graph()
-
-
 FULL = tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE)
 
 
@@ -223,7 +216,6 @@ def test_fetching_a_fed_placeholder_returns_the_fed_value():
         np.testing.assert_array_equal(out, value)
         out[0] = 100.0                       # a copy: the user's feed array is untouched
         assert value[0] == 1.0
-
 
 
 def test_fetching_a_fed_intermediate_returns_the_fed_value():
@@ -451,7 +443,6 @@ def test_as_default_and_explicit_session_argument():
     assert c.eval(session=sess) == 4.0
     assert not sess.closed        # as_default does not close
     sess.close()
-
 
 
 def test_nested_as_default_reentering_a_session_restores_the_right_one():

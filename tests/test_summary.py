@@ -26,13 +26,6 @@ event_accumulator = pytest.importorskip("tensorboard.backend.event_processing.ev
 FULL = tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE)
 
 
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    tf.reset_default_graph()
-    yield
-    tf.reset_default_graph()
-
-
 def accumulator(logdir):
     keep_all = {kind: 0 for kind in event_accumulator.DEFAULT_SIZE_GUIDANCE}
     acc = event_accumulator.EventAccumulator(str(logdir), size_guidance=keep_all)

@@ -13,13 +13,6 @@ import minigraph as tf
 from minigraph.variables import Variable
 
 
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    tf.reset_default_graph()
-    yield
-    tf.reset_default_graph()
-
-
 def run(*fetches):
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())

@@ -10,13 +10,6 @@ import minigraph as tf
 from minigraph import errors
 
 
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    tf.reset_default_graph()
-    yield
-    tf.reset_default_graph()
-
-
 # ------------------------------------------------------------------------------ API
 
 def test_variable_names_shape_dtype():

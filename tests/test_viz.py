@@ -14,12 +14,6 @@ import minigraph as tf
 from minigraph import lint, viz
 
 
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    tf.reset_default_graph()
-    yield
-
-
 def lecture_net(N=4, D=6, H=3):
     x = tf.placeholder(tf.float32, (N, D), name="x")
     y = tf.placeholder(tf.float32, (N, D), name="y")

@@ -22,13 +22,6 @@ GREY = viz.GREY_FILL
 FOCUS = "#e74c3c"
 
 
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    tf.reset_default_graph()
-    yield
-    tf.reset_default_graph()
-
-
 def small_net(lr_placeholder=False):
     """x (2, 3) -> matmul w (3, 1) -> relu-ish -> mean square; assign update; group."""
     x = tf.placeholder(tf.float32, shape=(2, 3), name="x")
