@@ -733,3 +733,21 @@ def test_pow_with_a_constant_exponent_gives_the_bits_of_np_power(exponent, dtype
         assert got.dtype == want.dtype
         np.testing.assert_array_equal(got, want)
         assert got is not value
+
+
+@pytest.mark.parametrize("row", [pytest.param(r, id=r.id) for r in ROWS])
+def test_outputs_share_memory_with_inputs_only_where_the_op_says_so(row):
+    """The session copies, or never writes into, a value that may be a view of another
+    (``OpDef.aliases_input``); an op that returns a view without saying so would let an
+    in-place update or a fetched array reach memory it must not."""
+    y, xs, feed = row.make(tf.float64, True)
+    with tf.Session() as sess:
+        for step in sess.run_steps(y, feed):
+            op = step.op
+            if op.opdef.aliases_input or not op.outputs:
+                continue
+            outs = step.output if len(op.outputs) > 1 else [step.output]
+            for out in outs:
+                for value in step.inputs:
+                    if isinstance(out, np.ndarray) and isinstance(value, np.ndarray):
+                        assert not np.shares_memory(out, value), (op.name, op.type)
