@@ -99,6 +99,29 @@ class VariableLecture:
         return _traced(self.sess, self.fetches, self.feed)
 
 
+class OptimizerLecture(VariableLecture):
+    """The Variable form with ``tf.train.GradientDescentOptimizer(lr).minimize(loss)`` as
+    the update (lesson 06's way): the same step, built by the optimizer."""
+
+    def __init__(self, data, config=None):
+        self.graph = tf.Graph()
+        with self.graph.as_default():
+            x = tf.placeholder(tf.float32, shape=(N, D))
+            y = tf.placeholder(tf.float32, shape=(N, D))
+            w1 = tf.Variable(data["w1"])
+            w2 = tf.Variable(data["w2"])
+            h = tf.maximum(tf.matmul(x, w1), 0)
+            y_pred = tf.matmul(h, w2)
+            loss = tf.reduce_mean(tf.reduce_sum((y_pred - y) ** 2, axis=1))
+            updates = tf.train.GradientDescentOptimizer(LR).minimize(loss)
+            self.init = tf.global_variables_initializer()
+        self.w1, self.w2, self.loss, self.updates = w1, w2, loss, updates
+        self.sess = tf.Session(graph=self.graph, config=config)
+        self.fetches = [loss, updates]
+        self.feed = {x: data["x"], y: data["y"]}
+        self.reset()
+
+
 # -- the lecture graph, feed_dict form --------------------------------------------------------
 
 class FeedLecture:

@@ -27,8 +27,9 @@ import minigraph as tf  # noqa: E402
 from _machine import machine_info, print_machine  # noqa: E402
 from _timing import (gc_off, interleaved, median, page_faults_per_call, quartiles,  # noqa: E402
                      steady_malloc)
-from _workloads import (RELU_BACKWARD, FeedLecture, NumpyLecture, VariableLecture,  # noqa: E402
-                        build_chain, build_gradients, lecture_data, rewrites_off)
+from _workloads import (RELU_BACKWARD, FeedLecture, NumpyLecture, OptimizerLecture,  # noqa: E402
+                        VariableLecture, build_chain, build_gradients, lecture_data,
+                        rewrites_off)
 
 CONFIGS = {
     # rounds: interleaved rounds; batch_s: seconds per timed batch of calls
@@ -64,7 +65,7 @@ def _check_agreement(forms, steps=3):
         losses[name] = [float(obj.step()) for _ in range(steps)]
     w = {name: [np.asarray(a, np.float64) for a in obj.weights()] for name, obj in forms.items()}
     out = {}
-    for name in ("variable", "feed", "l0"):
+    for name in ("variable", "feed", "l0", "sgd"):
         dl = max(abs(a - b) / abs(b) for a, b in zip(losses[name], losses["numpy"]))
         dw = max(float(np.max(np.abs(a - b)) / np.max(np.abs(b)))
                  for a, b in zip(w[name], w["numpy"]))
@@ -77,7 +78,8 @@ def _check_agreement(forms, steps=3):
 def bench_lecture(cfg):
     data = lecture_data()
     forms = {"numpy": NumpyLecture(data), "variable": VariableLecture(data),
-             "feed": FeedLecture(data), "l0": VariableLecture(data, rewrites_off())}
+             "feed": FeedLecture(data), "l0": VariableLecture(data, rewrites_off()),
+             "sgd": OptimizerLecture(data)}
     check = _check_agreement(forms)
 
     faults = {name: page_faults_per_call(obj.step) for name, obj in forms.items()}
@@ -88,7 +90,7 @@ def bench_lecture(cfg):
                       cfg["batch_s"], setup=lambda name: forms[name].reset(),
                       budget_s=cfg["budget_s"])
     base_ms = res["numpy"]["per_call_s"] * 1e3
-    var, feed, l0 = res["variable"], res["feed"], res["l0"]
+    var, feed, l0, sgd = res["variable"], res["feed"], res["l0"], res["sgd"]
     extra = {"check_max_rel_diff": check,
              "calls_per_batch": {k: v["calls"] for k, v in res.items()},
              "samples_s": {k: v["samples_s"] for k, v in res.items()}}
@@ -100,6 +102,9 @@ def bench_lecture(cfg):
         row("lecture_variable_l0", "1b same, plan rewrites off (L0)", "ms/step",
             l0["per_call_s"] * 1e3, base_ms, "numpy f32", l0["ratio"],
             note=_iqr(l0["ratio_iqr"], l0["rounds"], cfg), ratio_iqr=l0["ratio_iqr"]),
+        row("lecture_optimizer", "1c same, GradientDescentOptimizer", "ms/step",
+            sgd["per_call_s"] * 1e3, base_ms, "numpy f32", sgd["ratio"],
+            note=_iqr(sgd["ratio_iqr"], sgd["rounds"], cfg), ratio_iqr=sgd["ratio_iqr"]),
         row("lecture_feed", "2 lecture step, feed_dict form", "ms/step",
             feed["per_call_s"] * 1e3, base_ms, "numpy f32", feed["ratio"],
             note=_iqr(feed["ratio_iqr"], feed["rounds"], cfg), ratio_iqr=feed["ratio_iqr"]),
@@ -113,7 +118,8 @@ def bench_lecture(cfg):
              "session); the trace counts fed bytes after conversion",
              "check, 3 steps from the same weights, max rel. diff vs numpy: Variable form "
              "loss %.1e weights %.1e; feed_dict form loss %.1e weights %.1e; rewrites off "
-             "loss %.1e weights %.1e" % (check["variable"] + check["feed"] + check["l0"]),
+             "loss %.1e weights %.1e; optimizer form loss %.1e weights %.1e"
+             % (check["variable"] + check["feed"] + check["l0"] + check["sgd"]),
              "page faults per step: " + ", ".join("%s %.0f" % kv for kv in faults.items()),
              "plan rewrites (Variable form): "
              + forms["variable"].sess.describe_plan(forms["variable"].fetches,
