@@ -62,6 +62,13 @@ class NumpyLecture:
 
 # -- the lecture graph, Variable form ---------------------------------------------------------
 
+def lecture_loss(x, y, w1, w2):
+    """The lecture's forward pass and loss, on whatever tensors hold x, y and the weights."""
+    h = tf.maximum(tf.matmul(x, w1), 0)
+    y_pred = tf.matmul(h, w2)
+    return tf.reduce_mean(tf.reduce_sum((y_pred - y) ** 2, axis=1))
+
+
 class VariableLecture:
     """Weights are ``tf.Variable``s updated inside the graph by ``tf.group`` of assigns.
     ``config``: the session's ``tf.ConfigProto`` (e.g. to turn the plan rewrites off)."""
@@ -73,18 +80,20 @@ class VariableLecture:
             y = tf.placeholder(tf.float32, shape=(N, D))
             w1 = tf.Variable(data["w1"])
             w2 = tf.Variable(data["w2"])
-            h = tf.maximum(tf.matmul(x, w1), 0)
-            y_pred = tf.matmul(h, w2)
-            loss = tf.reduce_mean(tf.reduce_sum((y_pred - y) ** 2, axis=1))
-            grad_w1, grad_w2 = tf.gradients(loss, [w1, w2])
-            lr = LR
-            updates = tf.group(w1.assign(w1 - lr * grad_w1), w2.assign(w2 - lr * grad_w2))
+            loss = lecture_loss(x, y, w1, w2)
+            updates = self.build_updates(loss, w1, w2)
             self.init = tf.global_variables_initializer()
         self.w1, self.w2, self.loss, self.updates = w1, w2, loss, updates
         self.sess = tf.Session(graph=self.graph, config=config)
         self.fetches = [loss, updates]
         self.feed = {x: data["x"], y: data["y"]}
         self.reset()
+
+    @staticmethod
+    def build_updates(loss, w1, w2):
+        """The lecture's update: ``tf.gradients``, then a ``tf.group`` of two assigns."""
+        grad_w1, grad_w2 = tf.gradients(loss, [w1, w2])
+        return tf.group(w1.assign(w1 - LR * grad_w1), w2.assign(w2 - LR * grad_w2))
 
     def reset(self):
         self.sess.run(self.init)
@@ -103,23 +112,9 @@ class OptimizerLecture(VariableLecture):
     """The Variable form with ``tf.train.GradientDescentOptimizer(lr).minimize(loss)`` as
     the update (lesson 06's way): the same step, built by the optimizer."""
 
-    def __init__(self, data, config=None):
-        self.graph = tf.Graph()
-        with self.graph.as_default():
-            x = tf.placeholder(tf.float32, shape=(N, D))
-            y = tf.placeholder(tf.float32, shape=(N, D))
-            w1 = tf.Variable(data["w1"])
-            w2 = tf.Variable(data["w2"])
-            h = tf.maximum(tf.matmul(x, w1), 0)
-            y_pred = tf.matmul(h, w2)
-            loss = tf.reduce_mean(tf.reduce_sum((y_pred - y) ** 2, axis=1))
-            updates = tf.train.GradientDescentOptimizer(LR).minimize(loss)
-            self.init = tf.global_variables_initializer()
-        self.w1, self.w2, self.loss, self.updates = w1, w2, loss, updates
-        self.sess = tf.Session(graph=self.graph, config=config)
-        self.fetches = [loss, updates]
-        self.feed = {x: data["x"], y: data["y"]}
-        self.reset()
+    @staticmethod
+    def build_updates(loss, w1, w2):
+        return tf.train.GradientDescentOptimizer(LR).minimize(loss)
 
 
 # -- the lecture graph, feed_dict form --------------------------------------------------------
@@ -135,9 +130,7 @@ class FeedLecture:
             self.y = tf.placeholder(tf.float32, shape=(N, D))
             self.w1 = tf.placeholder(tf.float32, shape=(D, H))
             self.w2 = tf.placeholder(tf.float32, shape=(H, D))
-            h = tf.maximum(tf.matmul(self.x, self.w1), 0)
-            y_pred = tf.matmul(h, self.w2)
-            loss = tf.reduce_mean(tf.reduce_sum((y_pred - self.y) ** 2, axis=1))
+            loss = lecture_loss(self.x, self.y, self.w1, self.w2)
             grad_w1, grad_w2 = tf.gradients(loss, [self.w1, self.w2])
         self.fetches = [loss, grad_w1, grad_w2]
         self.sess = tf.Session(graph=self.graph)
