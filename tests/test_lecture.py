@@ -93,8 +93,8 @@ def test_lecture_feed_dict_version():
     assert all(b < a for a, b in zip(losses, losses[1:])), losses
 
 
-def test_lecture_feed_dict_version_matches_a_pure_numpy_run():
-    # The whole 50-step trajectory against numpy alone (no minigraph values in the loop).
+def build_feed_dict_lecture():
+    """The lecture's first version: every input, weights included, a placeholder."""
     x = tf.placeholder(tf.float32, shape=(N, D))
     y = tf.placeholder(tf.float32, shape=(N, D))
     w1 = tf.placeholder(tf.float32, shape=(D, H))
@@ -102,6 +102,12 @@ def test_lecture_feed_dict_version_matches_a_pure_numpy_run():
     h = tf.maximum(tf.matmul(x, w1), 0)
     loss = tf.reduce_mean(tf.reduce_sum((tf.matmul(h, w2) - y) ** 2, axis=1))
     grad_w1, grad_w2 = tf.gradients(loss, [w1, w2])
+    return x, y, w1, w2, loss, grad_w1, grad_w2
+
+
+def test_lecture_feed_dict_version_matches_a_pure_numpy_run():
+    # The whole 50-step trajectory against numpy alone (no minigraph values in the loop).
+    x, y, w1, w2, loss, grad_w1, grad_w2 = build_feed_dict_lecture()
     xv, yv, w1v, w2v = lecture_data(1)
     values = {x: xv, w1: w1v, w2: w2v, y: yv}
     n1, n2 = w1v.copy(), w2v.copy()
@@ -216,13 +222,7 @@ def test_lecture_missing_update_fetch_keeps_loss_exactly_constant():
 
 def test_lecture_feed_bytes_show_the_cost_of_feeding_weights():
     # feed_dict version: x, y, w1, w2 cross the boundary every step, as float32
-    x = tf.placeholder(tf.float32, shape=(N, D))
-    y = tf.placeholder(tf.float32, shape=(N, D))
-    w1 = tf.placeholder(tf.float32, shape=(D, H))
-    w2 = tf.placeholder(tf.float32, shape=(H, D))
-    h = tf.maximum(tf.matmul(x, w1), 0)
-    loss = tf.reduce_mean(tf.reduce_sum((tf.matmul(h, w2) - y) ** 2, axis=1))
-    grad_w1, grad_w2 = tf.gradients(loss, [w1, w2])
+    x, y, w1, w2, loss, grad_w1, grad_w2 = build_feed_dict_lecture()
     xv, yv, w1v, w2v = lecture_data()
     md = tf.RunMetadata()
     with tf.Session() as sess:
