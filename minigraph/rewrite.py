@@ -27,7 +27,7 @@ rewrite must stay away). The passes, in order:
    ``np.subtract(v, lr * g, out=v)``, and ``AssignAdd``/``AssignSub`` write into the
    variable's array, when nothing of this run still needs the old value (no later reader,
    not fetched, one update of that variable in the plan) and no one outside the session
-   can hold that array (see ``_State.owned`` in ``minigraph.session``). Otherwise the update
+   can hold that array (``_State.writable`` in ``minigraph.session``). Otherwise the update
    writes a new array, as the op-for-op run does.
 
 A fetched value never shares memory with a constant, a variable, a fed array or another
@@ -81,6 +81,7 @@ class FastPath:
     """
 
     def __init__(self):
+        self.n_ops = 0  # the plan's ops, constants and no-ops aside
         self.steps = []
         self.template = []
         self.fetch_slots = []
@@ -92,9 +93,9 @@ class FastPath:
         self.in_place = []
         self.folded_bytes = 0  # what the folded values the plan keeps take up
 
-    def summary(self, n_ops):
+    def summary(self):
         """A few lines: how many ops the plan has and what became of them."""
-        lines = ["%d ops in the plan, %d kernel calls per run" % (n_ops, len(self.steps))]
+        lines = ["%d ops in the plan, %d kernel calls per run" % (self.n_ops, len(self.steps))]
         for label, ops in (("folded into constants once", self.folded),
                            ("forwarded (no step)", self.forwarded),
                            ("given a cheaper kernel", self.specialized),
@@ -158,6 +159,7 @@ def optimize(steps, template, n_feeds, fetch_slots, state, fold=True, enabled=Tr
     fast = FastPath()
     consts = {i: v for i, v in enumerate(template) if v is not None}
     nodes = [_Node(*s) for s in steps if s[3].type not in ("Const", "NoOp")]
+    fast.n_ops = len(nodes)
     same = {}  # slot -> the slot it is forwarded from
     if fold:
         nodes = _fold(nodes, consts, fast)
@@ -283,23 +285,25 @@ def _scalar(consts, i):
 
 def _specialize(nodes, consts, fast):
     for node in nodes:
-        op = node.op
-        if op.type == "Pow" and op.inputs[1].op.type != "Const" and _scalar(consts,
-                                                                           node.ins[1]) == 2:
-            node.kernel = math_ops._square
-        elif op.type == "Select":
-            c, x, y = node.ins
-            for keep, zero, other in ((True, y, op.inputs[1]), (False, x, op.inputs[2])):
-                if _all_zeros(consts.get(zero)) and _same_static_shape(op.inputs[0], other,
-                                                                      op.outputs[0]):
-                    node.kernel = select_zeros(keep)
-                    node.ins = (c, x if keep else y)
-                    break
-            else:
-                continue
-        else:
-            continue
-        fast.specialized.append(op)
+        cheaper = _cheaper_kernel(node, consts)
+        if cheaper is not None:
+            node.kernel, node.ins = cheaper
+            fast.specialized.append(node.op)
+
+
+def _cheaper_kernel(node, consts):
+    """``(kernel, input slots)`` computing ``node``'s value more cheaply, or None."""
+    op = node.op
+    if op.type == "Pow" and node.kernel is not math_ops._square \
+            and _scalar(consts, node.ins[1]) == 2:
+        return math_ops._square, node.ins   # (a constant 2 already had it: Pow.make_kernel)
+    if op.type == "Select":
+        c, x, y = node.ins
+        for keep, zero, other, kept in ((True, y, x, op.inputs[1]), (False, x, y, op.inputs[2])):
+            if _all_zeros(consts.get(zero)) and _same_static_shape(op.inputs[0], kept,
+                                                                  op.outputs[0]):
+                return select_zeros(keep), (c, other)
+    return None
 
 
 def _all_zeros(v):
@@ -440,7 +444,7 @@ def _update_kernels(nodes, fetch, root, protected, state, fast, enabled):
             node.kernel = update_in_place(UPDATES[op.type], var, state, node.kernel)
         elif op.type == "Assign":
             (s,) = node.ins
-            if s not in protected and root.get(s, s) == s and root.get(s, s) not in fetched \
+            if s not in protected and s not in root and s not in fetched \
                     and uses.get(s) == [index]:
                 # nothing else can see this array: the variable may keep it without a copy
                 node.kernel = op.opdef.make_kernel(op, state, owns_value=True)
@@ -474,17 +478,15 @@ def _fits(var, value):
 def fused_assign(ufunc, absorbed, var, state, in_place):
     """The kernel of ``assign(var, ufunc(a, b))``: into the variable's own array when
     ``in_place`` and the session owns that array, else into a new one."""
-    store, owned = state.variables, state.owned
-
     def kernel(a, b):
-        old = store.get(var)
+        old = state.writable(var) if in_place else None
         try:
-            if in_place and owned.get(var) is old and type(old) is np.ndarray:
+            if old is not None:
                 return ufunc(a, b, out=old)
             new = ufunc(a, b)
         except Exception as e:
             raise KernelFailure(absorbed, [a, b]) from e
-        store[var] = owned[var] = new
+        state.set_value(var, new, owned=True)
         return new
     kernel.__name__ = "assign_%s" % ufunc.__name__
     return kernel
@@ -493,14 +495,12 @@ def fused_assign(ufunc, absorbed, var, state, in_place):
 def update_in_place(ufunc, var, state, fallback):
     """``AssignAdd``/``AssignSub`` writing into the variable's array when the session owns
     it; otherwise the op's own kernel (a new array), which the session then owns."""
-    store, owned = state.variables, state.owned
-
     def kernel(value):
-        old = store.get(var)
-        if owned.get(var) is old and type(old) is np.ndarray:
+        old = state.writable(var)
+        if old is not None:
             return ufunc(old, value, out=old)
         new = fallback(value)
-        owned[var] = new
+        state.set_value(var, new, owned=True)
         return new
     kernel.__name__ = "%s_in_place" % ufunc.__name__
     return kernel

@@ -64,10 +64,30 @@ class _State:
     def __init__(self):
         self.variables = {}   # VariableV2 op -> ndarray
         self.rngs = {}        # random op -> np.random.Generator
-        # VariableV2 op -> its array, while no one outside the session can hold that array
-        # (set by the updates that write a new array; dropped when a traced run keeps it):
+        # VariableV2 op -> its array, while no one outside the session can hold that array:
         # only then may an update write into it in place (minigraph.rewrite, pass 4)
         self.owned = {}
+
+    def set_value(self, var_op, value, owned=False):
+        """Make ``value`` the variable's array. ``owned``: nothing outside the session
+        holds it (an array an update just made), so a later update may write into it."""
+        self.variables[var_op] = value
+        if owned:
+            self.owned[var_op] = value
+        else:
+            self.owned.pop(var_op, None)
+
+    def writable(self, var_op):
+        """The variable's array if an update may write into it in place, else None."""
+        value = self.owned.get(var_op)
+        if value is not None and value is self.variables.get(var_op) \
+                and type(value) is np.ndarray:
+            return value
+        return None
+
+    def expose(self, var_op):
+        """Someone outside the session (a run trace) keeps the variable's array now."""
+        self.owned.pop(var_op, None)
 
     def uninitialized(self, var_op):
         return errors.FailedPreconditionError(
@@ -242,10 +262,7 @@ class _Plan:
                 op, args, cause = e.op, e.values, e.__cause__
             else:
                 op, args, cause = step[3], [slots[i] for i in step[1]], e
-            error = with_path(_runtime_error(op, cause, args), self.targets, self.order)
-            if error is cause:  # a kernel raised a TF error itself: no cause to show
-                raise error from None
-            raise error from cause
+            self._raise(op, cause, args)
         return _fetched(slots, fast.fetch_slots, fast.fetch_copy)
 
     def execute_steps(self, slots, state):
@@ -256,15 +273,12 @@ class _Plan:
             kind = op.opdef.kind
             if kind == "variable" or kind == "assign":
                 # the trace keeps this variable's array: no later run may update it in place
-                state.owned.pop(op if kind == "variable" else op.attrs["variable"], None)
+                state.expose(op if kind == "variable" else op.attrs["variable"])
             start = time.perf_counter()
             try:
                 result = fn(*args)
             except Exception as e:
-                error = with_path(_runtime_error(op, e, args), self.targets, self.order)
-                if error is e:  # a kernel raised a TF error itself: no cause to show
-                    raise error from None
-                raise error from e
+                self._raise(op, e, args)
             seconds = time.perf_counter() - start
             if type(out) is int:
                 slots[out] = result
@@ -273,14 +287,17 @@ class _Plan:
                     slots[o] = v
             yield Step(index, op, args, result if op.outputs else None, seconds)
 
+    def _raise(self, op, exc, args):
+        """Raise the TF error for ``exc``, raised by ``op``'s kernel on ``args``, with the
+        dependency path; the kernel's own exception is its cause, unless it was the TF
+        error itself (then there is no cause to show: IPython would print it twice)."""
+        __tracebackhide__ = True  # IPython and pytest show the user's line, not ours
+        error = with_path(_runtime_error(op, exc, args), self.targets, self.order)
+        raise error from (None if error is exc else exc)
+
     def fetched(self, slots):
         """The fetched values of a traced run, in a flat list."""
         return _fetched(slots, self.fetch_slots, self.fetch_copy)
-
-    def describe(self):
-        """What the fast path runs for this plan (see :mod:`minigraph.rewrite`)."""
-        return self.fast.summary(len([op for op in self.order
-                                      if op.type not in ("Const", "NoOp")]))
 
 
 def _fetched(slots, fetch_slots, fetch_copy):
@@ -532,8 +549,7 @@ class Session:
         ops folded into constants once, forwarded, given cheaper kernels, fused and updating
         in place (see :mod:`minigraph.rewrite`). Nothing runs; the plan is built and cached
         as ``run`` would. The values of ``feed_dict`` are not looked at, only its keys."""
-        plan, _, _ = self._prepare(fetches, feed_dict)
-        return plan.describe()
+        return self.fast_path(fetches, feed_dict).summary()
 
     def fast_path(self, fetches, feed_dict=None):
         """The :class:`~minigraph.rewrite.FastPath` of ``run(fetches, feed_dict)``: its

@@ -152,8 +152,7 @@ class Variable:
         if self.shape.ndims is not None and not self.shape.is_compatible_with(arr.shape):
             raise ValueError("Cannot load a value of shape %s into variable %s of shape %s"
                              % (arr.shape, self.name, self.shape))
-        sess._state.variables[self._op] = arr
-        sess._state.owned.pop(self._op, None)
+        sess._state.set_value(self._op, arr)
 
     def __repr__(self):
         return "<tf.Variable %r shape=%s dtype=%s_ref>" % (self.name, self.shape, self.dtype.name)

@@ -66,7 +66,6 @@ class Assign(_AssignBase):
 
     @classmethod
     def make_kernel(cls, op, state, owns_value=False):
-        store = state.variables
         var = op.attrs["variable"]
         validate = op.attrs.get("validate_shape", True)
         dtype = var.outputs[0].dtype.as_numpy_dtype
@@ -76,8 +75,7 @@ class Assign(_AssignBase):
                 _check_value(var, value)
             # a copy, unless the plan proved nothing else can see this array
             new = value if owns_value else np.array(value, dtype=dtype)
-            store[var] = new
-            state.owned.pop(var, None)  # (see minigraph.rewrite, updates in place)
+            state.set_value(var, new)
             return new
         return assign
 
@@ -117,7 +115,6 @@ def _update_kernel(op, state, ufunc):
         if new.shape != old.shape:
             raise ValueError("Update of shape %s does not fit variable of shape %s"
                              % (list(np.shape(value)), list(old.shape)))
-        store[var] = new
-        state.owned.pop(var, None)  # (see minigraph.rewrite, updates in place)
+        state.set_value(var, new)
         return new
     return update
