@@ -11,57 +11,61 @@ then ``tf.Session().run(fetches, feed_dict)`` executes only what the fetches nee
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
         print(sess.run([loss, grad_w], feed_dict={x: [[1., 2., 3.]]}))
+
+The op functions (``tf.matmul``, ``tf.reduce_sum``...) come from the op modules, which export
+them where they are defined (:mod:`minigraph.api`); everything else is imported below.
 """
 
 import sys as _sys
 import types as _types
 
-from minigraph import errors, hygiene, lint, nn, testing
-from minigraph.dtypes import (DType, as_dtype, bool, double, float16, float32, float64,  # noqa: A004
+from minigraph import graph as _graph
+from minigraph import hygiene
+
+# every new graph is watched for notebook cells run twice (minigraph.hygiene)
+_graph.on_new_graph(hygiene.watch)
+
+from minigraph import errors, lint, ops, testing  # noqa: E402
+from minigraph.api import exported as _exported  # noqa: E402
+from minigraph.dtypes import (DType, as_dtype, bool, double, float16, float32, float64,  # noqa: A004,E402
                               half, int8, int16, int32, int64, string, uint8)
-from minigraph.gradients import gradients
-from minigraph.hygiene import orphans
-from minigraph.graph import (Graph, GraphKeys, Operation, Tensor, add_to_collection,
-                             add_to_collections, control_dependencies, convert_to_tensor,
-                             get_collection, get_collection_ref, get_default_graph, name_scope,
+from minigraph.gradients import gradients  # noqa: E402
+from minigraph.hygiene import orphans  # noqa: E402
+from minigraph.graph import (Graph, GraphKeys, Operation, Tensor, add_to_collection,  # noqa: E402
+                             add_to_collections, control_dependencies, get_collection,
+                             get_collection_ref, get_default_graph, name_scope,
                              reset_default_graph)
-from minigraph.ops.array_ops import (broadcast_to, check_numerics, concat, constant,
-                                     expand_dims, fill, gather, identity, one_hot, ones,
-                                     ones_like, placeholder, placeholder_with_default, rank,
-                                     reshape, shape, size, squeeze, stack, stop_gradient, tile,
-                                     transpose, where, zeros, zeros_like)
-from minigraph.ops.control_flow_ops import group, no_op
-from minigraph.ops.math_ops import (abs, add, add_n, argmax, argmin, cast, clip_by_value,  # noqa: A004
-                                    divide, equal, exp, floordiv, greater, greater_equal, less,
-                                    less_equal, log, logical_and, logical_not, logical_or,
-                                    matmul, maximum, minimum, multiply, negative, not_equal, pow,
-                                    realdiv, reciprocal, sigmoid, sign, sqrt, square, subtract,
-                                    tanh, to_float, truediv)
-from minigraph.ops.random_ops import (random_normal, random_uniform, set_random_seed,
-                                      truncated_normal)
-from minigraph.ops.reduce_ops import reduce_max, reduce_mean, reduce_min, reduce_sum
-from minigraph.config import ConfigProto, GPUOptions, GraphOptions, OptimizerOptions
-from minigraph.session import InteractiveSession, Session, get_default_session
-from minigraph.tensor_shape import TensorShape
-from minigraph.trace import RunMetadata, RunOptions, RunTrace
-from minigraph.variables import (Variable, assign, assign_add, assign_sub, global_variables,
-                                 global_variables_initializer, initialize_all_variables,
-                                 local_variables, model_variables, report_uninitialized_variables,
-                                 trainable_variables, variables_initializer)
+from minigraph.config import ConfigProto, GPUOptions, GraphOptions, OptimizerOptions  # noqa: E402
+from minigraph.session import InteractiveSession, Session, get_default_session  # noqa: E402
+from minigraph.tensor_shape import TensorShape  # noqa: E402
+from minigraph.trace import RunMetadata, RunOptions, RunTrace  # noqa: E402
+from minigraph.variables import (Variable, assign, assign_add, assign_sub,  # noqa: E402
+                                 global_variables, global_variables_initializer,
+                                 initialize_all_variables, local_variables, model_variables,
+                                 report_uninitialized_variables, trainable_variables,
+                                 variables_initializer)
+
+# the namespaces of op functions
+from minigraph import linalg, math, nn  # noqa: A004,E402
 
 # the training stack: initializers, variable scopes, layers, optimizers, losses, summaries
-from minigraph import contrib, initializers, layers, losses, summary, train, viz
-from minigraph.initializers import (constant_initializer, glorot_normal_initializer,
+from minigraph import contrib, initializers, layers, losses, summary, train, viz  # noqa: E402
+from minigraph.initializers import (constant_initializer, glorot_normal_initializer,  # noqa: E402
                                     glorot_uniform_initializer, ones_initializer,
                                     random_normal_initializer, random_uniform_initializer,
                                     truncated_normal_initializer, variance_scaling_initializer,
                                     zeros_initializer)
-from minigraph.ops.math_ops import floor, log1p
-from minigraph.variable_scope import (AUTO_REUSE, VariableScope, get_local_variable,
+from minigraph.variable_scope import (AUTO_REUSE, VariableScope, get_local_variable,  # noqa: E402
                                       get_variable, get_variable_scope, variable_scope)
 
 # Keras's Sequential API on the graph and session above (tf.keras)
-from minigraph import keras
+from minigraph import keras  # noqa: E402
+
+# tf.function: TF2's tracer, turning a Python function into a graph per input signature
+from minigraph.function import TensorSpec, function  # noqa: E402
+
+# tf.add, tf.matmul, tf.placeholder...: the op functions exported as "<name>"
+globals().update(_exported(""))
 
 __version__ = "0.1.0"
 
@@ -70,38 +74,22 @@ newaxis = None
 #: ``tf.compat.v1`` is minigraph itself, so code written as ``tf.compat.v1.placeholder`` runs
 compat = _types.SimpleNamespace(v1=_sys.modules[__name__])
 
-__all__ = [
-    "errors", "hygiene", "lint", "nn", "orphans", "testing", "DType", "as_dtype", "bool", "double",
-    "float16", "float32", "float64", "half", "int8", "int16", "int32", "int64", "string", "uint8", "gradients",
-    "Graph", "GraphKeys", "Operation", "Tensor", "add_to_collection", "add_to_collections",
-    "control_dependencies", "convert_to_tensor", "get_collection", "get_collection_ref",
-    "get_default_graph", "name_scope", "reset_default_graph", "broadcast_to", "check_numerics",
-    "concat", "constant", "expand_dims", "fill", "gather", "identity", "one_hot", "ones",
-    "ones_like", "placeholder", "placeholder_with_default", "rank", "reshape", "shape", "size",
-    "squeeze", "stack", "stop_gradient", "tile", "transpose", "where", "zeros", "zeros_like",
-    "group", "no_op", "abs", "add", "add_n", "argmax", "argmin", "cast", "clip_by_value",
-    "divide", "equal", "exp", "floordiv", "greater", "greater_equal", "less", "less_equal",
-    "log", "logical_and", "logical_not", "logical_or", "matmul", "maximum", "minimum",
-    "multiply", "negative", "not_equal", "pow", "realdiv", "reciprocal", "sigmoid", "sign",
-    "sqrt", "square", "subtract", "tanh", "to_float", "truediv", "random_normal",
-    "random_uniform", "set_random_seed", "truncated_normal", "reduce_max", "reduce_mean",
-    "reduce_min", "reduce_sum", "ConfigProto", "GPUOptions", "GraphOptions", "OptimizerOptions",
-    "InteractiveSession", "Session", "get_default_session",
-    "TensorShape", "RunMetadata", "RunOptions", "RunTrace", "Variable", "assign", "assign_add",
-    "assign_sub", "global_variables", "global_variables_initializer", "initialize_all_variables",
-    "local_variables", "model_variables", "report_uninitialized_variables",
-    "trainable_variables", "variables_initializer", "newaxis", "compat",
+__all__ = sorted(_exported("")) + [
+    "errors", "hygiene", "lint", "ops", "testing", "DType", "as_dtype", "bool", "double",
+    "float16", "float32", "float64", "half", "int8", "int16", "int32", "int64", "string",
+    "uint8", "gradients", "orphans", "Graph", "GraphKeys", "Operation", "Tensor",
+    "add_to_collection", "add_to_collections", "control_dependencies", "get_collection",
+    "get_collection_ref", "get_default_graph", "name_scope", "reset_default_graph",
+    "ConfigProto", "GPUOptions", "GraphOptions", "OptimizerOptions", "InteractiveSession",
+    "Session", "get_default_session", "TensorShape", "RunMetadata", "RunOptions", "RunTrace",
+    "Variable", "assign", "assign_add", "assign_sub", "global_variables",
+    "global_variables_initializer", "initialize_all_variables", "local_variables",
+    "model_variables", "report_uninitialized_variables", "trainable_variables",
+    "variables_initializer", "linalg", "math", "nn", "contrib", "initializers", "layers",
+    "losses", "summary", "train", "viz", "constant_initializer", "glorot_normal_initializer",
+    "glorot_uniform_initializer", "ones_initializer", "random_normal_initializer",
+    "random_uniform_initializer", "truncated_normal_initializer",
+    "variance_scaling_initializer", "zeros_initializer", "AUTO_REUSE", "VariableScope",
+    "get_local_variable", "get_variable", "get_variable_scope", "variable_scope", "keras",
+    "function", "TensorSpec", "newaxis", "compat",
 ]
-__all__ += [
-    "contrib", "initializers", "layers", "losses", "summary", "train", "viz",
-    "constant_initializer", "glorot_normal_initializer", "glorot_uniform_initializer",
-    "ones_initializer", "random_normal_initializer", "random_uniform_initializer",
-    "truncated_normal_initializer", "variance_scaling_initializer", "zeros_initializer",
-    "floor", "log1p", "AUTO_REUSE", "VariableScope", "get_local_variable", "get_variable",
-    "get_variable_scope", "variable_scope",
-]
-__all__ += ["keras"]
-
-# tf.function: TF2's tracer, turning a Python function into a graph per input signature
-from minigraph.function import TensorSpec, function  # noqa: E402
-__all__ += ["function", "TensorSpec"]

@@ -8,9 +8,9 @@ matter is the graph optimizer: with
     config = tf.ConfigProto(graph_options=tf.GraphOptions(
         optimizer_options=tf.OptimizerOptions(opt_level=tf.OptimizerOptions.L0)))
 
-a session runs every op as drawn, with no constant folding and no fused or in-place
-kernels (see :mod:`minigraph.rewrite`); ``do_constant_folding=False`` turns off only the
-folding. The values computed are the same either way; only the time differs.
+a session runs every op as drawn, with no constant folding, forwarding or cheaper kernels
+(see :mod:`minigraph.rewrite`); ``do_constant_folding=False`` turns off only the folding.
+The values computed are the same either way; only the time differs.
 """
 
 __all__ = ["ConfigProto", "GraphOptions", "OptimizerOptions", "GPUOptions"]
@@ -98,15 +98,3 @@ class ConfigProto:
 
     def __repr__(self):
         return "ConfigProto(graph_options=%r)" % (self.graph_options,)
-
-
-def rewrites(config):
-    """``(fold constants, other rewrites)`` for a session made with ``config``."""
-    if config is None:
-        return True, True
-    if not isinstance(config, ConfigProto):
-        raise TypeError("config must be a tf.ConfigProto, got %s" % type(config).__name__)
-    options = config.graph_options.optimizer_options
-    if options.opt_level == OptimizerOptions.L0:
-        return False, False
-    return options.do_constant_folding, True

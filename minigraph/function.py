@@ -41,7 +41,7 @@ import traceback
 import numpy as np
 
 from minigraph import dtypes
-from minigraph.graph import _PACKAGE_DIR, Graph, Tensor, get_default_graph, is_graph_element
+from minigraph.graph import PACKAGE_DIR, Graph, Tensor, get_default_graph, is_graph_element
 from minigraph.lint import update_ops
 from minigraph.ops.array_ops import placeholder
 from minigraph.session import Session
@@ -124,7 +124,7 @@ def _spec_of(value):
 def _user_line(exc):
     """``file:line: code`` of the innermost frame of ``exc`` outside minigraph."""
     frames = [f for f in traceback.extract_tb(exc.__traceback__)
-              if not f.filename.startswith(_PACKAGE_DIR)]
+              if not f.filename.startswith(PACKAGE_DIR)]
     if not frames:
         return "an unknown line"
     f = frames[-1]

@@ -9,8 +9,8 @@ paths (fan-out) are summed with an ``AddN`` op. Every op built is placed under t
 and differentiated again.
 """
 
-from minigraph.ops._util import as_tensor
-from minigraph.ops.array_ops import constant, fill, shape
+from minigraph.ops.array_ops import fill, shape
+from minigraph.ops.constant_op import as_tensor, constant
 from minigraph.ops.math_ops import add_n
 from minigraph.topo import ops_between
 
@@ -46,7 +46,7 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None, **unu
         # grads[t]: the list of gradient contributions reaching tensor t so far
         grads = {}
         for y, gy in zip(ys, grad_ys):
-            with graph._gradient_scope(y.op):
+            with graph.gradient_scope(y.op):
                 if gy is None:
                     if not y.dtype.is_floating:
                         raise TypeError("tf.gradients of %r: ys must be floating point, got %s"
@@ -71,7 +71,7 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None, **unu
             if op.opdef.gradient is None:
                 raise LookupError("No gradient defined for operation '%s' (op type: %s), created "
                                   "at %s" % (op.name, op.type, op.site))
-            with graph.name_scope(op.name + "_grad"), graph._gradient_scope(op):
+            with graph.name_scope(op.name + "_grad"), graph.gradient_scope(op):
                 grad_arg = out_grads[0] if len(op.outputs) == 1 else out_grads
                 in_grads = op.opdef.gradient(op, grad_arg, needed)
             if len(in_grads) != len(op.inputs):
@@ -90,7 +90,7 @@ def _summed(grads, t, op):
     if not parts:
         return None
     if len(parts) > 1:
-        with op.graph._gradient_scope(t.op):
+        with op.graph.gradient_scope(t.op):
             parts[:] = [add_n(parts)]
     return parts[0]
 

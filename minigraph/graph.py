@@ -10,20 +10,22 @@ minigraph), so errors and drawings can point at the user's own code.
 """
 
 import contextlib
+import linecache
 import os
+import re
 import sys
 import threading
 
-from minigraph import dtypes
 
 __all__ = [
-    "Graph", "Operation", "Tensor", "Site", "GraphKeys",
+    "Graph", "Operation", "Tensor", "Site", "GraphKeys", "PACKAGE_DIR",
     "get_default_graph", "reset_default_graph", "name_scope", "control_dependencies",
     "get_collection", "get_collection_ref", "add_to_collection", "add_to_collections",
-    "convert_to_tensor", "is_graph_element",
+    "is_graph_element", "install_operators", "on_new_graph",
 ]
 
-_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+#: minigraph's own directory: frames in files under it are not "where the user made an op"
+PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
 class GraphKeys:
@@ -66,7 +68,6 @@ class Site:
     def source_line(self):
         """The stripped source text of the line, if it can be found."""
         if self.code is None:
-            import linecache
             self.code = linecache.getline(self.filename, self.lineno).strip()
         return self.code
 
@@ -88,7 +89,7 @@ class Site:
 def _user_site():
     """The innermost stack frame that is not minigraph's own code."""
     frame = sys._getframe(2)
-    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+    while frame is not None and frame.f_code.co_filename.startswith(PACKAGE_DIR):
         frame = frame.f_back
     if frame is None:
         return Site("<unknown>", 0, "<unknown>")
@@ -140,12 +141,12 @@ class Tensor:
 
     def consumers(self):
         """The operations that take this tensor as a data input."""
-        return [op for op in self.op.graph._ops if self in op.inputs]
+        return [op for op in self.op.graph.get_operations() if self in op.inputs]
 
     def eval(self, feed_dict=None, session=None):
         """Run the graph up to this tensor in ``session`` (default: the default session)."""
-        from minigraph.session import _session_or_default
-        return _session_or_default(session, self.graph).run(self, feed_dict)
+        from minigraph import session as session_lib  # a cycle: the session runs graphs
+        return session_lib.session_for(session, self.graph).run(self, feed_dict)
 
     def _as_graph_tensor(self):
         return self
@@ -183,13 +184,13 @@ class Tensor:
 
 
 def _operator(method, reflected=False, name=None):
-    """Make a Tensor operator that calls ``minigraph.ops.math_ops.<method>`` lazily.
+    """Make a Tensor operator that calls ``minigraph.ops.math_ops.<method>``.
 
     ``name`` is the op name TF1 gives the operator form: ``a + b`` is named ``add`` while
     ``tf.add(a, b)`` is named ``Add``.
     """
     def op(self, other):
-        from minigraph.ops import math_ops  # imported late: math_ops imports this module
+        from minigraph.ops import math_ops  # a cycle: ops are built on Tensor
         fn = getattr(math_ops, method)
         return fn(other, self, name=name) if reflected else fn(self, other, name=name)
     op.__name__ = method
@@ -198,14 +199,14 @@ def _operator(method, reflected=False, name=None):
 
 def _unary(method):
     def op(self):
-        from minigraph.ops import math_ops
+        from minigraph.ops import math_ops  # a cycle: ops are built on Tensor
         return getattr(math_ops, method)(self)
     op.__name__ = method
     return op
 
 
 def _getitem(self, key):
-    from minigraph.ops import array_ops
+    from minigraph.ops import array_ops  # a cycle: ops are built on Tensor
     return array_ops.strided_slice_from_key(self, key)
 
 
@@ -227,7 +228,7 @@ _OVERLOADS = {
 }
 
 
-def _install_overloads(cls):
+def install_operators(cls):
     """Give ``cls`` (Tensor, Variable) the arithmetic operators of TF1 tensors."""
     for name, fn in _OVERLOADS.items():
         def method(self, *args, _fn=fn):
@@ -237,7 +238,7 @@ def _install_overloads(cls):
     return cls
 
 
-_install_overloads(Tensor)
+install_operators(Tensor)
 
 
 # ----------------------------------------------------------------------------------------
@@ -287,8 +288,8 @@ class Operation:
 
     def run(self, feed_dict=None, session=None):
         """Run this op in ``session`` (default: the default session)."""
-        from minigraph.session import _session_or_default
-        _session_or_default(session, self.graph).run(self, feed_dict)
+        from minigraph import session as session_lib  # a cycle: the session runs graphs
+        session_lib.session_for(session, self.graph).run(self, feed_dict)
 
     def __repr__(self):
         return "<tf.Operation %r type=%s>" % (self.name, self.type)
@@ -302,8 +303,14 @@ class Operation:
 # Graph
 # ----------------------------------------------------------------------------------------
 
-#: callables(graph) run for every new Graph (minigraph.hygiene installs its listener here)
+#: callables(graph) run for every new Graph: see on_new_graph
 _new_graph_hooks = []
+
+
+def on_new_graph(hook):
+    """Call ``hook(graph)`` for every Graph made from now on (``minigraph/__init__.py`` wires
+    the notebook hygiene checks in this way)."""
+    _new_graph_hooks.append(hook)
 
 
 class Graph:
@@ -328,6 +335,14 @@ class Graph:
     def get_operations(self):
         """All operations, in the order they were created."""
         return list(self._ops)
+
+    def operations_since(self, version):
+        """The operations created after the graph had ``version`` ops (see ``version``)."""
+        return self._ops[version:]
+
+    def add_listener(self, listener):
+        """Call ``listener(op)`` for every op added from now on (re-run checks, linting)."""
+        self._listeners.append(listener)
 
     def get_operation_by_name(self, name):
         if ":" in name:
@@ -464,8 +479,9 @@ class Graph:
             self._control_stack.pop()
 
     @contextlib.contextmanager
-    def _gradient_scope(self, forward_op):
-        """Ops created inside are tagged as part of the gradient of ``forward_op``."""
+    def gradient_scope(self, forward_op):
+        """Ops created inside are tagged as part of the gradient of ``forward_op``
+        (``op.gradient_of``): how ``tf.gradients`` marks the backward pass."""
         saved, self._gradient_of = self._gradient_of, forward_op
         try:
             yield
@@ -488,7 +504,6 @@ class Graph:
         items = list(self._collections.get(name, ()))
         if scope is None:
             return items
-        import re
         pattern = re.compile(scope)
         return [v for v in items if pattern.match(getattr(v, "name", "") or "")]
 
@@ -557,11 +572,8 @@ class Graph:
         return "<tf.Graph with %d ops>" % len(self._ops)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        """Draw the graph inline in Jupyter (through minigraph.viz, if present)."""
-        try:
-            from minigraph import viz
-        except ImportError:
-            return {"text/plain": repr(self)}
+        """Draw the graph inline in Jupyter (through minigraph.viz)."""
+        from minigraph import viz  # a cycle: viz draws graphs
         return viz.draw(self)._repr_mimebundle_(include, exclude)
 
 
@@ -594,8 +606,6 @@ def reset_default_graph():
         raise AssertionError("Do not use tf.reset_default_graph() to clear nested graphs. "
                              "It is only allowed outside every `with graph.as_default():` block.")
     _global_default[0] = Graph()
-    from minigraph import session
-    session._default_session_stack.clear()
 
 
 def name_scope(name, default_name=None, values=None):
@@ -632,23 +642,3 @@ def add_to_collections(names, value):
 
 def is_graph_element(value):
     return isinstance(value, (Tensor, Operation)) or hasattr(value, "_as_graph_tensor")
-
-
-def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None):
-    """Turn a Tensor, Variable, numpy array or Python number into a graph Tensor.
-
-    Non-tensors become a ``Const`` op. ``dtype`` must match a Tensor's dtype (no silent
-    casts); for Python numbers and numpy arrays it is the dtype the constant is built with.
-    """
-    if hasattr(value, "_as_graph_tensor"):
-        t = value._as_graph_tensor()
-        if dtype is not None and t.dtype != dtypes.as_dtype(dtype):
-            raise TypeError("Tensor conversion requested dtype %s for Tensor %r with dtype %s"
-                            % (dtypes.as_dtype(dtype).name, t.name, t.dtype.name))
-        return t
-    if isinstance(value, Operation):
-        raise TypeError("Can't convert Operation %r to Tensor (an op has no value; fetch or use "
-                        "one of its outputs instead)." % value.name)
-    from minigraph.ops import array_ops
-    return array_ops.constant(value, dtype=dtype if dtype is not None else preferred_dtype,
-                              name=name or "Const")

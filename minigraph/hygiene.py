@@ -18,11 +18,13 @@ loops, and helper functions called many times within one cell never trigger the 
 
 import sys
 import warnings
+import weakref
 
-from minigraph import graph as graph_module
+from minigraph.lint import fetch_ops, fetches_graph, is_init_group, is_initializer
 from minigraph.topo import toposort
 
-__all__ = ["RerunWarning", "GraphGrowthWarning", "orphans", "Orphans", "stale_feed_message"]
+__all__ = ["RerunWarning", "GraphGrowthWarning", "orphans", "Orphans", "stale_feed_message",
+           "watch", "GrowthTracker"]
 
 
 class RerunWarning(UserWarning):
@@ -71,7 +73,8 @@ class _RerunTracker:
         old = sum(n for (f, _), n in self.counts.items() if f == filename)
         if not old:
             return
-        examples = [o.name for o in self.graph._ops if o.site.filename == filename][:3]
+        examples = [o.name for o in self.graph.get_operations()
+                    if o.site.filename == filename][:3]
         message = ("This cell (%s) was run again and is adding its ops to the same graph a "
                    "second time: the graph already holds %d ops from earlier runs of it (e.g. "
                    "%s). %s" % (op.site.short_filename, old,
@@ -109,11 +112,14 @@ def _top_frame(filename):
     return top
 
 
-def _install(graph):
-    graph._listeners.append(_RerunTracker(graph))
+_trackers = weakref.WeakKeyDictionary()   # graph -> its _RerunTracker
 
 
-graph_module._new_graph_hooks.append(_install)
+def watch(graph):
+    """Watch ``graph`` for cells that are run again (``minigraph/__init__.py`` has every new
+    graph watched: ``graph.on_new_graph(hygiene.watch)``)."""
+    tracker = _trackers[graph] = _RerunTracker(graph)
+    graph.add_listener(tracker)
 
 
 # ------------------------------------------------------------------------------------------
@@ -156,7 +162,6 @@ def orphans(fetches, graph=None, include_initializers=False):
     model left behind by re-running a cell. Variable initializers (and the ``init`` op) are
     left out unless ``include_initializers``. Draw them greyed out with
     ``minigraph.viz.draw(muted=orphans(...).ops)``."""
-    from minigraph.lint import fetch_ops, fetches_graph, is_init_group, is_initializer
     graph = graph or fetches_graph(fetches)
     reached = set(toposort(fetch_ops(fetches, graph)))
     skip = set()
@@ -177,13 +182,13 @@ def stale_feed_message(fed, needed_ops, graph):
     op = fed.op
     if op in needed_ops or op.type not in ("Placeholder", "PlaceholderWithDefault"):
         return None
-    tracker = next((t for t in graph._listeners if isinstance(t, _RerunTracker)), None)
+    tracker = _trackers.get(graph)
     run = tracker.execution.get(op) if tracker is not None else None
     if run is None:
         return None
     # only a copy made by a *later execution* of the same line is "newer": placeholders made
     # by one line in a loop or a helper function within one run are all legitimate
-    newer = [o for o in graph._ops[op._id + 1:]
+    newer = [o for o in graph.get_operations()
              if o.type == op.type and o.site.key() == op.site.key() and o in needed_ops
              and tracker.execution.get(o, run) > run]
     if not newer:
@@ -202,17 +207,17 @@ class GrowthTracker:
 
     def __init__(self, graph):
         self.graph = graph
-        self.version = len(graph._ops)
+        self.version = graph.version
         self.streak = 0
         self.site = None
         self.warned = False
 
     def check(self):
-        version = len(self.graph._ops)
+        version = self.graph.version
         if version == self.version:
             self.streak = 0
             return
-        first_new = self.graph._ops[self.version]
+        first_new = self.graph.operations_since(self.version)[0]
         self.version = version
         # a loop builds at the same line every time; a notebook builds at new lines
         key = first_new.site.key()

@@ -31,9 +31,9 @@ from minigraph import dtypes
 from minigraph.graph import GraphKeys, get_default_graph
 from minigraph.initializers import ones_initializer, zeros_initializer
 from minigraph.ops import math_ops, nn_ops
-from minigraph.ops._util import as_tensor
-from minigraph.ops.array_ops import (concat, constant, constant_value, identity, reshape, shape,
-                                     stack, where)
+from minigraph.ops.array_ops import (concat, constant_value, identity, reshape, shape, stack,
+                                     where)
+from minigraph.ops.constant_op import as_tensor, constant
 from minigraph.ops.nn_impl import batch_normalization as _batch_normalization
 from minigraph.ops.nn_impl import dropout as _dropout
 from minigraph.ops.nn_impl import moments

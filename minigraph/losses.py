@@ -20,9 +20,9 @@ in float64); for float32 inputs, which is what TF1 code uses, the numbers are th
 
 from minigraph import dtypes
 from minigraph.graph import GraphKeys, add_to_collection, get_collection, name_scope
-from minigraph.ops._util import as_tensor
-from minigraph.ops.array_ops import (constant, ones_like, shape, size, squeeze, stop_gradient,
-                                     where, zeros_like)
+from minigraph.ops.array_ops import (ones_like, shape, size, squeeze, stop_gradient, where,
+                                     zeros_like)
+from minigraph.ops.constant_op import as_tensor, constant
 from minigraph.ops.math_ops import (abs, add_n, cast, divide, equal, greater, log, minimum,  # noqa: A004
                                     multiply, square, subtract)
 from minigraph.ops.nn_ops import (relu, sigmoid_cross_entropy_with_logits,

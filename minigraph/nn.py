@@ -1,13 +1,11 @@
-"""``tf.nn``: the neural-network functions, under the namespace TF1 code uses."""
+"""``tf.nn``: the neural-network functions (``tf.nn.relu``, ``tf.nn.softmax_cross_entropy_with_
+logits``...), under the namespace TF1 code uses.
 
-from minigraph.ops.math_ops import sigmoid, tanh
-from minigraph.ops.nn_impl import batch_normalization, dropout, moments
-from minigraph.ops.nn_ops import (log_softmax, relu, sigmoid_cross_entropy_with_logits, softmax,
-                                  softmax_cross_entropy_with_logits,
-                                  softmax_cross_entropy_with_logits_v2,
-                                  sparse_softmax_cross_entropy_with_logits)
+Filled from what the op modules export as ``"nn.<name>"`` (:mod:`minigraph.api`).
+"""
 
-__all__ = ["relu", "sigmoid", "tanh", "softmax", "log_softmax",
-           "softmax_cross_entropy_with_logits", "softmax_cross_entropy_with_logits_v2",
-           "sparse_softmax_cross_entropy_with_logits", "sigmoid_cross_entropy_with_logits",
-           "moments", "batch_normalization", "dropout"]
+from minigraph import ops  # noqa: F401 -- importing the op modules makes their exports
+from minigraph.api import exported
+
+globals().update(exported("nn"))
+__all__ = sorted(exported("nn"))

@@ -21,7 +21,8 @@ import time
 import warnings
 
 from minigraph.graph import Graph, GraphKeys, Operation, get_default_graph
-from minigraph.ops._util import as_tensor, graph_of
+from minigraph.ops._util import graph_of
+from minigraph.ops.constant_op import as_tensor
 from minigraph.ops.summary_ops import (HistogramSummary, HistogramValue, MergeSummary,
                                        ScalarSummary, SummaryRecord, SummaryValue, _as_record)
 

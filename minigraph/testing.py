@@ -12,8 +12,7 @@ import numpy as np
 
 from minigraph.gradients import gradients
 from minigraph.lint import DeadUpdateWarning
-from minigraph.ops._util import as_tensor
-from minigraph.ops.array_ops import constant
+from minigraph.ops.constant_op import as_tensor, constant
 from minigraph.ops.reduce_ops import reduce_sum
 
 __all__ = ["check_gradients", "GradientCheck", "numeric_gradient"]

@@ -6,11 +6,15 @@ whatever ``assign``/``assign_add``/``assign_sub`` ops you build. Its value lives
 Session separately, so it must be initialized in each session before it is read.
 """
 
+import numpy as np
+
 from minigraph import dtypes
-from minigraph.graph import GraphKeys, Tensor, _install_overloads, get_default_graph
-from minigraph.ops._util import as_tensor
+from minigraph import session as session_lib
+from minigraph.graph import GraphKeys, Tensor, get_default_graph, install_operators
 from minigraph.ops.array_ops import identity
+from minigraph.ops.constant_op import as_tensor
 from minigraph.ops.control_flow_ops import group, no_op
+from minigraph.ops.math_ops import cast
 from minigraph.ops.state_ops import Assign, AssignAdd, AssignSub, VariableV2
 
 __all__ = ["Variable", "global_variables_initializer", "variables_initializer",
@@ -47,7 +51,6 @@ class Variable:
             if hasattr(initial_value, "_as_graph_tensor"):
                 init = as_tensor(initial_value)
                 if dtype is not None and init.dtype != dtypes.as_dtype(dtype):
-                    from minigraph.ops.math_ops import cast
                     init = cast(init, dtype)
             else:
                 init = as_tensor(initial_value, dtype=dtype, name="initial_value")
@@ -144,15 +147,14 @@ class Variable:
         return self._op.outputs[0].eval(session=session)
 
     def load(self, value, session=None):
-        """Set the value directly in ``session``, without adding ops (``Variable.load``)."""
-        from minigraph.session import _session_or_default
-        import numpy as np
-        sess = _session_or_default(session, self.graph)
-        arr = np.array(value, dtype=self.dtype.as_numpy_dtype)
-        if self.shape.ndims is not None and not self.shape.is_compatible_with(arr.shape):
+        """Set the value in ``session`` without adding ops (``Variable.load``): as TF1 does,
+        by running the initializer with ``value`` fed in place of the initial value."""
+        sess = session_lib.session_for(session, self.graph)
+        init = self._initializer.inputs[0]
+        if self.shape.ndims is not None and not self.shape.is_compatible_with(np.shape(value)):
             raise ValueError("Cannot load a value of shape %s into variable %s of shape %s"
-                             % (arr.shape, self.name, self.shape))
-        sess._state.set_value(self._op, arr)
+                             % (np.shape(value), self.name, self.shape))
+        sess.run(self._initializer, feed_dict={init: value})
 
     def __repr__(self):
         return "<tf.Variable %r shape=%s dtype=%s_ref>" % (self.name, self.shape, self.dtype.name)
@@ -166,7 +168,7 @@ class Variable:
         return self is not other
 
 
-_install_overloads(Variable)
+install_operators(Variable)
 
 
 def _target(ref):
@@ -228,10 +230,9 @@ initialize_all_variables = global_variables_initializer
 def report_uninitialized_variables(var_list=None, session=None):
     """Names of the variables in ``var_list`` (default: all) not yet initialized in
     ``session`` (default: the default session). A plain Python helper, not a graph op."""
-    from minigraph.session import _session_or_default
     var_list = global_variables() if var_list is None else var_list
     if not var_list:
         return []
-    sess = _session_or_default(session, var_list[0].graph)
-    return [v.op.name for v in var_list if v.op not in sess._state.variables]
+    sess = session_lib.session_for(session, var_list[0].graph)
+    return [v.op.name for v in var_list if not session_lib.has_value(sess, v.op)]
 

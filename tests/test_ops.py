@@ -309,6 +309,8 @@ ROWS = [
     *unary("Sigmoid", tf.sigmoid, _sigmoid, x=lambda *s: floats(*s, low=-4, high=4)),
     *unary("Tanh", tf.tanh, lambda x: (np.exp(2 * x) - 1) / (np.exp(2 * x) + 1)),
     *unary("Relu", tf.nn.relu, lambda x: x * (x > 0), x=nonzero),
+    *unary("Softplus", tf.math.softplus, lambda x: np.log(1 + np.exp(x)),
+           x=lambda *s: floats(*s, low=-4, high=4)),
     *unary("LogicalNot", tf.logical_not, lambda x: ~x, x=bools),
     *unary("Identity", tf.identity, lambda x: x),
     *unary("StopGradient", tf.stop_gradient, lambda x: x, differentiable=False),

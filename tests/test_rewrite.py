@@ -1,4 +1,4 @@
-"""The fast path's rewrites (minigraph.rewrite) change no value, bit for bit.
+"""The plan rewrites of untraced runs (minigraph.rewrite) change no value, bit for bit.
 
 Truth is the op-for-op run of the same graph: a session with every rewrite off
 (``OptimizerOptions.L0``) and a traced run, which always executes every op as drawn. The
@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 import minigraph as tf
-from minigraph import errors, rewrite
+from minigraph import errors
+from minigraph.ops.array_ops import select_zeros
 
 FULL = tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE)
 
@@ -22,8 +23,9 @@ def l0():
         optimizer_options=tf.OptimizerOptions(opt_level=tf.OptimizerOptions.L0)))
 
 
-def plan_of(sess, fetches, feed_dict=None):
-    return sess._prepare(fetches, feed_dict)[0]
+def rewrites_of(sess, fetches, feed_dict=None):
+    """What the untraced run of these fetches had rewritten (``Session.fast_path``)."""
+    return sess.fast_path(fetches, feed_dict)
 
 
 def names(ops):
@@ -153,7 +155,7 @@ def test_lecture_step_matches_hand_written_numpy():
 def test_lecture_plan_is_rewritten_as_described():
     x, y, w1, w2, loss, updates, feed = lecture_graph()
     sess = tf.Session()
-    fast = plan_of(sess, [loss, updates], feed).fast
+    fast = rewrites_of(sess, [loss, updates], feed)
     folded = names(fast.folded)
     # the backward pass from the seed 1.0 through Mean's and Sum's gradients, and 2 * grad
     assert "gradients/Mean_grad/BroadcastTo" in folded
@@ -161,26 +163,27 @@ def test_lecture_plan_is_rewritten_as_described():
     assert "gradients/pow_grad/mul" in folded and "gradients/pow_grad/sub" in folded
     assert "gradients/Maximum_grad/zeros_like" in folded      # a known shape's zeros
     assert names(fast.forwarded) == ["gradients/pow_grad/Pow"]  # diff ** 1
-    assert names(fast.specialized) == ["gradients/Maximum_grad/Select"]
-    assert sorted(a.name for a, _ in fast.fused) == ["sub_1", "sub_2"]
-    assert sorted(names(fast.in_place)) == ["Assign", "Assign_1"]
-    executed = {step[3].name for step in fast.steps}
+    # diff ** 2 is np.square; the ReLU gradient's where(c, g, 0) masks bits
+    assert names(fast.specialized) == ["pow", "gradients/Maximum_grad/Select"]
+    # w - lr * grad is stored in the variable without a copy
+    assert [op.inputs[0].op.name for op in fast.owning] == ["sub_1", "sub_2"]
+    executed = set(names(fast.executed))
     assert not executed & set(folded) and "gradients/pow_grad/Pow" not in executed
+    assert len(executed) == fast.n_ops - len(folded) - 1
     text = sess.describe_plan([loss, updates], feed)
     assert "kernel calls per run" in text and "folded into constants once" in text
-    assert "updating a variable in place: 2" in text
+    assert "storing their value without a copy: 2" in text
 
 
 def test_rewrites_off_with_l0_and_folding_off_alone():
     x, y, w1, w2, loss, updates, feed = lecture_graph()
     off = tf.Session(config=l0())
-    fast = plan_of(off, [loss, updates], feed).fast
-    assert not (fast.folded or fast.forwarded or fast.specialized or fast.fused
-                or fast.in_place)
+    fast = rewrites_of(off, [loss, updates], feed)
+    assert not (fast.folded or fast.forwarded or fast.specialized or fast.owning)
     no_fold = tf.Session(config=tf.ConfigProto(graph_options=tf.GraphOptions(
         optimizer_options=tf.OptimizerOptions(do_constant_folding=False))))
-    fast = plan_of(no_fold, [loss, updates], feed).fast
-    assert not fast.folded and fast.fused
+    fast = rewrites_of(no_fold, [loss, updates], feed)
+    assert not fast.folded and fast.owning and fast.forwarded == []   # 2 - 1 is not folded
     with pytest.raises(TypeError, match="ConfigProto"):
         tf.Session(config={"graph_options": None})
     with pytest.raises(TypeError, match="unexpected field"):
@@ -215,31 +218,13 @@ def test_optimizer_steps_same_bits(make):
                                     variables=tf.global_variables()))
 
 
-def test_gradient_descent_updates_in_place():
-    x = tf.placeholder(tf.float32, (3, 2))
-    w = tf.Variable(np.ones((2, 2), np.float32))
-    loss = tf.reduce_sum(tf.matmul(x, w))
-    train = tf.train.GradientDescentOptimizer(0.5).minimize(loss)
-    sess = tf.Session()
-    sess.run(tf.global_variables_initializer())
-    feed = {x: np.ones((3, 2), np.float32)}
-    assert names(plan_of(sess, train, feed).fast.in_place)  # the AssignSub
-    sess.run(train, feed)
-    first = sess._state.variables[w.op]
-    sess.run(train, feed)
-    assert sess._state.variables[w.op] is first     # written into, not replaced
-    np.testing.assert_array_equal(sess.run(w), 1.0 - 2 * 0.5 * 3.0)
-
-
-# -- in place only when nothing can see the old value -------------------------------------
+# -- a variable keeps an array only when nothing else can see it ----------------------------
 
 def test_variable_fetched_with_its_update_is_the_old_value():
     w = tf.Variable(np.arange(4, dtype=np.float32))
     up = w.assign(w - 1.0)
     sess = tf.Session()
     sess.run(w.initializer)
-    plan = plan_of(sess, [w, up])
-    assert not plan.fast.in_place
     for k in range(3):
         old, new = sess.run([w, up])
         np.testing.assert_array_equal(old, np.arange(4) - k)
@@ -254,23 +239,17 @@ def test_a_view_of_the_variable_used_after_its_update_keeps_the_old_value():
     init = w.initializer
     results = run_three_ways([after, up], init=init, runs=3, variables=[w])
     assert_same_bits(results)
-    sess = tf.Session()
-    sess.run(init)
-    assert not plan_of(sess, [after, up]).fast.in_place
 
 
-def test_two_updates_of_one_variable_in_one_run_are_not_in_place():
+def test_two_updates_of_one_variable_in_one_run_same_bits():
     w = tf.Variable(np.ones(3, np.float32))
     a = w.assign_add(np.ones(3, np.float32))
     b = w.assign(w * 3.0)
     init = w.initializer
     assert_same_bits(run_three_ways([a, b], init=init, runs=3, variables=[w]))
-    sess = tf.Session()
-    sess.run(init)
-    assert not plan_of(sess, [a, b]).fast.in_place
 
 
-def test_assign_of_an_op_used_elsewhere_is_not_fused():
+def test_assign_of_a_value_read_elsewhere_copies_it():
     w = tf.Variable(np.ones(3, np.float32))
     new = w + 1.0
     up = w.assign(new)
@@ -278,25 +257,25 @@ def test_assign_of_an_op_used_elsewhere_is_not_fused():
     init = w.initializer
     assert_same_bits(run_three_ways([up, other], init=init, runs=3, variables=[w]))
     sess = tf.Session()
-    assert not plan_of(sess, [up, other]).fast.fused
+    assert not rewrites_of(sess, [up, other]).owning
 
 
-def test_assign_of_a_fetched_op_is_not_fused():
+def test_assign_of_a_fetched_value_copies_it():
     w = tf.Variable(np.ones(3, np.float32))
     new = w + 1.0
     up = w.assign(new)
     init = w.initializer
     assert_same_bits(run_three_ways([new, up], init=init, runs=3, variables=[w]))
     sess = tf.Session()
-    assert not plan_of(sess, [new, up]).fast.fused
+    assert not rewrites_of(sess, [new, up]).owning
 
 
-def test_fetched_values_are_not_changed_by_later_in_place_updates():
+def test_fetched_values_are_not_changed_by_later_updates():
     x, y, w1, w2, loss, updates, feed = lecture_graph()
     sess = tf.Session()
     sess.run(tf.global_variables_initializer())
     sess.run([loss, updates], feed)
-    sess.run([loss, updates], feed)       # the variables are now owned: updated in place
+    sess.run([loss, updates], feed)
     kept = sess.run(w1)
     copy = kept.copy()
     for _ in range(3):
@@ -305,7 +284,7 @@ def test_fetched_values_are_not_changed_by_later_in_place_updates():
     assert not np.array_equal(sess.run(w1), copy)
 
 
-def test_a_traced_run_keeps_its_values_when_later_runs_update_in_place():
+def test_a_traced_run_keeps_its_values_when_later_runs_update():
     x, y, w1, w2, loss, updates, feed = lecture_graph()
     sess = tf.Session()
     sess.run(tf.global_variables_initializer())
@@ -336,7 +315,7 @@ def test_a_traced_run_keeps_its_values_when_later_runs_update_in_place():
             np.testing.assert_array_equal(np.asarray(a), b)
 
 
-def test_load_then_in_place_update():
+def test_load_then_update():
     w = tf.Variable(np.zeros(2, np.float32))
     up = w.assign_add(np.ones(2, np.float32))
     sess = tf.Session()
@@ -349,25 +328,13 @@ def test_load_then_in_place_update():
     np.testing.assert_array_equal(sess.run(w), [8.0, 9.0])
 
 
-def test_fused_assign_reports_the_absorbed_op_when_it_fails():
-    graph = tf.Graph()
-    with graph.as_default():
-        w = tf.Variable(np.zeros(3, np.float32))
-        s = tf.subtract(w, 1.0, name="the_sub")
-    state = tf.Session(graph=graph)._state
-    kernel = rewrite.fused_assign(np.subtract, s.op, w.op, state, in_place=True)
-    with pytest.raises(rewrite.KernelFailure) as info:
-        kernel(np.zeros(3, np.float32), np.zeros(4, np.float32))
-    assert info.value.op is s.op and isinstance(info.value.__cause__, ValueError)
-
-
 # -- constant folding ---------------------------------------------------------------------
 
 def test_random_ops_are_never_folded():
     r = tf.random_normal((3,), seed=1) * 2.0
     sess = tf.Session()
-    plan = plan_of(sess, r)
-    assert not plan.fast.folded
+    plan = rewrites_of(sess, r)
+    assert not plan.folded
     a, b = sess.run(r), sess.run(r)
     assert not np.array_equal(a, b)
     other = tf.Session(config=l0())
@@ -377,7 +344,7 @@ def test_random_ops_are_never_folded():
 def test_a_folded_value_fetched_is_a_copy():
     c = tf.constant([1.0, 2.0]) * 3.0
     sess = tf.Session()
-    assert names(plan_of(sess, c).fast.folded) == [c.op.name]
+    assert names(rewrites_of(sess, c).folded) == [c.op.name]
     v = sess.run(c)
     v[0] = 100.0
     np.testing.assert_array_equal(sess.run(c), [3.0, 6.0])
@@ -387,7 +354,7 @@ def test_an_op_that_fails_is_not_folded_and_fails_at_run_time():
     c = tf.gather(tf.constant([1.0, 2.0]), tf.constant(5), name="bad_gather")
     ok = tf.constant(1.0) + 1.0
     sess = tf.Session()
-    assert "bad_gather" not in names(plan_of(sess, c).fast.folded)
+    assert "bad_gather" not in names(rewrites_of(sess, c).folded)
     with pytest.raises(errors.InvalidArgumentError, match="bad_gather"):
         sess.run(c)
     assert sess.run(ok) == 2.0   # the session keeps working
@@ -404,7 +371,7 @@ def test_an_op_that_warns_is_not_folded_so_every_run_warns_as_without_folding():
                 sess.run(c)
         counts[mode] = len([w for w in caught if issubclass(w.category, RuntimeWarning)])
         if mode == "fast":
-            assert "nan_to_int" not in names(plan_of(sess, c).fast.folded)
+            assert "nan_to_int" not in names(rewrites_of(sess, c).folded)
     assert counts["fast"] == counts["L0"] == 3
 
 
@@ -412,11 +379,11 @@ def test_big_constants_are_not_folded_and_folded_chains_keep_only_their_end():
     huge = tf.ones([1500, 1000], tf.float64)          # 11.4 MiB: over Grappler's 10 MiB
     big = tf.zeros([1100, 1000], tf.float64) + 1.0    # 8.4 MiB each step
     sess = tf.Session()
-    assert names(plan_of(sess, huge).fast.folded) == []
+    assert names(rewrites_of(sess, huge).folded) == []
     assert sess.run(huge).sum() == 1.5e6
-    fast = plan_of(sess, big).fast
+    fast = rewrites_of(sess, big)
     assert names(fast.folded) == [big.op.inputs[0].op.name, big.op.name]
-    kept = [v for v in fast.template if v is not None]
+    kept = list(fast.kept.values())
     assert len(kept) == 1 and kept[0].shape == (1100, 1000) and kept[0][0, 0] == 1.0
     assert sess.run(big).sum() == 1.1e6
 
@@ -428,7 +395,7 @@ def test_known_shapes_fold_unknown_do_not():
     sk, su = tf.shape(known), tf.shape(unknown)
     sess = tf.Session()
     feed = {known: np.ones((2, 3)), unknown: np.ones((4, 3))}
-    folded = names(plan_of(sess, [zk, zu, sk, su], feed).fast.folded)
+    folded = names(rewrites_of(sess, [zk, zu, sk, su], feed).folded)
     assert zk.op.name in folded and zu.op.name not in folded
     results = run_three_ways([zk, zu, sk, su], feed)
     assert_same_bits(results)
@@ -443,7 +410,7 @@ def test_identity_of_a_fetched_value_is_a_separate_array():
     b = tf.identity(a)
     c = tf.reshape(a, [2])
     sess = tf.Session()
-    assert names(plan_of(sess, [a, b, c], {x: [1, 2]}).fast.forwarded) == [b.op.name]
+    assert names(rewrites_of(sess, [a, b, c], {x: [1, 2]}).forwarded) == [b.op.name]
     av, bv, cv = sess.run([a, b, c], {x: [1, 2]})
     av[0] = 50.0
     np.testing.assert_array_equal(bv, [2.0, 4.0])
@@ -496,15 +463,17 @@ def test_select_zeros_matches_np_where_bit_for_bit(dtype, keep):
         x.flat[:6] = [np.nan, -np.nan, np.inf, -np.inf, -0.0, 0.0]
     else:
         x = (rng.rand(7, 5) * 100).astype(dtype)
-    kernel = rewrite.select_zeros(keep)
-    want = np.where(c, x, dtype(0)) if keep else np.where(c, dtype(0), x)
+    kernel = select_zeros(keep)
     for xs in (x, x.T.copy().T, x[:, ::-1]):   # contiguous and strided
-        got = kernel(c, xs)
-        want = np.where(c, xs, dtype(0)) if keep else np.where(c, dtype(0), xs)
+        zeros = np.zeros_like(xs)
+        args = (c, xs, zeros) if keep else (c, zeros, xs)
+        got = kernel(*args)
+        want = np.where(*args)
         assert got.dtype == want.dtype and got.tobytes() == want.tobytes()
-    # shapes that differ (broadcasting) and scalars take np.where itself
-    np.testing.assert_array_equal(kernel(c[:1], x), np.where(c[:1], x, 0) if keep
-                                  else np.where(c[:1], 0, x))
+    # shapes that differ (broadcasting) take np.where itself
+    zeros = np.zeros_like(x)
+    args = (c[:1], x, zeros) if keep else (c[:1], zeros, x)
+    np.testing.assert_array_equal(kernel(*args), np.where(*args))
 
 
 def test_relu_and_maximum_gradients_same_bits_with_nan_and_negative_zero():
@@ -516,7 +485,7 @@ def test_relu_and_maximum_gradients_same_bits_with_nan_and_negative_zero():
     feed = {x: np.array([[1, -1, 0], [2, -0.0, 3]], np.float32),
             up: np.array([[np.nan, np.nan, -0.0], [-0.0, 1, np.inf]], np.float32)}
     sess = tf.Session()
-    assert plan_of(sess, [g1, g3], feed).fast.specialized
+    assert rewrites_of(sess, [g1, g3], feed).specialized
     assert_same_bits(run_three_ways([g1, g2, g3], feed))
 
 

@@ -11,7 +11,7 @@ import numbers
 
 from minigraph import dtypes
 from minigraph.graph import get_default_graph
-from minigraph.ops._util import as_tensor
+from minigraph.ops.constant_op import as_tensor
 from minigraph.ops.math_ops import abs as abs_
 from minigraph.ops.math_ops import multiply, square
 from minigraph.ops.random_ops import random_uniform, truncated_normal

@@ -18,7 +18,7 @@ import numpy as np
 
 from minigraph import layers as _tf_layers
 from minigraph.keras import backend
-from minigraph.ops._util import as_tensor
+from minigraph.ops.constant_op import as_tensor
 
 __all__ = ["Layer", "InputLayer"]
 

@@ -23,7 +23,7 @@ from minigraph import dtypes
 from minigraph.graph import get_default_graph
 from minigraph.keras import backend
 from minigraph.keras.utils import rename_legacy_argument
-from minigraph.ops.array_ops import constant
+from minigraph.ops.constant_op import constant
 from minigraph.ops.control_flow_ops import group
 from minigraph.ops.math_ops import cast, pow, sqrt, square  # noqa: A004
 from minigraph.train import optimizer as _tf_optimizer

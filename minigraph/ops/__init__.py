@@ -1,7 +1,12 @@
-"""The primitive ops, one module per family; importing this package registers them all."""
+"""The primitive ops, one module per family; importing this package registers them all.
 
-from minigraph.ops import (array_ops, control_flow_ops, math_ops, nn_ops, random_ops,  # noqa: F401
-                           reduce_ops, state_ops)
+Each op is one class (``@register``), its numpy forward beside its gradient; the functions that
+build ops are exported to ``tf``, ``tf.nn``, ``tf.math`` and ``tf.linalg`` where they are
+defined (:mod:`minigraph.api`), so the op modules need no ``__all__`` of their own.
+"""
 
-__all__ = ["array_ops", "control_flow_ops", "math_ops", "nn_ops", "random_ops", "reduce_ops",
-           "state_ops"]
+from minigraph.ops import (array_ops, constant_op, control_flow_ops, math_ops,  # noqa: F401
+                           nn_impl, nn_ops, random_ops, reduce_ops, state_ops, summary_ops)
+
+__all__ = ["array_ops", "constant_op", "control_flow_ops", "math_ops", "nn_impl", "nn_ops",
+           "random_ops", "reduce_ops", "state_ops", "summary_ops"]

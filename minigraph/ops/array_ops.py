@@ -1,24 +1,20 @@
-"""Sources and shape-moving ops: constants, placeholders, reshape, concat, gather...
+"""Sources and shape-moving ops: placeholders, identity, reshape, concat, gather, where...
 
 Shapes that can change at run time (``tf.shape(x)``, the target of a reshape) are graph
-tensors, as in TF; axes and permutations are static attributes.
+tensors, as in TF; axes and permutations are static attributes. Constants are in
+:mod:`minigraph.ops.constant_op`.
 """
 
 import numpy as np
 
 from minigraph import dtypes
+from minigraph.api import export
+from minigraph.errors import InvalidArgumentError
 from minigraph.graph import Tensor, get_default_graph
-from minigraph.op_def import OpDef, register, broadcast_static
-from minigraph.ops._util import as_tensor, binary_operands, make
+from minigraph.op_def import FORWARD, OpDef, broadcast_static, register
+from minigraph.ops._util import make
+from minigraph.ops.constant_op import as_tensor, binary_operands, constant, default_dtype
 from minigraph.tensor_shape import TensorShape, as_shape
-
-__all__ = [
-    "constant", "placeholder", "placeholder_with_default", "identity", "stop_gradient",
-    "shape", "size", "rank", "reshape", "transpose", "concat", "expand_dims", "squeeze", "tile",
-    "gather", "one_hot", "where", "fill", "zeros", "ones", "zeros_like", "ones_like",
-    "broadcast_to", "sum_to_shape", "shape_of", "constant_value", "strided_slice_from_key",
-    "check_numerics", "stack", "constant_value_as_shape",
-]
 
 
 def constant_value(t):
@@ -49,75 +45,8 @@ def constant_value_as_shape(t):
 # ------------------------------------------------------------------------------- sources
 
 @register
-class Const(OpDef):
-    """y = value, fixed when the graph is built."""
-    type = "Const"
-    kind = "constant"
-
-    @staticmethod
-    def infer(inputs, attrs):
-        v = attrs["value"]
-        return TensorShape(v.shape), dtypes.as_dtype(v.dtype)
-
-    @classmethod
-    def make_kernel(cls, op, state):
-        value = op.attrs["value"]
-        return lambda: value
-
-    @staticmethod
-    def forward(*, value):
-        return value
-
-
-def _default_dtype(value):
-    """TF's choice for Python values: float -> float32, int -> int32."""
-    if isinstance(value, np.ndarray) or isinstance(value, np.generic):
-        return dtypes.as_dtype(value.dtype)
-    arr = np.asarray(value)
-    if arr.dtype.kind == "f":
-        return dtypes.float32
-    if arr.dtype.kind in "iu":
-        return dtypes.int32
-    return dtypes.as_dtype(arr.dtype)
-
-
-def constant(value, dtype=None, shape=None, name="Const", verify_shape=False):
-    """A constant tensor (``tf.constant``). Python floats become float32, ints int32.
-
-    With ``shape``, a scalar ``value`` is broadcast to it; otherwise the element count must
-    match and the value is reshaped.
-    """
-    dtype = dtypes.as_dtype(dtype) if dtype is not None else _default_dtype(value)
-    if (dtype.is_integer or dtype.is_bool) and not isinstance(value, (np.ndarray, np.generic)) \
-            and np.asarray(value).dtype.kind in "fc" and np.size(value):
-        # TF refuses to turn a Python float into an integer tensor (x_int * 1.5 is an error)
-        raise TypeError("Expected %s, got %r of type '%s' instead."
-                        % (dtype.name, value, type(value).__name__))
-    try:
-        arr = np.array(value, dtype=dtype.as_numpy_dtype)
-    except (TypeError, ValueError) as e:
-        raise TypeError("Cannot convert %r to a constant of dtype %s: %s"
-                        % (value, dtype.name, e)) from None
-    if shape is not None:
-        shape = tuple(as_shape(shape).as_list())
-        if arr.shape != shape:
-            if verify_shape:
-                raise TypeError("Expected Tensor's shape: %s, got %s." % (shape, arr.shape))
-            if arr.size == 1:
-                arr = np.full(shape, arr.reshape(()), dtype=arr.dtype)
-            elif arr.size == int(np.prod(shape)):
-                arr = arr.reshape(shape)
-            else:
-                raise ValueError("Too many elements provided. Needed at most %d, but received %d"
-                                 % (int(np.prod(shape)), arr.size))
-    arr.flags.writeable = False  # a constant is a constant: fetched copies are writable
-    return make(Const, [], {"value": arr}, name)
-
-
-@register
 class Placeholder(OpDef):
     """y = the value fed for it in ``feed_dict``; an error if nothing is fed."""
-    type = "Placeholder"
     kind = "placeholder"
 
     @staticmethod
@@ -127,10 +56,23 @@ class Placeholder(OpDef):
     @classmethod
     def make_kernel(cls, op, state):
         def unfed():
-            raise state.missing_feed(op)
+            raise cls.unfed_error(op)
         return unfed
 
+    @staticmethod
+    def unfed_error(op):
+        """The error of a run that needs ``op`` but feeds no value for it (``Session.run``
+        raises it before anything runs, as TF1 does)."""
+        shape = op.attrs["shape"]
+        return InvalidArgumentError(
+            op.name, op,
+            "You must feed a value for placeholder tensor '%s' with dtype %s%s\n  [[node %s, "
+            "created at %s]]" % (op.name, op.attrs["dtype"].name, "" if shape.ndims is None
+                                 else " and shape %s" % shape.bracketed(), op.name,
+                                 op.site.with_source()))
 
+
+@export("placeholder")
 def placeholder(dtype, shape=None, name=None):
     """An input to be fed in ``Session.run(..., feed_dict={x: array})`` (``tf.placeholder``).
 
@@ -143,9 +85,9 @@ def placeholder(dtype, shape=None, name=None):
 @register
 class PlaceholderWithDefault(OpDef):
     """y = the fed value if any, else ``input``."""
-    type = "PlaceholderWithDefault"
     aliases_input = True
     kind = "placeholder"
+    foldable = False  # a placeholder: never its default ahead of time, as Grappler
 
     @staticmethod
     def infer(inputs, attrs):
@@ -164,6 +106,7 @@ class PlaceholderWithDefault(OpDef):
         return [grad]
 
 
+@export("placeholder_with_default")
 def placeholder_with_default(input, shape, name=None):  # noqa: A002 -- TF's argument name
     """A placeholder that takes ``input``'s value when it is not fed."""
     x = as_tensor(input)
@@ -176,7 +119,6 @@ def placeholder_with_default(input, shape, name=None):  # noqa: A002 -- TF's arg
 @register
 class Identity(OpDef):
     """y = x."""
-    type = "Identity"
     aliases_input = True
 
     @staticmethod
@@ -191,7 +133,12 @@ class Identity(OpDef):
     def gradient(op, grad, needed):
         return [grad]
 
+    @classmethod
+    def specialize(cls, op, known):
+        return FORWARD  # an untraced run hands the input on: no step
 
+
+@export("identity")
 def identity(input, name=None):  # noqa: A002
     """The same value, as a new node (``tf.identity``)."""
     return make(Identity, [as_tensor(input)], None, name or "Identity")
@@ -200,7 +147,6 @@ def identity(input, name=None):  # noqa: A002
 @register
 class StopGradient(OpDef):
     """y = x, but tf.gradients treats y as a constant: no gradient flows to x."""
-    type = "StopGradient"
     aliases_input = True
     differentiable = False
 
@@ -212,16 +158,22 @@ class StopGradient(OpDef):
     def forward(x):
         return x
 
+    @classmethod
+    def specialize(cls, op, known):
+        return FORWARD
 
+
+@export("stop_gradient")
 def stop_gradient(input, name=None):  # noqa: A002
+    """``tf.stop_gradient``: the same value, through which ``tf.gradients`` passes none."""
     return make(StopGradient, [as_tensor(input)], None, name or "StopGradient")
 
 
 @register
 class CheckNumerics(OpDef):
     """y = x, but the run fails with InvalidArgumentError if x holds a NaN or an Inf."""
-    type = "CheckNumerics"
     aliases_input = True
+    foldable = False  # it must check at run time, every run
 
     @staticmethod
     def infer(inputs, attrs):
@@ -243,6 +195,7 @@ class CheckNumerics(OpDef):
                                      "in gradient. " + op.attrs["message"])]
 
 
+@export("check_numerics")
 def check_numerics(tensor, message, name=None):
     """Pass ``tensor`` through, failing the run if it contains NaN or Inf."""
     return make(CheckNumerics, [as_tensor(tensor)], {"message": message}, name or "CheckNumerics")
@@ -253,8 +206,8 @@ def check_numerics(tensor, message, name=None):
 @register
 class Shape(OpDef):
     """y = the run-time shape of x, as an int32 vector."""
-    type = "Shape"
     differentiable = False
+    reads_only_shape = True
 
     @staticmethod
     def infer(inputs, attrs):
@@ -265,6 +218,7 @@ class Shape(OpDef):
         return np.array(np.shape(x), dtype=out_type.as_numpy_dtype)
 
 
+@export("shape")
 def shape(input, name=None, out_type=dtypes.int32):  # noqa: A002
     """The dynamic shape of ``input`` (``tf.shape``), known only when the graph runs."""
     return make(Shape, [as_tensor(input)], {"out_type": dtypes.as_dtype(out_type)},
@@ -281,8 +235,8 @@ def shape_of(x):
 @register
 class Size(OpDef):
     """y = the number of elements of x."""
-    type = "Size"
     differentiable = False
+    reads_only_shape = True
 
     @staticmethod
     def infer(inputs, attrs):
@@ -293,15 +247,17 @@ class Size(OpDef):
         return out_type.as_numpy_dtype(np.size(x))
 
 
+@export("size")
 def size(input, name=None, out_type=dtypes.int32):  # noqa: A002
+    """``tf.size``: the number of elements of ``input``, known when the graph runs."""
     return make(Size, [as_tensor(input)], {"out_type": dtypes.as_dtype(out_type)}, name or "Size")
 
 
 @register
 class Rank(OpDef):
     """y = the number of dimensions of x."""
-    type = "Rank"
     differentiable = False
+    reads_only_shape = True
 
     @staticmethod
     def infer(inputs, attrs):
@@ -312,7 +268,9 @@ class Rank(OpDef):
         return np.int32(np.ndim(x))
 
 
+@export("rank")
 def rank(input, name=None):  # noqa: A002
+    """``tf.rank``: the number of dimensions of ``input``, known when the graph runs."""
     return make(Rank, [as_tensor(input)], None, name or "Rank")
 
 
@@ -339,7 +297,6 @@ def _reshape_static(in_shape, target):
 @register
 class Reshape(OpDef):
     """y = x with the elements laid out in ``shape`` (one entry may be -1)."""
-    type = "Reshape"
     aliases_input = True
 
     @staticmethod
@@ -360,6 +317,7 @@ class Reshape(OpDef):
         return [reshape(grad, shape_of(x)), None]
 
 
+@export("reshape")
 def reshape(tensor, shape, name=None):  # noqa: A002
     """``tf.reshape``: same elements, new shape; ``-1`` means "whatever is left"."""
     x = as_tensor(tensor)
@@ -371,7 +329,6 @@ def reshape(tensor, shape, name=None):  # noqa: A002
 @register
 class Transpose(OpDef):
     """y = x with its axes permuted by ``perm`` (reversed if None)."""
-    type = "Transpose"
     aliases_input = True
 
     @staticmethod
@@ -397,6 +354,7 @@ class Transpose(OpDef):
         return [transpose(grad, inverse)]
 
 
+@export("transpose")
 def transpose(a, perm=None, name="transpose"):
     """``tf.transpose``: permute the axes (reverse them when ``perm`` is None)."""
     perm = None if perm is None else tuple(int(p) for p in perm)
@@ -416,7 +374,6 @@ def _norm_axis(axis, ndims, what="axis"):
 @register
 class ConcatV2(OpDef):
     """y = the inputs joined along ``axis``."""
-    type = "ConcatV2"
 
     @staticmethod
     def infer(inputs, attrs):
@@ -464,7 +421,6 @@ class ConcatV2(OpDef):
 @register
 class ConcatSlice(OpDef):
     """y = the piece of ``grad`` that came from concat input ``index`` (shapes follow)."""
-    type = "ConcatSlice"
     aliases_input = True
 
     @staticmethod
@@ -489,6 +445,7 @@ class ConcatSlice(OpDef):
         return [concat(pieces, op.attrs["axis"])] + [None] * len(shapes)
 
 
+@export("concat")
 def concat(values, axis, name="concat"):
     """``tf.concat``: join tensors along ``axis``."""
     values = [as_tensor(v) for v in values]
@@ -497,6 +454,7 @@ def concat(values, axis, name="concat"):
     return make(ConcatV2, values, {"axis": int(axis)}, name)
 
 
+@export("stack")
 def stack(values, axis=0, name="stack"):
     """``tf.stack``: join tensors along a new axis (built from expand_dims and concat)."""
     values = [as_tensor(v) for v in values]
@@ -507,7 +465,6 @@ def stack(values, axis=0, name="stack"):
 @register
 class ExpandDims(OpDef):
     """y = x with a new axis of size 1 inserted at ``axis``."""
-    type = "ExpandDims"
     aliases_input = True
 
     @staticmethod
@@ -528,6 +485,7 @@ class ExpandDims(OpDef):
         return [reshape(grad, shape_of(op.inputs[0]))]
 
 
+@export("expand_dims")
 def expand_dims(input, axis, name=None):  # noqa: A002
     return make(ExpandDims, [as_tensor(input)], {"axis": int(axis)}, name or "ExpandDims")
 
@@ -535,7 +493,6 @@ def expand_dims(input, axis, name=None):  # noqa: A002
 @register
 class Squeeze(OpDef):
     """y = x without its size-1 axes (only those in ``axis`` if given)."""
-    type = "Squeeze"
     aliases_input = True
 
     @staticmethod
@@ -566,6 +523,7 @@ class Squeeze(OpDef):
         return [reshape(grad, shape_of(op.inputs[0]))]
 
 
+@export("squeeze")
 def squeeze(input, axis=None, name=None):  # noqa: A002
     if isinstance(axis, int):
         axis = [axis]
@@ -576,7 +534,6 @@ def squeeze(input, axis=None, name=None):  # noqa: A002
 @register
 class Tile(OpDef):
     """y = x repeated ``multiples[i]`` times along each axis i."""
-    type = "Tile"
 
     @staticmethod
     def infer(inputs, attrs):
@@ -603,7 +560,6 @@ class Tile(OpDef):
 @register
 class TileGrad(OpDef):
     """y = the sum of the ``multiples`` tiles of grad (the gradient of Tile)."""
-    type = "TileGrad"
 
     @staticmethod
     def infer(inputs, attrs):
@@ -626,6 +582,7 @@ class TileGrad(OpDef):
         return [tile(grad, op.inputs[1]), None]
 
 
+@export("tile")
 def tile(input, multiples, name=None):  # noqa: A002
     """``tf.tile``: repeat ``input`` ``multiples[i]`` times along axis i."""
     m = multiples if isinstance(multiples, Tensor) else constant(multiples, dtype=dtypes.int32,
@@ -636,7 +593,6 @@ def tile(input, multiples, name=None):  # noqa: A002
 @register
 class GatherV2(OpDef):
     """y = params[..., indices, ...] along ``axis`` (rows, by default)."""
-    type = "GatherV2"
 
     @staticmethod
     def infer(inputs, attrs):
@@ -669,7 +625,6 @@ class GatherV2(OpDef):
 @register
 class GatherGrad(OpDef):
     """y = zeros of ``params`` shape with each gathered slice of grad added back."""
-    type = "GatherGrad"
 
     @staticmethod
     def infer(inputs, attrs):
@@ -691,6 +646,7 @@ class GatherGrad(OpDef):
         return [gather(grad, op.inputs[1], axis=op.attrs["axis"]), None, None]
 
 
+@export("gather")
 def gather(params, indices, axis=0, name=None):
     """``tf.gather``: pick slices of ``params`` by integer ``indices`` along ``axis``."""
     p = as_tensor(params)
@@ -701,7 +657,6 @@ def gather(params, indices, axis=0, name=None):
 @register
 class OneHot(OpDef):
     """y[..., j] = on_value if indices[...] == j else off_value (j < depth)."""
-    type = "OneHot"
     differentiable = False
 
     @staticmethod
@@ -723,12 +678,13 @@ class OneHot(OpDef):
         return out if axis == -1 else np.moveaxis(out, -1, axis)
 
 
+@export("one_hot")
 def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):
     """``tf.one_hot``: integer labels to one-hot vectors of length ``depth``: float32, or the
     type of ``on_value``/``off_value`` when given (``on_value=5`` gives int32), as TF."""
     if dtype is None:
         given = on_value if on_value is not None else off_value
-        dtype = _default_dtype(given) if given is not None else dtypes.float32
+        dtype = default_dtype(given) if given is not None else dtypes.float32
     dtype = dtypes.as_dtype(dtype)
     on = 1 if on_value is None else on_value
     off = 0 if off_value is None else off_value
@@ -741,7 +697,6 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
 @register
 class Fill(OpDef):
     """y = an array of shape ``dims`` filled with the scalar ``value``."""
-    type = "Fill"
 
     @staticmethod
     def infer(inputs, attrs):
@@ -754,10 +709,11 @@ class Fill(OpDef):
 
     @staticmethod
     def gradient(op, grad, needed):
-        from minigraph.ops.reduce_ops import reduce_sum
-        return [None, reduce_sum(grad)]
+        # fill broadcasts a scalar: its adjoint sums the gradient back to the scalar
+        return [None, sum_to_shape(grad, op.inputs[1])]
 
 
+@export("fill")
 def fill(dims, value, name=None):
     """``tf.fill``: a tensor of shape ``dims`` whose every element is ``value``."""
     d = dims if isinstance(dims, Tensor) else constant(dims, dtype=dtypes.int32, name="dims")
@@ -776,11 +732,13 @@ def _filled(shape, dtype, v, name):
     return fill(shape, constant(v, dtype=dtype), name=name)
 
 
+@export("zeros")
 def zeros(shape, dtype=dtypes.float32, name=None):
     """``tf.zeros``: a constant of zeros (float32 by default)."""
     return _filled(shape, dtype, 0, name or "zeros")
 
 
+@export("ones")
 def ones(shape, dtype=dtypes.float32, name=None):
     """``tf.ones``: a constant of ones (float32 by default)."""
     return _filled(shape, dtype, 1, name or "ones")
@@ -789,6 +747,7 @@ def ones(shape, dtype=dtypes.float32, name=None):
 class _FilledLike(OpDef):
     """y = an array of ``value`` with x's shape (and x's dtype unless ``dtype`` is given)."""
     differentiable = False
+    reads_only_shape = True
     value = None
 
     @staticmethod
@@ -809,23 +768,25 @@ class _FilledLike(OpDef):
 @register
 class ZerosLike(_FilledLike):
     """y = zeros of x's shape and dtype."""
-    type = "ZerosLike"
     value = 0
 
 
 @register
 class OnesLike(_FilledLike):
     """y = ones of x's shape and dtype."""
-    type = "OnesLike"
     value = 1
 
 
+@export("zeros_like")
 def zeros_like(tensor, dtype=None, name=None):
+    """``tf.zeros_like``: zeros of ``tensor``'s shape (and dtype, unless ``dtype`` is given)."""
     attrs = {"dtype": dtypes.as_dtype(dtype)} if dtype is not None else {}
     return make(ZerosLike, [as_tensor(tensor)], attrs, name or "zeros_like")
 
 
+@export("ones_like")
 def ones_like(tensor, dtype=None, name=None):
+    """``tf.ones_like``: ones of ``tensor``'s shape (and dtype, unless ``dtype`` is given)."""
     attrs = {"dtype": dtypes.as_dtype(dtype)} if dtype is not None else {}
     return make(OnesLike, [as_tensor(tensor)], attrs, name or "ones_like")
 
@@ -835,7 +796,6 @@ def ones_like(tensor, dtype=None, name=None):
 @register
 class BroadcastTo(OpDef):
     """y = x broadcast (numpy rules) to ``shape``."""
-    type = "BroadcastTo"
     aliases_input = True
 
     @staticmethod
@@ -862,7 +822,6 @@ class SumToShape(OpDef):
     The adjoint of broadcasting: every binary op's gradient passes through it so that a
     gradient always has the shape of the input it belongs to.
     """
-    type = "SumToShape"
     aliases_input = True
 
     @staticmethod
@@ -885,6 +844,7 @@ class SumToShape(OpDef):
         return [broadcast_to(grad, shape_of(op.inputs[0])), None]
 
 
+@export("broadcast_to")
 def broadcast_to(input, shape, name=None):  # noqa: A002
     """``tf.broadcast_to``: stretch ``input`` to ``shape`` by numpy's broadcasting rules."""
     s = shape if isinstance(shape, Tensor) else constant(shape, dtype=dtypes.int32, name="shape")
@@ -903,7 +863,6 @@ def sum_to_shape(grad, like):
 @register
 class Select(OpDef):
     """y = x where condition else y (all three broadcast together)."""
-    type = "Select"
 
     @staticmethod
     def infer(inputs, attrs):
@@ -927,11 +886,58 @@ class Select(OpDef):
                 sum_to_shape(where(c, grad, zero), x) if needed[1] else None,
                 sum_to_shape(where(c, zero, grad), y) if needed[2] else None]
 
+    @classmethod
+    def specialize(cls, op, known):
+        # where(c, x, 0), as in Maximum's and Relu's gradients: mask x's bits instead of
+        # branching per element (np.where on a random mask mispredicts about every other one)
+        c, x, y = op.inputs
+        for keep, zero, kept in ((True, known[2], x), (False, known[1], y)):
+            if _all_zeros(zero) and _same_static_shape(c, kept, op.outputs[0]):
+                return select_zeros(keep)
+        return None
+
+
+#: unsigned integer types by item size, to select by masking bits
+_BITS = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
+
+
+def _all_zeros(v):
+    """True for a constant array of +0 only (-0.0 would differ in its sign bit)."""
+    if v is None:
+        return False
+    v = np.asarray(v)
+    return v.dtype.kind in "biuf" and not np.any(v) and not np.any(np.signbit(v))
+
+
+def _same_static_shape(*tensors):
+    shapes = [t.shape for t in tensors]
+    return all(s.is_fully_defined() for s in shapes) and len({tuple(s.as_list())
+                                                              for s in shapes}) == 1
+
+
+def select_zeros(keep_where):
+    """A kernel for ``where(c, x, 0)`` (``keep_where=True``) or ``where(c, 0, x)``: ``x``'s
+    bits ANDed with a mask of all ones where ``x`` is kept, zeros elsewhere. Bit for bit
+    ``np.where``'s answer (NaN and -0.0 included), without its per-element branch."""
+    def kernel(c, x, y):
+        other = x if keep_where else y
+        bits = _BITS.get(other.dtype.itemsize) if type(other) is np.ndarray else None
+        if bits is None or type(c) is not np.ndarray or c.shape != other.shape \
+                or other.dtype.kind not in "biuf":
+            return np.where(c, x, y)
+        mask = c.astype(bits)                  # 1 where c, 0 elsewhere
+        if keep_where:
+            np.negative(mask, out=mask)        # 1 -> all ones, 0 -> 0
+        else:
+            np.subtract(mask, 1, out=mask)     # 1 -> 0, 0 -> all ones (unsigned wrap-around)
+        return np.bitwise_and(other.view(bits), mask, out=mask).view(other.dtype)
+    kernel.__name__ = "select_zeros"
+    return kernel
+
 
 @register
 class Where(OpDef):
     """y = the coordinates (int64 rows) of the true elements of condition."""
-    type = "Where"
     differentiable = False
 
     @staticmethod
@@ -944,6 +950,7 @@ class Where(OpDef):
         return np.argwhere(c).astype(np.int64)
 
 
+@export("where")
 def where(condition, x=None, y=None, name=None):
     """``tf.where``: pick from ``x`` where ``condition`` is true, else from ``y``; with only a
     condition, the coordinates of its true elements."""
@@ -964,7 +971,6 @@ def where(condition, x=None, y=None, name=None):
 @register
 class StridedSlice(OpDef):
     """y = x[key] for a static key of ints, slices, None (new axis) and Ellipsis."""
-    type = "StridedSlice"
     aliases_input = True
 
     @staticmethod
@@ -1014,7 +1020,6 @@ class StridedSlice(OpDef):
 @register
 class StridedSliceGrad(OpDef):
     """y = zeros of the sliced tensor's shape, with grad written where the slice was taken."""
-    type = "StridedSliceGrad"
 
     @staticmethod
     def infer(inputs, attrs):

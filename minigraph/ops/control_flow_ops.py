@@ -1,15 +1,13 @@
 """Ops that compute nothing but order things: ``no_op`` and ``group``."""
 
+from minigraph.api import export
 from minigraph.graph import Operation, get_default_graph
 from minigraph.op_def import OpDef, register
-
-__all__ = ["no_op", "group"]
 
 
 @register
 class NoOp(OpDef):
     """Does nothing; useful only for its control inputs ("run all of these")."""
-    type = "NoOp"
     kind = "noop"
     differentiable = False
 
@@ -22,11 +20,13 @@ class NoOp(OpDef):
         return None
 
 
+@export("no_op")
 def no_op(name=None):
     """``tf.no_op``: an op that does nothing."""
     return get_default_graph().create_op(NoOp, [], None, name or "NoOp")
 
 
+@export("group")
 def group(*inputs, **kwargs):
     """``tf.group``: one op that, when run, runs all of ``inputs`` (ops or tensors).
 

@@ -3,28 +3,27 @@
 Binary ops broadcast like numpy; their gradients pass through ``sum_to_shape`` so each
 gradient has the shape of its own input. Two tensors of different dtypes are an error
 (TF never promotes); a Python number or numpy array takes the other operand's dtype.
+
+The elementwise ops derive from :class:`UnaryOp` and :class:`BinaryOp`, which also make their
+public functions: ``@register("exp", "math.exp")`` on ``class Exp(UnaryOp)`` is ``tf.exp``
+and ``tf.math.exp``. (``exp = Exp.function`` binds it here too, for the gradients below.)
 """
 
 import numpy as np
 
 from minigraph import dtypes
+from minigraph.api import export
 from minigraph.graph import get_default_graph
-from minigraph.op_def import OpDef, register, broadcast_static, quiet, same_dtype
-from minigraph.ops._util import as_tensor, binary_operands, graph_of, make, make_binary
-from minigraph.ops.array_ops import sum_to_shape, where, zeros_like
+from minigraph.op_def import FORWARD, OpDef, broadcast_static, quiet, register, same_dtype
+from minigraph.ops._util import graph_of, make
+from minigraph.ops.array_ops import identity, sum_to_shape, where, zeros_like
+from minigraph.ops.constant_op import as_tensor, binary_operands, make_binary
 from minigraph.tensor_shape import TensorShape
 
-__all__ = [
-    "add", "subtract", "multiply", "divide", "truediv", "realdiv", "floordiv", "pow", "maximum",
-    "minimum", "negative", "square", "sqrt", "exp", "log", "abs", "sign", "sigmoid", "tanh",
-    "matmul", "add_n", "cast", "clip_by_value", "equal", "not_equal", "less", "less_equal",
-    "greater", "greater_equal", "logical_and", "logical_or", "logical_not", "argmax", "argmin",
-    "to_float", "reciprocal",
-]
 
-
-class _Binary(OpDef):
-    """Base for elementwise binary ops: inputs broadcast, share a dtype."""
+class BinaryOp(OpDef):
+    """Base of the elementwise binary ops: the inputs broadcast and share a dtype; the
+    function is ``tf.<name>(x, y, name=None)``."""
 
     out_dtype = None  # None: same as the inputs; else e.g. dtypes.bool for comparisons
 
@@ -33,11 +32,21 @@ class _Binary(OpDef):
         dtype = same_dtype(inputs)
         return broadcast_static(inputs[0].shape, inputs[1].shape), cls.out_dtype or dtype
 
+    @classmethod
+    def make_function(cls, name):
+        def fn(x, y, name=None):
+            __tracebackhide__ = True
+            return make_binary(cls, x, y, None, name or cls.type)
+        return _named(fn, name, "%s (broadcasting as numpy)." % cls.__doc__.strip())
 
-class _Unary(OpDef):
-    """Base for elementwise unary ops on floats."""
+
+class UnaryOp(OpDef):
+    """Base of the elementwise unary ops (on floats, unless ``floats_only`` is False); the
+    function is ``tf.<name>(x, name=None)``, or ``(features, name=None)`` for ``tf.nn``'s
+    activations (``arg = "features"``)."""
 
     floats_only = True
+    arg = "x"
 
     @classmethod
     def infer(cls, inputs, attrs):
@@ -46,32 +55,34 @@ class _Unary(OpDef):
             raise TypeError("%s needs a floating point input, got %s" % (cls.type, x.dtype.name))
         return x.shape, x.dtype
 
+    @classmethod
+    def make_function(cls, name):
+        def build(x, name):
+            __tracebackhide__ = True
+            return make(cls, [as_tensor(x)], None, name or cls.type)
+        # TF1's own argument names, so that keyword calls (``features=h``) work too
+        if cls.arg == "features":
+            def fn(features, name=None):
+                __tracebackhide__ = True
+                return build(features, name)
+        else:
+            def fn(x, name=None):
+                __tracebackhide__ = True
+                return build(x, name)
+        return _named(fn, name, cls.__doc__.strip())
 
-def _binary_fn(opdef, default_name):
-    def fn(x, y, name=None):
-        __tracebackhide__ = True  # a traceback shows the user's line, not ours
-        return make_binary(opdef, x, y, None, name or default_name)
-    fn.__name__ = default_name.lower()
-    fn.__doc__ = "``tf.%s``: %s (broadcasting as numpy)." % (default_name.lower(),
-                                                              opdef.__doc__.strip())
-    return fn
 
-
-def _unary_fn(opdef, default_name):
-    def fn(x, name=None):
-        __tracebackhide__ = True  # a traceback shows the user's line, not ours
-        return make(opdef, [as_tensor(x)], None, name or default_name)
-    fn.__name__ = default_name.lower()
-    fn.__doc__ = "``tf.%s``: %s" % (default_name.lower(), opdef.__doc__.strip())
+def _named(fn, public, doc):
+    fn.__name__ = fn.__qualname__ = public.rpartition(".")[2]
+    fn.__doc__ = "``tf.%s``: %s" % (public, doc)
     return fn
 
 
 # ------------------------------------------------------------------- arithmetic
 
-@register
-class Add(_Binary):
+@register("add", "math.add")
+class Add(BinaryOp):
     """z = x + y"""
-    type = "Add"
 
     forward = staticmethod(np.add)
 
@@ -82,10 +93,9 @@ class Add(_Binary):
                 sum_to_shape(grad, y) if needed[1] else None]
 
 
-@register
-class Sub(_Binary):
+@register("subtract", "math.subtract")
+class Sub(BinaryOp):
     """z = x - y"""
-    type = "Sub"
 
     forward = staticmethod(np.subtract)
 
@@ -96,10 +106,9 @@ class Sub(_Binary):
                 sum_to_shape(negative(grad), y) if needed[1] else None]
 
 
-@register
-class Mul(_Binary):
+@register("multiply", "math.multiply")
+class Mul(BinaryOp):
     """z = x * y"""
-    type = "Mul"
 
     forward = staticmethod(np.multiply)
 
@@ -110,10 +119,9 @@ class Mul(_Binary):
                 sum_to_shape(x * grad, y) if needed[1] else None]
 
 
-@register
-class RealDiv(_Binary):
+@register("realdiv")
+class RealDiv(BinaryOp):
     """z = x / y"""
-    type = "RealDiv"
 
     forward = staticmethod(quiet(np.true_divide))
 
@@ -124,10 +132,9 @@ class RealDiv(_Binary):
                 sum_to_shape(grad * (negative(x) / y / y), y) if needed[1] else None]
 
 
-@register
-class FloorDiv(_Binary):
+@register("floordiv", "math.floordiv")
+class FloorDiv(BinaryOp):
     """z = floor(x / y)"""
-    type = "FloorDiv"
     differentiable = False
 
     forward = staticmethod(quiet(np.floor_divide))
@@ -139,25 +146,24 @@ def _square(x, y):
     return np.square(x)
 
 
-@register
-class Pow(_Binary):
+@register("pow", "math.pow")
+class Pow(BinaryOp):
     """z = x ** y"""
-    type = "Pow"
 
     forward = staticmethod(quiet(np.power))
 
     @classmethod
-    def make_kernel(cls, op, state):
-        # x ** 2 (the lecture's `diff ** 2`) and x ** 1 (in its gradient) have exact, much
-        # cheaper numpy forms: x * x and a copy of x give the same bits as pow()
-        exponent = op.inputs[1]
-        if exponent.op.type == "Const" and exponent.shape.ndims == 0:
-            value = float(exponent.op.attrs["value"])
-            if value == 2.0:
-                return _square
-            if value == 1.0:
-                return lambda x, y: np.array(x)  # a copy: y is a scalar, so same shape
-        return cls.forward
+    def specialize(cls, op, known):
+        # x ** 2 (the lecture's `diff ** 2`) is x * x, five times faster than pow(); x ** 1
+        # (in its gradient, once `2 - 1` is folded) is x itself: both the same bits as pow()
+        y = known[1]
+        if y is None or np.ndim(y) != 0:
+            return None
+        if y == 2:
+            return _square
+        if y == 1:
+            return FORWARD
+        return None
 
     @staticmethod
     def gradient(op, grad, needed):
@@ -172,10 +178,9 @@ class Pow(_Binary):
         return [gx, gy]
 
 
-@register
-class Maximum(_Binary):
+@register("maximum", "math.maximum")
+class Maximum(BinaryOp):
     """z = max(x, y); on ties the gradient goes to x"""
-    type = "Maximum"
 
     forward = staticmethod(np.maximum)
 
@@ -188,10 +193,9 @@ class Maximum(_Binary):
                 sum_to_shape(where(x_wins, zero, grad), y) if needed[1] else None]
 
 
-@register
-class Minimum(_Binary):
+@register("minimum", "math.minimum")
+class Minimum(BinaryOp):
     """z = min(x, y); on ties the gradient goes to x"""
-    type = "Minimum"
 
     forward = staticmethod(np.minimum)
 
@@ -204,20 +208,16 @@ class Minimum(_Binary):
                 sum_to_shape(where(x_wins, zero, grad), y) if needed[1] else None]
 
 
-add = _binary_fn(Add, "Add")
-subtract = _binary_fn(Sub, "Sub")
-multiply = _binary_fn(Mul, "Mul")
-realdiv = _binary_fn(RealDiv, "RealDiv")
-floordiv = _binary_fn(FloorDiv, "FloorDiv")
-maximum = _binary_fn(Maximum, "Maximum")
-minimum = _binary_fn(Minimum, "Minimum")
+add = Add.function
+subtract = Sub.function
+multiply = Mul.function
+floordiv = FloorDiv.function
+pow = Pow.function  # noqa: A001 -- TF's name
+maximum = Maximum.function
+minimum = Minimum.function
 
 
-def pow(x, y, name=None):  # noqa: A001 -- TF's name
-    """``tf.pow``: z = x ** y, elementwise."""
-    return make_binary(Pow, x, y, None, name or "Pow")
-
-
+@export("divide", "truediv", "math.divide", "math.truediv")
 def divide(x, y, name=None):
     """``tf.divide`` / ``x / y``: true division; integers are cast to float first, as TF does
     (int8/int16 to float32, int32/int64 to float64)."""
@@ -230,14 +230,14 @@ def divide(x, y, name=None):
 
 
 truediv = divide
+realdiv = RealDiv.function
 
 
 # ---------------------------------------------------------------------- unary
 
-@register
-class Neg(_Unary):
+@register("negative", "math.negative")
+class Neg(UnaryOp):
     """y = -x"""
-    type = "Neg"
     floats_only = False
     forward = staticmethod(np.negative)
 
@@ -246,10 +246,9 @@ class Neg(_Unary):
         return [negative(grad)]
 
 
-@register
-class Square(_Unary):
+@register("square", "math.square")
+class Square(UnaryOp):
     """y = x * x"""
-    type = "Square"
     floats_only = False
     forward = staticmethod(np.square)
 
@@ -259,10 +258,9 @@ class Square(_Unary):
         return [grad * (2.0 * x)]
 
 
-@register
-class Sqrt(_Unary):
+@register("sqrt", "math.sqrt")
+class Sqrt(UnaryOp):
     """y = sqrt(x)"""
-    type = "Sqrt"
     forward = staticmethod(quiet(np.sqrt))
 
     @staticmethod
@@ -271,10 +269,9 @@ class Sqrt(_Unary):
         return [grad * 0.5 / y]
 
 
-@register
-class Exp(_Unary):
+@register("exp", "math.exp")
+class Exp(UnaryOp):
     """y = exp(x)"""
-    type = "Exp"
     forward = staticmethod(quiet(np.exp))
 
     @staticmethod
@@ -283,10 +280,9 @@ class Exp(_Unary):
         return [grad * y]
 
 
-@register
-class Log(_Unary):
+@register("log", "math.log")
+class Log(UnaryOp):
     """y = log(x), the natural logarithm"""
-    type = "Log"
     forward = staticmethod(quiet(np.log))
 
     @staticmethod
@@ -295,10 +291,9 @@ class Log(_Unary):
         return [grad / x]
 
 
-@register
-class Reciprocal(_Unary):
+@register("reciprocal", "math.reciprocal")
+class Reciprocal(UnaryOp):
     """y = 1 / x"""
-    type = "Reciprocal"
     forward = staticmethod(quiet(np.reciprocal))
 
     @staticmethod
@@ -307,10 +302,9 @@ class Reciprocal(_Unary):
         return [negative(grad) * y * y]
 
 
-@register
-class Abs(_Unary):
+@register("abs", "math.abs")
+class Abs(UnaryOp):
     """y = |x|"""
-    type = "Abs"
     floats_only = False
     forward = staticmethod(np.abs)
 
@@ -320,10 +314,9 @@ class Abs(_Unary):
         return [grad * sign(x)]
 
 
-@register
-class Sign(_Unary):
+@register("sign", "math.sign")
+class Sign(UnaryOp):
     """y = -1, 0 or 1 as x is negative, zero or positive"""
-    type = "Sign"
     floats_only = False
     forward = staticmethod(np.sign)
 
@@ -332,10 +325,9 @@ class Sign(_Unary):
         return [zeros_like(grad)]
 
 
-@register
-class Sigmoid(_Unary):
+@register("sigmoid", "math.sigmoid", "nn.sigmoid")
+class Sigmoid(UnaryOp):
     """y = 1 / (1 + exp(-x))"""
-    type = "Sigmoid"
 
     @staticmethod
     def forward(x):
@@ -351,7 +343,6 @@ class Sigmoid(_Unary):
 @register
 class SigmoidGrad(OpDef):
     """z = dy * y * (1 - y), the gradient of y = sigmoid(x)"""
-    type = "SigmoidGrad"
 
     @staticmethod
     def infer(inputs, attrs):
@@ -368,10 +359,9 @@ class SigmoidGrad(OpDef):
         return [g_dy - 2.0 * g_dy * y, make(SigmoidGrad, [y, grad], None, "SigmoidGrad")]
 
 
-@register
-class Tanh(_Unary):
+@register("tanh", "math.tanh", "nn.tanh")
+class Tanh(UnaryOp):
     """y = tanh(x)"""
-    type = "Tanh"
     forward = staticmethod(np.tanh)
 
     @staticmethod
@@ -383,7 +373,6 @@ class Tanh(_Unary):
 @register
 class TanhGrad(OpDef):
     """z = dy * (1 - y * y), the gradient of y = tanh(x)"""
-    type = "TanhGrad"
 
     @staticmethod
     def infer(inputs, attrs):
@@ -399,16 +388,16 @@ class TanhGrad(OpDef):
         return [grad * dy * -2.0 * y, make(TanhGrad, [y, grad], None, "TanhGrad")]
 
 
-negative = _unary_fn(Neg, "Neg")
-square = _unary_fn(Square, "Square")
-sqrt = _unary_fn(Sqrt, "Sqrt")
-exp = _unary_fn(Exp, "Exp")
-log = _unary_fn(Log, "Log")
-reciprocal = _unary_fn(Reciprocal, "Reciprocal")
-abs = _unary_fn(Abs, "Abs")  # noqa: A001
-sign = _unary_fn(Sign, "Sign")
-sigmoid = _unary_fn(Sigmoid, "Sigmoid")
-tanh = _unary_fn(Tanh, "Tanh")
+negative = Neg.function
+sqrt = Sqrt.function
+exp = Exp.function
+log = Log.function
+abs = Abs.function  # noqa: A001 -- TF's name
+sign = Sign.function
+sigmoid = Sigmoid.function
+tanh = Tanh.function
+square = Square.function
+reciprocal = Reciprocal.function
 
 
 # --------------------------------------------------------------------- matmul
@@ -420,7 +409,6 @@ def _swap(a):
 @register
 class MatMul(OpDef):
     """C = op(A) @ op(B), op transposing the last two axes when asked"""
-    type = "MatMul"
 
     @staticmethod
     def infer(inputs, attrs):
@@ -476,9 +464,10 @@ class MatMul(OpDef):
                 None if gb is None else sum_to_shape(gb, b)]
 
 
+@export("matmul", "linalg.matmul")
 def matmul(a, b, transpose_a=False, transpose_b=False, name=None):
     """``tf.matmul`` / ``a @ b``: matrix product (batched over leading axes)."""
-    __tracebackhide__ = True  # a traceback shows the user's line, not ours
+    __tracebackhide__ = True
     return make_binary(MatMul, a, b, {"transpose_a": bool(transpose_a),
                                       "transpose_b": bool(transpose_b)}, name or "MatMul")
 
@@ -488,7 +477,6 @@ def matmul(a, b, transpose_a=False, transpose_b=False, name=None):
 @register
 class AddN(OpDef):
     """y = x_1 + x_2 + ... + x_n (same shapes)"""
-    type = "AddN"
 
     @staticmethod
     def infer(inputs, attrs):
@@ -513,13 +501,13 @@ class AddN(OpDef):
         return [grad] * len(op.inputs)
 
 
+@export("add_n", "math.add_n")
 def add_n(inputs, name=None):
     """``tf.add_n``: the sum of a list of same-shaped tensors."""
     inputs = [as_tensor(t) for t in inputs]
     if not inputs:
         raise ValueError("inputs must be a non-empty list")
     if len(inputs) == 1:
-        from minigraph.ops.array_ops import identity
         return identity(inputs[0], name=name)
     return make(AddN, inputs, None, name or "AddN")
 
@@ -529,7 +517,6 @@ def add_n(inputs, name=None):
 @register
 class Cast(OpDef):
     """y = x converted to ``DstT``"""
-    type = "Cast"
 
     @staticmethod
     def infer(inputs, attrs):
@@ -547,6 +534,7 @@ class Cast(OpDef):
         return [None]
 
 
+@export("cast")
 def cast(x, dtype, name=None):
     """``tf.cast``: convert to ``dtype`` (floats to ints truncate toward zero)."""
     x = as_tensor(x)
@@ -556,10 +544,13 @@ def cast(x, dtype, name=None):
     return make(Cast, [x], {"DstT": dtype}, name or "Cast")
 
 
+@export("to_float")
 def to_float(x, name="ToFloat"):
+    """``tf.to_float`` (deprecated in TF1 for ``tf.cast(x, tf.float32)``)."""
     return cast(x, dtypes.float32, name=name)
 
 
+@export("clip_by_value")
 def clip_by_value(t, clip_value_min, clip_value_max, name=None):
     """``tf.clip_by_value``: min(max(t, lo), hi), built as TF1 builds it from two ops."""
     t = as_tensor(t)
@@ -570,47 +561,79 @@ def clip_by_value(t, clip_value_min, clip_value_max, name=None):
 
 # ------------------------------------------------------------- comparisons
 
-class _Compare(_Binary):
+class _Compare(BinaryOp):
+    """Base of the comparisons and logical ops: a bool result, no gradient."""
     out_dtype = dtypes.bool
     differentiable = False
 
 
-def _compare(np_fn, type_name, doc):
-    cls = type(type_name, (_Compare,), {"type": type_name, "__doc__": doc,
-                                        "forward": staticmethod(np_fn)})
-    register(cls)
-    return cls
+@register("equal", "math.equal")
+class Equal(_Compare):
+    """z = (x == y)"""
+    forward = staticmethod(np.equal)
 
 
-Equal = _compare(np.equal, "Equal", "z = (x == y)")
-NotEqual = _compare(np.not_equal, "NotEqual", "z = (x != y)")
-Less = _compare(np.less, "Less", "z = (x < y)")
-LessEqual = _compare(np.less_equal, "LessEqual", "z = (x <= y)")
-Greater = _compare(np.greater, "Greater", "z = (x > y)")
-GreaterEqual = _compare(np.greater_equal, "GreaterEqual", "z = (x >= y)")
-LogicalAnd = _compare(np.logical_and, "LogicalAnd", "z = x and y")
-LogicalOr = _compare(np.logical_or, "LogicalOr", "z = x or y")
-
-equal = _binary_fn(Equal, "Equal")
-not_equal = _binary_fn(NotEqual, "NotEqual")
-less = _binary_fn(Less, "Less")
-less_equal = _binary_fn(LessEqual, "LessEqual")
-greater = _binary_fn(Greater, "Greater")
-greater_equal = _binary_fn(GreaterEqual, "GreaterEqual")
-logical_and = _binary_fn(LogicalAnd, "LogicalAnd")
-logical_or = _binary_fn(LogicalOr, "LogicalOr")
+@register("not_equal", "math.not_equal")
+class NotEqual(_Compare):
+    """z = (x != y)"""
+    forward = staticmethod(np.not_equal)
 
 
-@register
-class LogicalNot(_Unary):
+@register("less", "math.less")
+class Less(_Compare):
+    """z = (x < y)"""
+    forward = staticmethod(np.less)
+
+
+@register("less_equal", "math.less_equal")
+class LessEqual(_Compare):
+    """z = (x <= y)"""
+    forward = staticmethod(np.less_equal)
+
+
+@register("greater", "math.greater")
+class Greater(_Compare):
+    """z = (x > y)"""
+    forward = staticmethod(np.greater)
+
+
+@register("greater_equal", "math.greater_equal")
+class GreaterEqual(_Compare):
+    """z = (x >= y)"""
+    forward = staticmethod(np.greater_equal)
+
+
+@register("logical_and", "math.logical_and")
+class LogicalAnd(_Compare):
+    """z = x and y"""
+    forward = staticmethod(np.logical_and)
+
+
+@register("logical_or", "math.logical_or")
+class LogicalOr(_Compare):
+    """z = x or y"""
+    forward = staticmethod(np.logical_or)
+
+
+equal = Equal.function
+not_equal = NotEqual.function
+less = Less.function
+less_equal = LessEqual.function
+greater = Greater.function
+greater_equal = GreaterEqual.function
+logical_and = LogicalAnd.function
+logical_or = LogicalOr.function
+
+
+@register("logical_not", "math.logical_not")
+class LogicalNot(UnaryOp):
     """y = not x"""
-    type = "LogicalNot"
     floats_only = False
     differentiable = False
     forward = staticmethod(np.logical_not)
 
 
-logical_not = _unary_fn(LogicalNot, "LogicalNot")
+logical_not = LogicalNot.function
 
 
 class _ArgReduce(OpDef):
@@ -633,7 +656,6 @@ class _ArgReduce(OpDef):
 @register
 class ArgMax(_ArgReduce):
     """y = the index of the largest value along ``axis``"""
-    type = "ArgMax"
 
     @staticmethod
     def forward(x, axis, output_type):
@@ -643,13 +665,13 @@ class ArgMax(_ArgReduce):
 @register
 class ArgMin(_ArgReduce):
     """y = the index of the smallest value along ``axis``"""
-    type = "ArgMin"
 
     @staticmethod
     def forward(x, axis, output_type):
         return np.argmin(x, axis=axis).astype(output_type.as_numpy_dtype)
 
 
+@export("argmax", "math.argmax")
 def argmax(input, axis=None, name=None, dimension=None, output_type=dtypes.int64):  # noqa: A002
     """``tf.argmax``: index of the largest entry along ``axis`` (default 0), as int64."""
     axis = dimension if axis is None else axis
@@ -658,6 +680,7 @@ def argmax(input, axis=None, name=None, dimension=None, output_type=dtypes.int64
                 name or "ArgMax")
 
 
+@export("argmin", "math.argmin")
 def argmin(input, axis=None, name=None, dimension=None, output_type=dtypes.int64):  # noqa: A002
     """``tf.argmin``: index of the smallest entry along ``axis`` (default 0), as int64."""
     axis = dimension if axis is None else axis
@@ -666,13 +689,11 @@ def argmin(input, axis=None, name=None, dimension=None, output_type=dtypes.int64
                 name or "ArgMin")
 
 
-
 # ------------------------------------------------------------------------ floor
 
-@register
-class Floor(_Unary):
+@register("floor", "math.floor")
+class Floor(UnaryOp):
     """y = the largest whole number <= x (the 0-or-1 mask of TF1's dropout)"""
-    type = "Floor"
     forward = staticmethod(np.floor)
 
     @staticmethod
@@ -682,16 +703,14 @@ class Floor(_Unary):
         return [None]
 
 
-floor = _unary_fn(Floor, "Floor")
-__all__ += ["floor"]
+floor = Floor.function
 
 
 # ------------------------------------------------------------------------ log1p
 
-@register
-class Log1p(_Unary):
+@register("log1p", "math.log1p")
+class Log1p(UnaryOp):
     """y = log(1 + x), accurate even when x is tiny (where 1 + x would round to 1)"""
-    type = "Log1p"
     forward = staticmethod(quiet(np.log1p))
 
     @staticmethod
@@ -700,5 +719,4 @@ class Log1p(_Unary):
         return [grad / (1 + x)]  # d/dx log(1 + x) = 1 / (1 + x)
 
 
-log1p = _unary_fn(Log1p, "Log1p")
-__all__ += ["log1p"]
+log1p = Log1p.function

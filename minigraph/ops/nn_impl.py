@@ -7,15 +7,16 @@ of, and a drawing shows every step (``moments/mean``, ``batchnorm/mul``, ``dropo
 
 import numbers
 
-from minigraph.ops._util import as_tensor, graph_of
+from minigraph.api import export
+from minigraph.ops._util import graph_of
 from minigraph.ops.array_ops import constant_value, shape_of, squeeze, stop_gradient
+from minigraph.ops.constant_op import as_tensor
 from minigraph.ops.math_ops import cast, floor, reciprocal, sqrt, square
 from minigraph.ops.random_ops import random_uniform
 from minigraph.ops.reduce_ops import reduce_mean
 
-__all__ = ["moments", "batch_normalization", "dropout"]
 
-
+@export("nn.moments")
 def moments(x, axes, shift=None, name=None, keep_dims=None, keepdims=None):
     """``tf.nn.moments``: the mean and the (biased, divide-by-N) variance of ``x`` over ``axes``.
 
@@ -37,6 +38,7 @@ def moments(x, axes, shift=None, name=None, keep_dims=None, keepdims=None):
     return mean, variance
 
 
+@export("nn.batch_normalization")
 def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name=None):
     """``tf.nn.batch_normalization``: ``scale * (x - mean) / sqrt(variance + eps) + offset``.
 
@@ -54,6 +56,7 @@ def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name
         return x * cast(inv, x.dtype) + cast(shift, x.dtype)
 
 
+@export("nn.dropout")
 def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None):
     """``tf.nn.dropout``: keep each element with probability ``keep_prob`` (or ``1 - rate``),
     scaled by ``1 / keep_prob``; zero it otherwise.

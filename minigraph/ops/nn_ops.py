@@ -1,17 +1,16 @@
-"""Neural-network ops: relu, softmax, log-softmax and the softmax cross-entropies."""
+"""Neural-network ops: relu, softplus, softmax, log-softmax and the cross-entropies."""
 
 import numpy as np
 
 from minigraph import dtypes
-from minigraph.op_def import OpDef, register, quiet, same_dtype
-from minigraph.ops._util import as_tensor, make
-from minigraph.ops.array_ops import expand_dims, one_hot, stop_gradient, zeros_like
-from minigraph.ops.math_ops import sigmoid, tanh
+from minigraph.api import export
+from minigraph.graph import name_scope
+from minigraph.op_def import OpDef, quiet, register, same_dtype
+from minigraph.ops._util import make
+from minigraph.ops.array_ops import expand_dims, one_hot, stop_gradient, where, zeros_like
+from minigraph.ops.constant_op import as_tensor
+from minigraph.ops.math_ops import UnaryOp, add, exp, log1p, sigmoid
 from minigraph.ops.reduce_ops import reduce_sum
-
-__all__ = ["relu", "softmax", "log_softmax", "softmax_cross_entropy_with_logits",
-           "softmax_cross_entropy_with_logits_v2", "sparse_softmax_cross_entropy_with_logits",
-           "sigmoid", "tanh"]
 
 
 def _floats(inputs, attrs):
@@ -21,11 +20,10 @@ def _floats(inputs, attrs):
     return x.shape, x.dtype
 
 
-@register
-class Relu(OpDef):
+@register("nn.relu")
+class Relu(UnaryOp):
     """y = max(x, 0)"""
-    type = "Relu"
-    infer = staticmethod(_floats)
+    arg = "features"
 
     @staticmethod
     def forward(x):
@@ -40,7 +38,6 @@ class Relu(OpDef):
 @register
 class ReluGrad(OpDef):
     """z = dy where y > 0, else 0: the gradient of y = relu(x)"""
-    type = "ReluGrad"
 
     @staticmethod
     def infer(inputs, attrs):
@@ -57,9 +54,23 @@ class ReluGrad(OpDef):
         return [make(ReluGrad, [grad, y], None, "ReluGrad"), zeros_like(y)]
 
 
-def relu(features, name=None):
-    """``tf.nn.relu``: max(features, 0)."""
-    return make(Relu, [as_tensor(features)], None, name or "Relu")
+relu = Relu.function
+
+
+@register("nn.softplus", "math.softplus")
+class Softplus(UnaryOp):
+    """y = log(1 + exp(x)), a smooth relu"""
+    arg = "features"
+
+    @staticmethod
+    @quiet
+    def forward(x):
+        return np.logaddexp(x.dtype.type(0), x)  # log(exp(0) + exp(x)), without overflow
+
+    @staticmethod
+    def gradient(op, grad, needed):
+        x, = op.inputs
+        return [grad * sigmoid(x)]  # d/dx log(1 + exp(x)) = exp(x) / (1 + exp(x))
 
 
 def _axis_is_last(inputs, attrs):
@@ -78,7 +89,6 @@ def _log_softmax(x):
 @register
 class Softmax(OpDef):
     """y = exp(x) / sum(exp(x)) over the last axis"""
-    type = "Softmax"
 
     @staticmethod
     def infer(inputs, attrs):
@@ -101,7 +111,6 @@ class Softmax(OpDef):
 @register
 class LogSoftmax(OpDef):
     """y = x - log(sum(exp(x))) over the last axis"""
-    type = "LogSoftmax"
 
     @staticmethod
     def infer(inputs, attrs):
@@ -116,11 +125,11 @@ class LogSoftmax(OpDef):
     @staticmethod
     def gradient(op, grad, needed):
         y = op.outputs[0]
-        from minigraph.ops.math_ops import exp
         # dx = dy - sum(dy) * softmax(x)
         return [grad - reduce_sum(grad, -1, keepdims=True) * exp(y)]
 
 
+@export("nn.softmax", "math.softmax")
 def softmax(logits, axis=None, name=None, dim=None):
     """``tf.nn.softmax`` over the last axis."""
     axis = -1 if axis is None and dim is None else (axis if axis is not None else dim)
@@ -128,6 +137,7 @@ def softmax(logits, axis=None, name=None, dim=None):
                 name or "Softmax")
 
 
+@export("nn.log_softmax", "math.log_softmax")
 def log_softmax(logits, axis=None, name=None, dim=None):
     """``tf.nn.log_softmax`` over the last axis."""
     axis = -1 if axis is None and dim is None else (axis if axis is not None else dim)
@@ -138,7 +148,6 @@ def log_softmax(logits, axis=None, name=None, dim=None):
 @register
 class SoftmaxCrossEntropyWithLogits(OpDef):
     """loss = -sum(labels * log_softmax(logits)) over the last axis"""
-    type = "SoftmaxCrossEntropyWithLogits"
 
     @staticmethod
     def infer(inputs, attrs):
@@ -164,6 +173,7 @@ class SoftmaxCrossEntropyWithLogits(OpDef):
                 g * (softmax(logits) - labels) if needed[1] else None]  # d/dlogits
 
 
+@export("nn.softmax_cross_entropy_with_logits_v2")
 def softmax_cross_entropy_with_logits_v2(_sentinel=None, labels=None, logits=None, dim=-1,
                                          name=None, axis=None):
     """``tf.nn.softmax_cross_entropy_with_logits_v2``: per-example cross-entropy between
@@ -178,6 +188,7 @@ def softmax_cross_entropy_with_logits_v2(_sentinel=None, labels=None, logits=Non
                 None, name or "softmax_cross_entropy_with_logits")
 
 
+@export("nn.softmax_cross_entropy_with_logits")
 def softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, dim=-1, name=None,
                                       axis=None):
     """``tf.nn.softmax_cross_entropy_with_logits`` (TF1): like ``_v2`` but no gradient flows
@@ -195,7 +206,6 @@ def softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, 
 @register
 class SparseSoftmaxCrossEntropyWithLogits(OpDef):
     """loss = -log_softmax(logits)[label] for each row"""
-    type = "SparseSoftmaxCrossEntropyWithLogits"
 
     @staticmethod
     def infer(inputs, attrs):
@@ -235,6 +245,7 @@ class SparseSoftmaxCrossEntropyWithLogits(OpDef):
         return [None, expand_dims(grad, -1) * (softmax(logits) - target)]
 
 
+@export("nn.sparse_softmax_cross_entropy_with_logits")
 def sparse_softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, name=None):
     """``tf.nn.sparse_softmax_cross_entropy_with_logits``: per-example cross-entropy with
     integer class ``labels`` (shape ``logits.shape[:-1]``)."""
@@ -252,6 +263,7 @@ def sparse_softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits
 
 # ------------------------------------------------- sigmoid cross-entropy (a composite)
 
+@export("nn.sigmoid_cross_entropy_with_logits")
 def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, name=None):
     """``tf.nn.sigmoid_cross_entropy_with_logits``: the elementwise logistic loss between
     targets ``labels`` (z, in [0, 1]) and ``logits`` (x), of their common shape:
@@ -259,10 +271,6 @@ def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, 
 
     Not a primitive: built from primitives as TF1 builds it, under a ``logistic_loss`` scope.
     """
-    # imported here: this composite was appended after the primitives of this module
-    from minigraph.graph import name_scope
-    from minigraph.ops.array_ops import where, zeros_like
-    from minigraph.ops.math_ops import add, exp, log1p
     if _sentinel is not None:
         raise ValueError("Only call sigmoid_cross_entropy_with_logits with named arguments "
                          "(labels=..., logits=...)")
@@ -285,5 +293,3 @@ def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, 
         neg_abs_logits = where(cond, -x, x)       # -|x|
         return add(relu_logits - x * z, log1p(exp(neg_abs_logits)), name=scope)
 
-
-__all__ += ["sigmoid_cross_entropy_with_logits"]

@@ -9,18 +9,19 @@ draws new numbers on every run; a new Session starts its sequence over.
 import numpy as np
 
 from minigraph import dtypes
+from minigraph.api import export
 from minigraph.graph import Tensor, get_default_graph
 from minigraph.op_def import OpDef, register
 from minigraph.ops._util import make
-from minigraph.ops.array_ops import constant, constant_value_as_shape
+from minigraph.ops.array_ops import constant_value_as_shape
+from minigraph.ops.constant_op import constant
+from minigraph.ops.math_ops import add, multiply
 from minigraph.tensor_shape import TensorShape
-
-__all__ = ["set_random_seed", "get_seed", "random_normal", "random_uniform", "truncated_normal",
-           "DEFAULT_GRAPH_SEED"]
 
 DEFAULT_GRAPH_SEED = 87654321
 
 
+@export("set_random_seed")
 def set_random_seed(seed):
     """``tf.set_random_seed``: the graph-level seed for random ops created after this call."""
     get_default_graph().seed = None if seed is None else int(seed)
@@ -30,7 +31,7 @@ def get_seed(op_seed):
     """The (graph seed, op seed) pair for a new random op, by TF1's rules."""
     graph = get_default_graph()
     if graph.seed is not None:
-        return graph.seed, (len(graph._ops) if op_seed is None else int(op_seed))
+        return graph.seed, (graph.version if op_seed is None else int(op_seed))
     if op_seed is not None:
         return DEFAULT_GRAPH_SEED, int(op_seed)
     return None, None
@@ -60,7 +61,6 @@ class _Random(OpDef):
 @register
 class RandomStandardNormal(_Random):
     """y ~ N(0, 1), elementwise."""
-    type = "RandomStandardNormal"
 
     @staticmethod
     def draw(rng, shape, attrs):
@@ -70,7 +70,6 @@ class RandomStandardNormal(_Random):
 @register
 class TruncatedNormal(_Random):
     """y ~ N(0, 1) restricted to [-2, 2] (values further out are drawn again)."""
-    type = "TruncatedNormal"
 
     @staticmethod
     def draw(rng, shape, attrs):
@@ -85,7 +84,6 @@ class TruncatedNormal(_Random):
 @register
 class RandomUniform(_Random):
     """y ~ U[0, 1), elementwise."""
-    type = "RandomUniform"
 
     @staticmethod
     def draw(rng, shape, attrs):
@@ -95,7 +93,6 @@ class RandomUniform(_Random):
 @register
 class RandomUniformInt(_Random):
     """y ~ uniform integers in [minval, maxval)."""
-    type = "RandomUniformInt"
 
     @staticmethod
     def draw(rng, shape, attrs):
@@ -115,7 +112,6 @@ def _is_python(value, number):
 def _scaled(primitive, shape, scale, shift, dtype, seed, name):
     """scale * primitive(shape) + shift, named as TF1 names it (the last op gets ``name``);
     a multiplication by 1 or an addition of 0 is left out."""
-    from minigraph.ops.math_ops import add, multiply
     dtype = dtypes.as_dtype(dtype)
     need_mul, need_add = not _is_python(scale, 1), not _is_python(shift, 0)
     with get_default_graph().name_scope(name) as scope:
@@ -130,17 +126,20 @@ def _scaled(primitive, shape, scale, shift, dtype, seed, name):
     return out
 
 
+@export("random_normal")
 def random_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
     """``tf.random_normal``: samples of N(mean, stddev**2) with the given shape (float32)."""
     return _scaled(RandomStandardNormal, shape, stddev, mean, dtype, seed, name or "random_normal")
 
 
+@export("truncated_normal")
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
     """``tf.truncated_normal``: like random_normal, but values more than two standard
     deviations from the mean are drawn again."""
     return _scaled(TruncatedNormal, shape, stddev, mean, dtype, seed, name or "truncated_normal")
 
 
+@export("random_uniform")
 def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=None):
     """``tf.random_uniform``: uniform samples in [minval, maxval) (maxval defaults to 1 for
     floats and is required for integers)."""

@@ -2,13 +2,13 @@
 
 import numpy as np
 
+from minigraph.api import export
 from minigraph.op_def import OpDef, register
-from minigraph.ops._util import as_tensor, make
-from minigraph.ops.array_ops import broadcast_to, constant, expand_dims, reshape, shape_of, size
+from minigraph.ops._util import make
+from minigraph.ops.array_ops import broadcast_to, expand_dims, reshape, shape_of, size
+from minigraph.ops.constant_op import as_tensor, constant
 from minigraph.ops.math_ops import cast, equal
 from minigraph.tensor_shape import TensorShape
-
-__all__ = ["reduce_sum", "reduce_mean", "reduce_max", "reduce_min"]
 
 
 def _norm_axes(axis, ndims):
@@ -79,7 +79,6 @@ def _count(op):
 @register
 class Sum(_Reduce):
     """y = sum of x over ``axis``"""
-    type = "Sum"
 
     @staticmethod
     def forward(x, axis, keepdims):
@@ -95,7 +94,6 @@ class Sum(_Reduce):
 @register
 class Mean(_Reduce):
     """y = mean of x over ``axis`` (integer division for integer x, as TF)"""
-    type = "Mean"
 
     @staticmethod
     def forward(x, axis, keepdims):
@@ -130,7 +128,6 @@ class _Extreme(_Reduce):
 @register
 class Max(_Extreme):
     """y = max of x over ``axis``"""
-    type = "Max"
 
     @staticmethod
     def forward(x, axis, keepdims):
@@ -140,7 +137,6 @@ class Max(_Extreme):
 @register
 class Min(_Extreme):
     """y = min of x over ``axis``"""
-    type = "Min"
 
     @staticmethod
     def forward(x, axis, keepdims):
@@ -160,7 +156,7 @@ def _reducer(opdef, default_name, what):
     fn.__doc__ = ("``tf.reduce_%s``: the %s of the elements over ``axis`` (an int, a list, or "
                   "None for all), keeping reduced axes as size 1 if ``keepdims``."
                   % (default_name.lower(), what))
-    return fn
+    return export(fn.__name__, "math." + fn.__name__)(fn)
 
 
 reduce_sum = _reducer(Sum, "Sum", "sum")

@@ -1,19 +1,33 @@
 """Variables' ops: the variable itself (its value, read from the session) and assignments.
 
 A variable's value lives in the *session*, not in the graph: the ``VariableV2`` op reads the
-session's copy, and the ``Assign`` family writes it. An ``Assign`` runs only when a fetch
-reaches it, which is exactly why an unfetched update op never updates anything.
+session's copy (``state.variables``), and the ``Assign`` family writes it. An ``Assign`` runs
+only when a fetch reaches it, which is exactly why an unfetched update op never updates
+anything. A variable's array is never written into: an update stores a new array, so a value
+read earlier (in this run, or fetched, or kept by a trace) never changes under its reader.
 """
 
 import numpy as np
 
+from minigraph.errors import FailedPreconditionError
 from minigraph.op_def import OpDef, register
+
+
+def uninitialized_error(var_op):
+    """The error of reading ``var_op`` in a session where it has no value yet."""
+    return FailedPreconditionError(
+        var_op.name, var_op,
+        "Attempting to use uninitialized value %s\n  [[node %s, created at %s]]\n  Run "
+        "sess.run(tf.global_variables_initializer()) (or this variable's initializer) first. "
+        "If you did: that op initializes only the variables that existed when it was "
+        "created, so create it after every variable (also after optimizer.minimize(), "
+        "which adds slot variables)."
+        % (var_op.name, var_op.name, var_op.site.with_source()))
 
 
 @register
 class VariableV2(OpDef):
     """y = the variable's current value in this session (an error if not initialized)."""
-    type = "VariableV2"
     kind = "variable"
     stateful = True
 
@@ -30,7 +44,7 @@ class VariableV2(OpDef):
             try:
                 return store[op]
             except KeyError:
-                raise state.uninitialized(op) from None
+                raise uninitialized_error(op) from None
         return read
 
 
@@ -62,20 +76,30 @@ class _AssignBase(OpDef):
 @register
 class Assign(_AssignBase):
     """var <- value; y = the new value."""
-    type = "Assign"
 
     @classmethod
-    def make_kernel(cls, op, state, owns_value=False):
+    def make_kernel(cls, op, state):
+        return cls._kernel(op, state, owns_value=False)
+
+    @classmethod
+    def owning_kernel(cls, op, state):
+        # the plan proved no one else can see the value's array: keep it, no copy
+        return cls._kernel(op, state, owns_value=True)
+
+    @staticmethod
+    def _kernel(op, state, owns_value):
         var = op.attrs["variable"]
         validate = op.attrs.get("validate_shape", True)
         dtype = var.outputs[0].dtype.as_numpy_dtype
+        store = state.variables
 
         def assign(value):
             if validate:
                 _check_value(var, value)
-            # a copy, unless the plan proved nothing else can see this array
-            new = value if owns_value else np.array(value, dtype=dtype)
-            state.set_value(var, new)
+            # a copy of the value, so the variable shares no memory with anything else
+            new = value if owns_value and type(value) is np.ndarray \
+                else np.array(value, dtype=dtype)
+            store[var] = new
             return new
         return assign
 
@@ -83,7 +107,6 @@ class Assign(_AssignBase):
 @register
 class AssignAdd(_AssignBase):
     """var <- var + value; y = the new value."""
-    type = "AssignAdd"
 
     @classmethod
     def make_kernel(cls, op, state):
@@ -93,7 +116,6 @@ class AssignAdd(_AssignBase):
 @register
 class AssignSub(_AssignBase):
     """var <- var - value; y = the new value."""
-    type = "AssignSub"
 
     @classmethod
     def make_kernel(cls, op, state):
@@ -109,12 +131,12 @@ def _update_kernel(op, state, ufunc):
         try:
             old = store[var]
         except KeyError:
-            raise state.uninitialized(var) from None
+            raise uninitialized_error(var) from None
         # a new array, not in place: values read earlier in this run stay as they were
         new = ufunc(old, value).astype(old.dtype, copy=False)
         if new.shape != old.shape:
             raise ValueError("Update of shape %s does not fit variable of shape %s"
                              % (list(np.shape(value)), list(old.shape)))
-        state.set_value(var, new)
+        store[var] = new
         return new
     return update

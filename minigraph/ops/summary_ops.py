@@ -125,9 +125,9 @@ def _check_real(t, what):
 @register
 class ScalarSummary(OpDef):
     """y = a record {tag: float(x)} for a scalar x."""
-    type = "ScalarSummary"
     kind = "summary"
     differentiable = False
+    foldable = False  # a summary records what a run saw: computed at run time, every run
 
     @staticmethod
     def infer(inputs, attrs):
@@ -151,9 +151,9 @@ class ScalarSummary(OpDef):
 @register
 class HistogramSummary(OpDef):
     """y = a record {tag: histogram of the values of x}."""
-    type = "HistogramSummary"
     kind = "summary"
     differentiable = False
+    foldable = False  # a summary records what a run saw: computed at run time, every run
 
     @staticmethod
     def infer(inputs, attrs):
@@ -173,9 +173,9 @@ class HistogramSummary(OpDef):
 @register
 class MergeSummary(OpDef):
     """y = the values of all input records, in order; a tag may appear only once."""
-    type = "MergeSummary"
     kind = "summary"
     differentiable = False
+    foldable = False  # a summary records what a run saw: computed at run time, every run
 
     @staticmethod
     def infer(inputs, attrs):

@@ -1,8 +1,8 @@
 """``tf.train.AdagradOptimizer``: per-coordinate step sizes that shrink as squared
 gradients accumulate."""
 
-from minigraph.ops._util import as_tensor
-from minigraph.ops.array_ops import constant, fill, shape
+from minigraph.ops.array_ops import fill, shape
+from minigraph.ops.constant_op import as_tensor, constant
 from minigraph.ops.math_ops import cast, sqrt, square
 from minigraph.train.optimizer import Optimizer
 

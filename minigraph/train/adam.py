@@ -1,7 +1,7 @@
 """``tf.train.AdamOptimizer``: momentum on the gradient and on its square, bias-corrected."""
 
 from minigraph.graph import get_default_graph
-from minigraph.ops._util import as_tensor
+from minigraph.ops.constant_op import as_tensor
 from minigraph.ops.control_flow_ops import group
 from minigraph.ops.math_ops import cast, sqrt, square
 from minigraph.train.optimizer import Optimizer

@@ -1,6 +1,6 @@
 """``tf.train.GradientDescentOptimizer``: the plain gradient step, ``var -= lr * grad``."""
 
-from minigraph.ops._util import as_tensor
+from minigraph.ops.constant_op import as_tensor
 from minigraph.ops.math_ops import cast
 from minigraph.train.optimizer import Optimizer
 

@@ -1,6 +1,6 @@
 """``tf.train.MomentumOptimizer``: gradient descent with a velocity (heavy ball / Nesterov)."""
 
-from minigraph.ops._util import as_tensor
+from minigraph.ops.constant_op import as_tensor
 from minigraph.ops.math_ops import cast
 from minigraph.train.optimizer import Optimizer
 

@@ -29,8 +29,8 @@ if it has more to do after all updates, ``_finish(update_ops, name_scope)``.
 from minigraph import dtypes
 from minigraph.gradients import gradients
 from minigraph.graph import GraphKeys, Operation, Tensor, get_default_graph, name_scope
-from minigraph.ops._util import as_tensor
 from minigraph.ops.array_ops import identity, zeros, zeros_like
+from minigraph.ops.constant_op import as_tensor
 from minigraph.ops.control_flow_ops import group
 from minigraph.variables import Variable
 

@@ -1,7 +1,7 @@
 """``tf.train.RMSPropOptimizer``: divide the step by a running RMS of recent gradients."""
 
-from minigraph.ops._util import as_tensor
-from minigraph.ops.array_ops import constant, ones_like
+from minigraph.ops.array_ops import ones_like
+from minigraph.ops.constant_op import as_tensor, constant
 from minigraph.ops.math_ops import cast, sqrt, square
 from minigraph.train.optimizer import Optimizer
 

@@ -1,0 +1,269 @@
+"""An execution plan: what one ``Session.run`` of some fetches, with some feeds, executes.
+
+A plan is worked out once per (fetches, feeds) signature and cached by the session:
+
+1. **prune**: the ops the fetches need, walking back through data and control inputs and
+   stopping at fed tensors (:func:`minigraph.topo.toposort`), with each variable read moved
+   ahead of the run's first update of that variable;
+2. **compile**: each op becomes a :class:`Step`, ``outputs = kernel(*inputs)``, where inputs
+   and outputs are the op's tensors;
+3. **free**: each step lists the tensors no later step reads, so their values are dropped
+   as soon as they are used up.
+
+The session runs a plan with one loop over an *environment*, a dict from tensor to value
+(:func:`minigraph.session.execute`). A plan compiled here runs every op as drawn, each with
+its usual kernel; :func:`minigraph.rewrite.optimize` derives the cheaper plan an untraced
+run uses from it.
+"""
+
+import numpy as np
+
+from minigraph import hygiene, lint
+from minigraph.errors import InvalidArgumentError
+from minigraph.graph import Operation, Tensor
+from minigraph.ops.array_ops import Placeholder
+from minigraph.run_errors import with_path
+from minigraph.topo import toposort
+
+__all__ = ["Step", "Plan", "prune", "compile_plan", "convert_feed", "outputs_of",
+           "alias_roots", "protected"]
+
+
+class Step:
+    """One kernel call of a plan: ``outputs = kernel(*inputs)``.
+
+    Attributes:
+      op: the Operation this step computes.
+      kernel: the callable, taking one array per input.
+      inputs: the tensors whose values are read, in order.
+      outputs: the tensors the result is written to: one for an op with one output (its
+        kernel returns the value), one per output for an op with several (the kernel returns
+        a tuple; ``None`` marks an output that is fed, whose computed value is dropped), none
+        for an op with no outputs or whose one output is fed.
+      frees: the tensors whose values no later step reads: dropped after this step.
+    """
+
+    __slots__ = ("op", "kernel", "inputs", "outputs", "frees")
+
+    def __init__(self, op, kernel, inputs, outputs):
+        self.op, self.kernel = op, kernel
+        self.inputs, self.outputs = tuple(inputs), tuple(outputs)
+        self.frees = ()
+
+    def __repr__(self):
+        return "<Step %s: %s(%s)>" % (self.op.name, self.op.type,
+                                     ", ".join(t.name for t in self.inputs))
+
+
+class Plan:
+    """The steps one run executes, and what the environment holds before and after.
+
+    Attributes:
+      steps: the :class:`Step` list, in execution order.
+      constants: ``{tensor: value}`` the environment starts with (values known before the
+        run: constants, in a rewritten plan).
+      feeds: the fed tensors, in the order of ``feed_dict``'s keys.
+      fetches: one entry per fetch: the tensor holding its value, or ``None`` for an op.
+      copies: per fetch, True if its value must be copied before it is handed out (it may
+        share memory with a constant, a variable, a fed array or another fetch).
+      ops: the pruned ops, in order (the ops the run needs, as drawn).
+      targets: the fetches as given, resolved to tensors and ops.
+      cut: the ops a fetch needs that do not run because their outputs are fed.
+      rewrites: for a rewritten plan, what :mod:`minigraph.rewrite` did (else ``None``).
+    """
+
+    def __init__(self, steps, constants, feeds, fetches, ops, targets, cut, rewrites=None):
+        self.steps = steps
+        self.constants = constants
+        self.feeds = feeds
+        self.fetches = fetches
+        self.ops = ops
+        self.targets = targets
+        self.cut = cut
+        self.rewrites = rewrites
+        keep = {t for t in fetches if t is not None}
+        _set_frees(steps, keep)
+        self.copies = _fetch_copies(steps, constants, feeds, fetches)
+
+    def start(self, feed_values):
+        """The environment of a new run: the constants, then the fed values, converted to
+        their tensors' dtypes and checked against their static shapes."""
+        __tracebackhide__ = True
+        env = dict(self.constants)
+        for t, value in zip(self.feeds, feed_values):
+            env[t] = convert_feed(t, value)
+        return env
+
+    def results(self, env):
+        """The fetched values, in a flat list: the session's arrays are never handed out
+        (a copy where one could be shared), and scalars come as numpy scalars, as in TF."""
+        out = []
+        for t, copy in zip(self.fetches, self.copies):
+            if t is None:
+                out.append(None)
+                continue
+            v = env[t]
+            if type(v) is np.ndarray:
+                if v.ndim == 0:
+                    v = v[()]
+                elif copy or not v.flags.writeable:
+                    v = np.array(v)
+            out.append(v)
+        return out
+
+
+# -- 1. prune ---------------------------------------------------------------------------------
+
+def prune(targets, feeds):
+    """The ops a run of ``targets`` (tensors and ops) with ``feeds`` fed needs, in execution
+    order: each once, after its inputs, and each variable read before the run's updates."""
+    fed = set(feeds)
+    # a fetched tensor that is also fed is simply the fed value: its op need not run
+    target_ops = [t if isinstance(t, Operation) else t.op for t in targets if t not in fed]
+    return _reads_before_writes(toposort(target_ops, fed))
+
+
+def _reads_before_writes(order):
+    """Move each variable read ahead of the run's first update of that variable.
+
+    So a run sees every variable as it was when the run started: in
+    ``sess.run([updates, loss])`` the loss is computed from the old weights whatever the
+    fetch order. (A read has no inputs, so moving it earlier keeps the order valid.)
+    Initializers do not count as updates: a variable initialized in this run is read after.
+    """
+    first_update = {}
+    for index, op in enumerate(order):
+        if op.opdef.kind == "assign" and not lint.is_initializer(op):
+            first_update.setdefault(op.attrs["variable"], index)
+    move = {op: first_update[op] for index, op in enumerate(order)
+            if op.type == "VariableV2" and not op.control_inputs
+            and first_update.get(op, index) < index}
+    if not move:
+        return order
+    before = {}
+    for op, index in move.items():
+        before.setdefault(index, []).append(op)
+    out = []
+    for index, op in enumerate(order):
+        out.extend(before.get(index, ()))
+        if op not in move:
+            out.append(op)
+    return out
+
+
+# -- 2. compile -------------------------------------------------------------------------------
+
+def compile_plan(graph, targets, feeds, state):
+    """The plan running ``targets`` (tensors and ops of ``graph``) with the tensors ``feeds``
+    fed, every op as drawn, each with its usual kernel (``op.opdef.make_kernel(op, state)``).
+
+    Raises before anything runs if a placeholder the run needs is not fed, or if a feed
+    feeds a stale copy of the model (a cell run twice: :mod:`minigraph.hygiene`)."""
+    __tracebackhide__ = True
+    fed = set(feeds)
+    everything = toposort([t if isinstance(t, Operation) else t.op for t in targets])
+    reached = set(everything)  # what the run would need if nothing were fed
+    for t in feeds:
+        message = hygiene.stale_feed_message(t, reached, graph)
+        if message:
+            raise InvalidArgumentError(t.op.name, t.op, message)
+    ops = prune(targets, feeds)
+    for op in ops:
+        if op.type == "Placeholder":  # nothing fed it: fail before anything runs, as TF1
+            raise with_path(Placeholder.unfed_error(op), targets, ops)
+    steps = []
+    for op in ops:
+        if len(op.outputs) == 1:
+            outputs = () if op.outputs[0] in fed else op.outputs
+        else:
+            outputs = tuple(None if t in fed else t for t in op.outputs)
+        steps.append(Step(op, op.opdef.make_kernel(op, state), op.inputs, outputs))
+    fetches = [t if isinstance(t, Tensor) else None for t in targets]
+    cut = [op for op in everything if any(t in fed for t in op.outputs)]
+    return Plan(steps, {}, list(feeds), fetches, ops, targets, cut)
+
+
+def outputs_of(step):
+    """The tensors a step writes (its ``outputs``, fed ones left out)."""
+    return tuple(t for t in step.outputs if t is not None)
+
+
+# -- 3. free ----------------------------------------------------------------------------------
+
+def _set_frees(steps, keep):
+    """Give each step the tensors whose last reader it is (never those in ``keep``), so a
+    value is dropped as soon as no later step needs it; a value nothing reads is dropped
+    by the step that made it."""
+    last = {}
+    for index, step in enumerate(steps):
+        for t in step.inputs:
+            last[t] = index
+        for t in outputs_of(step):
+            last.setdefault(t, index)
+    frees = [[] for _ in steps]
+    for t, index in last.items():
+        if t not in keep:
+            frees[index].append(t)
+    for step, f in zip(steps, frees):
+        step.frees = tuple(f)
+
+
+# -- who may share memory with whom -----------------------------------------------------------
+
+def alias_roots(steps):
+    """``{tensor: the tensor whose array it may share}`` for the outputs of ops that may
+    return a view of their first input (``aliases_input``: Identity, Reshape...)."""
+    root = {}
+    for step in steps:
+        if step.op.opdef.aliases_input and step.inputs:
+            source = step.inputs[0]
+            for t in outputs_of(step):
+                root[t] = root.get(source, source)
+    return root
+
+
+def protected(steps, constants, feeds):
+    """Tensors whose arrays are someone else's: fed arrays, constants, variables' values
+    and what assigns stored (a view of one has it as its root: check roots)."""
+    owned_elsewhere = set(feeds) | set(constants)
+    for step in steps:
+        if step.op.opdef.kind in ("variable", "assign", "constant"):
+            owned_elsewhere.update(outputs_of(step))
+    return owned_elsewhere
+
+
+def _fetch_copies(steps, constants, feeds, fetches):
+    """Copy a fetched value if it is protected or shares an array with an earlier fetch."""
+    root = alias_roots(steps)
+    keep_out = protected(steps, constants, feeds)
+    seen, out = set(), []
+    for t in fetches:
+        r = root.get(t, t)
+        out.append(t is not None and (r in keep_out or r in seen))
+        seen.add(r)
+    return out
+
+
+# -- feeds ------------------------------------------------------------------------------------
+
+def convert_feed(t, value):
+    """``value`` as fed for tensor ``t``: converted to its dtype, checked against its static
+    shape (a ``ValueError`` or ``TypeError`` naming the placeholder and its line if not)."""
+    __tracebackhide__ = True
+    if isinstance(value, (Tensor, Operation)) or hasattr(value, "_as_graph_tensor"):
+        raise TypeError("The value of a feed cannot be a tf.Tensor object (%s was fed with %s). "
+                        "Acceptable feed values include Python scalars, strings, lists and "
+                        "numpy ndarrays." % (t.name, value))
+    try:
+        arr = np.asarray(value, dtype=t.dtype.as_numpy_dtype)
+    except (TypeError, ValueError) as e:
+        raise ValueError("Cannot feed a value of type %s for Tensor %r of dtype %s: %s\n  The "
+                         "placeholder was created at %s"
+                         % (type(value).__name__, t.name, t.dtype.name, e,
+                            t.op.site.with_source())) from None
+    static = t.shape
+    if static.ndims is not None and not static.is_compatible_with(arr.shape):
+        raise ValueError("Cannot feed value of shape %s for Tensor %r, which has shape %r\n  "
+                         "The placeholder was created at %s"
+                         % (arr.shape, t.name, str(static), t.op.site.with_source()))
+    return arr
