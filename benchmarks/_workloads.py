@@ -71,9 +71,10 @@ def lecture_loss(x, y, w1, w2):
 
 class VariableLecture:
     """Weights are ``tf.Variable``s updated inside the graph by ``tf.group`` of assigns.
-    ``config``: the session's ``tf.ConfigProto`` (e.g. to turn the plan rewrites off)."""
+    ``config``: the session's ``tf.ConfigProto`` (e.g. to turn the plan rewrites off);
+    ``passes``: only these plan rewrites (some of ``minigraph.rewrite.PASSES``)."""
 
-    def __init__(self, data, config=None):
+    def __init__(self, data, config=None, passes=None):
         self.graph = tf.Graph()
         with self.graph.as_default():
             x = tf.placeholder(tf.float32, shape=(N, D))
@@ -85,6 +86,9 @@ class VariableLecture:
             self.init = tf.global_variables_initializer()
         self.w1, self.w2, self.loss, self.updates = w1, w2, loss, updates
         self.sess = tf.Session(graph=self.graph, config=config)
+        if passes is not None:
+            # minigraph's own knob (TF1 has no switch per pass): read when the plan is made
+            self.sess._rewrites = tuple(passes)
         self.fetches = [loss, updates]
         self.feed = {x: data["x"], y: data["y"]}
         self.reset()

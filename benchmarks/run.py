@@ -24,6 +24,7 @@ sys.path.insert(0, HERE)
 import numpy as np  # noqa: E402
 
 import minigraph as tf  # noqa: E402
+from minigraph.rewrite import PASSES  # noqa: E402
 from _machine import machine_info, print_machine  # noqa: E402
 from _timing import (gc_off, interleaved, median, page_faults_per_call, quartiles,  # noqa: E402
                      steady_malloc)
@@ -56,6 +57,11 @@ def row(key, label, unit, value, baseline=None, baseline_label="", ratio=None, t
 
 # -- 1 and 2: the lecture step ----------------------------------------------------------------
 
+#: what each plan rewrite is called in the table (minigraph.rewrite.PASSES)
+PASS_LABELS = {"fold": "constant folding", "forward": "forwarding",
+               "specialize": "cheaper kernels", "own": "no-copy assigns"}
+
+
 def _check_agreement(forms, steps=3):
     """The forms compute the same thing: losses and weights after a few steps from the same
     start (a correctness check, not a timing)."""
@@ -65,7 +71,9 @@ def _check_agreement(forms, steps=3):
         losses[name] = [float(obj.step()) for _ in range(steps)]
     w = {name: [np.asarray(a, np.float64) for a in obj.weights()] for name, obj in forms.items()}
     out = {}
-    for name in ("variable", "feed", "l0", "sgd"):
+    for name in forms:
+        if name == "numpy":
+            continue
         dl = max(abs(a - b) / abs(b) for a, b in zip(losses[name], losses["numpy"]))
         dw = max(float(np.max(np.abs(a - b)) / np.max(np.abs(b)))
                  for a, b in zip(w[name], w["numpy"]))
@@ -80,6 +88,8 @@ def bench_lecture(cfg):
     forms = {"numpy": NumpyLecture(data), "variable": VariableLecture(data),
              "feed": FeedLecture(data), "l0": VariableLecture(data, rewrites_off()),
              "sgd": OptimizerLecture(data)}
+    for p in PASSES:   # the Variable form with one plan rewrite left out
+        forms["no_" + p] = VariableLecture(data, passes=[q for q in PASSES if q != p])
     check = _check_agreement(forms)
 
     faults = {name: page_faults_per_call(obj.step) for name, obj in forms.items()}
@@ -99,10 +109,11 @@ def bench_lecture(cfg):
             var["per_call_s"] * 1e3, base_ms, "numpy f32", var["ratio"],
             "<= 1.05", var["ratio"] <= 1.05,
             note=_iqr(var["ratio_iqr"], var["rounds"], cfg), ratio_iqr=var["ratio_iqr"], **extra),
-        row("lecture_variable_l0", "1b same, plan rewrites off (L0)", "ms/step",
+        *[_without_row(res, p, "abcd"[i], base_ms, cfg) for i, p in enumerate(PASSES)],
+        row("lecture_variable_l0", "1e same, plan rewrites off (L0)", "ms/step",
             l0["per_call_s"] * 1e3, base_ms, "numpy f32", l0["ratio"],
             note=_iqr(l0["ratio_iqr"], l0["rounds"], cfg), ratio_iqr=l0["ratio_iqr"]),
-        row("lecture_optimizer", "1c same, GradientDescentOptimizer", "ms/step",
+        row("lecture_optimizer", "1f same, GradientDescentOptimizer", "ms/step",
             sgd["per_call_s"] * 1e3, base_ms, "numpy f32", sgd["ratio"],
             note=_iqr(sgd["ratio_iqr"], sgd["rounds"], cfg), ratio_iqr=sgd["ratio_iqr"]),
         row("lecture_feed", "2 lecture step, feed_dict form", "ms/step",
@@ -116,10 +127,8 @@ def bench_lecture(cfg):
     notes = ["numpy baseline ReLU backward: %s" % RELU_BACKWARD,
              "feed_dict form: x, y fed as float32, w1, w2 as float64 (converted by the "
              "session); the trace counts fed bytes after conversion",
-             "check, 3 steps from the same weights, max rel. diff vs numpy: Variable form "
-             "loss %.1e weights %.1e; feed_dict form loss %.1e weights %.1e; rewrites off "
-             "loss %.1e weights %.1e; optimizer form loss %.1e weights %.1e"
-             % (check["variable"] + check["feed"] + check["l0"] + check["sgd"]),
+             "check, 3 steps from the same weights, max rel. diff vs numpy (loss, weights): "
+             + "; ".join("%s %.1e %.1e" % ((name,) + check[name]) for name in check),
              "page faults per step: " + ", ".join("%s %.0f" % kv for kv in faults.items()),
              "plan rewrites (Variable form): "
              + forms["variable"].sess.describe_plan(forms["variable"].fetches,
@@ -128,6 +137,22 @@ def bench_lecture(cfg):
     if max(max(v) for v in check.values()) > 1e-3:
         notes.append("WARNING: the graph forms do not agree with the numpy baseline")
     return rows, notes
+
+
+def _without_row(res, p, letter, base_ms, cfg):
+    """The lecture step with rewrite ``p`` left out: its ratio to numpy, and what ``p`` buys:
+    the median over rounds of (step without p) / (step with every rewrite), paired per
+    round as the numpy ratios are."""
+    without, full = res["no_" + p], res["variable"]
+    paired = [a / b for a, b in zip(without["samples_s"], full["samples_s"])]
+    buys = median(paired)
+    q1, q3 = quartiles(paired)
+    return row("lecture_without_" + p, "  1%s same, without %s" % (letter, PASS_LABELS[p]),
+               "ms/step", without["per_call_s"] * 1e3, base_ms, "numpy f32", without["ratio"],
+               note="%.3fx step 1 (IQR %.3f-%.3f): %s buys %+.1f%%"
+               % (buys, q1, q3, PASS_LABELS[p], 100 * (buys - 1)),
+               ratio_iqr=without["ratio_iqr"], vs_all_rewrites=buys,
+               vs_all_rewrites_iqr=(q1, q3))
 
 
 # -- 3: Session.run overhead ------------------------------------------------------------------

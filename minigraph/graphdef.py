@@ -94,6 +94,7 @@ class _Protos:
     """The proto modules, imported once per call."""
 
     def __init__(self):
+        # the tensorboard extra is optional: only writing a GraphDef needs its protos
         from tensorboard.compat.proto import (attr_value_pb2, graph_pb2, tensor_pb2,
                                               tensor_shape_pb2, types_pb2)
         self.attr_value_pb2 = attr_value_pb2

@@ -21,6 +21,7 @@ import time
 import warnings
 
 from minigraph.graph import Graph, GraphKeys, Operation, get_default_graph
+from minigraph.graphdef import as_graph_def
 from minigraph.ops._util import graph_of
 from minigraph.ops.constant_op import as_tensor
 from minigraph.ops.summary_ops import (HistogramSummary, HistogramValue, MergeSummary,
@@ -106,7 +107,7 @@ def merge_all(key=GraphKeys.SUMMARIES, scope=None, name=None):
 
 def _summary_proto(record):
     """A ``tensorboard`` ``Summary`` proto from a :class:`SummaryRecord`."""
-    from tensorboard.compat.proto import summary_pb2
+    from tensorboard.compat.proto import summary_pb2  # optional: see the module docstring
     proto = summary_pb2.Summary()
     for v in record.values:
         if v.kind == "scalar":
@@ -209,7 +210,7 @@ class FileWriter:
         """
         if self._closed_noop():
             return
-        from tensorboard.compat.proto import event_pb2, summary_pb2
+        from tensorboard.compat.proto import event_pb2, summary_pb2  # optional extra
         if hasattr(summary, "_as_graph_tensor") or isinstance(summary, Operation):
             raise TypeError("add_summary takes the *value* of a summary, not the tensor %s: "
                             "run it first, e.g. writer.add_summary(sess.run(merged), step)"
@@ -235,9 +236,8 @@ class FileWriter:
         Graphs tab; name scopes become collapsible groups there."""
         if self._closed_noop():
             return
-        from tensorboard.compat.proto import event_pb2
+        from tensorboard.compat.proto import event_pb2  # optional extra
         if isinstance(graph, Graph):
-            from minigraph.graphdef import as_graph_def
             graph = as_graph_def(graph)
         event = event_pb2.Event(wall_time=time.time(), graph_def=graph.SerializeToString())
         if global_step is not None:

@@ -14,6 +14,7 @@ from minigraph.gradients import gradients
 from minigraph.lint import DeadUpdateWarning
 from minigraph.ops.constant_op import as_tensor, constant
 from minigraph.ops.reduce_ops import reduce_sum
+from minigraph.session import Session
 
 __all__ = ["check_gradients", "GradientCheck", "numeric_gradient"]
 
@@ -108,7 +109,6 @@ def _check_graph(y, xs, shape, seed):
 def _check_gradients(y, xs, feed_dict, session=None, delta=None, rtol=None, atol=None, seed=0,
                     raise_on_failure=True):
     """See :func:`check_gradients`."""
-    from minigraph.session import Session
     y = as_tensor(y)
     xs = [as_tensor(x) for x in (xs if isinstance(xs, (list, tuple)) else [xs])]
     is64 = y.dtype.name == "float64"

@@ -6,7 +6,10 @@ Ask for it with ``tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE)`` and a
 this one record; nothing else hooks into the session.
 """
 
-__all__ = ["RunOptions", "RunMetadata", "RunTrace", "Step"]
+from minigraph.lint import fetch_ops
+from minigraph.topo import toposort
+
+__all__ = ["RunOptions", "RunMetadata", "RunTrace", "Step", "format_bytes"]
 
 
 class RunOptions:
@@ -107,8 +110,6 @@ class RunTrace:
         """The trace of a run that has not happened: what ``Session.run(fetches)`` with the
         tensors ``fed`` fed WOULD execute (the same rule Session.run follows), and what it
         would prune. Nothing runs, so there are no values, timings or bytes."""
-        from minigraph.lint import fetch_ops
-        from minigraph.topo import toposort
         targets = fetch_ops(fetches, graph)
         given = set(fed)
         trace = cls(graph, [getattr(f, "name", str(f)) for f in _flat(fetches)], list(fed),
@@ -151,18 +152,18 @@ class RunTrace:
         """A few lines a student can read."""
         lines = ["fetched: %s" % ", ".join(self.fetches),
                  "fed: %s (%s)" % (", ".join(t.name for t in self.fed) or "nothing",
-                                   _bytes(self.bytes_fed)),
+                                   format_bytes(self.bytes_fed)),
                  "executed %d ops, pruned %d, cut by feeds %d"
                  % (len(self.executed), len(self.pruned), len(self.cut)),
                  "variables read: %s" % (", ".join(self.variables_read) or "none"),
                  "variables written: %s" % (", ".join(self.variables_written) or "none"),
-                 "fetched out: %s" % _bytes(self.bytes_fetched)]
+                 "fetched out: %s" % format_bytes(self.bytes_fetched)]
         return "\n".join(lines)
 
     def __repr__(self):
         return "<RunTrace: %d executed, %d pruned, %s in, %s out>" % (
-            len(self.executed), len(self.pruned), _bytes(self.bytes_fed),
-            _bytes(self.bytes_fetched))
+            len(self.executed), len(self.pruned), format_bytes(self.bytes_fed),
+            format_bytes(self.bytes_fetched))
 
 
 def _flat(fetches):
@@ -171,7 +172,8 @@ def _flat(fetches):
     return [fetches]
 
 
-def _bytes(n):
+def format_bytes(n):
+    """``n`` bytes as ``512 B``, ``500.0 KiB``, ``1.2 MiB``."""
     for unit in ("B", "KiB", "MiB", "GiB"):
         if n < 1024 or unit == "GiB":
             return ("%d %s" % (n, unit)) if unit == "B" else ("%.1f %s" % (n, unit))

@@ -28,6 +28,7 @@ import traceback
 
 from minigraph import dtypes
 from minigraph.graph import GraphKeys, get_default_graph
+from minigraph.initializers import glorot_uniform_initializer, zeros_initializer
 from minigraph.tensor_shape import as_shape
 from minigraph.variables import Variable
 
@@ -71,15 +72,19 @@ class _Store:
                 self.scope_counts[key] = 0
 
 
+#: the collection holding a graph's store, TF1's ``variable_scope._VARSTORE_KEY``
+VARSTORE_KEY = ("__variable_store",)
+
+
 def get_variable_store(graph=None):
-    """The store of ``graph`` (default: the default graph), made on first use. It is kept on
-    the graph object, so a new graph (``tf.reset_default_graph()``) starts empty."""
+    """The store of ``graph`` (default: the default graph), made on first use. It is kept in
+    a collection of the graph, as TF1 keeps it, so a new graph (``tf.reset_default_graph()``)
+    starts empty."""
     graph = graph or get_default_graph()
-    store = getattr(graph, "_variable_scope_store", None)
-    if store is None:
-        store = _Store()
-        graph._variable_scope_store = store
-    return store
+    ref = graph.get_collection_ref(VARSTORE_KEY)
+    if not ref:
+        ref.append(_Store())
+    return ref[0]
 
 
 # ------------------------------------------------------------------------------------------
@@ -156,7 +161,6 @@ def _origin(variable):
 
 def _default_initializer(name, dtype):
     """TF1's choice: Glorot uniform for floats, zeros for integers and bools."""
-    from minigraph.initializers import glorot_uniform_initializer, zeros_initializer
     if dtype.is_floating:
         return glorot_uniform_initializer()
     if dtype.is_integer or dtype.is_bool or dtype == dtypes.string:

@@ -136,144 +136,196 @@ def to_dot(graph=None, fetches=None, feed_dict=None, trace=None, backward=True,
         gradient op is labelled "grad of <op>" and sits in the "<op>_grad" scope anyway).
       max_nodes: beyond this many ops, collapse every top-level scope (readability).
     """
-    graph = graph or (fetches_graph(fetches) if fetches is not None else get_default_graph())
-    given = set()
-    for k in (feed_dict or ()):
-        given.add(graph.as_graph_element(k))
-    if fetches is not None:
-        targets = fetch_ops(fetches, graph)
-        needed = set(toposort(targets, given))
-        # what the fetches need, plus the producers of fed tensors, drawn as cut
-        ops = [op for op in toposort(targets)
-               if op in needed or any(t in given for t in op.outputs)]
-        fetched_ops = set(targets)
-    else:
-        ops = graph.get_operations()
-        fetched_ops = set()
-    if trace is not None:
-        fetched_ops |= {graph.as_graph_element(n.split(":")[0] if ":" not in n else n)
-                        for n in trace.fetches if n}
-        fetched_ops = {f.op if isinstance(f, Tensor) else f for f in fetched_ops}
-        given |= set(trace.fed)
-    if not backward:
-        ops = [op for op in ops if op.gradient_of is None]
-    op_set = set(ops)
-
-    if collapse is None:
-        collapse = [] if trace is not None else default_collapsed(ops)
-    collapse = [c.rstrip("/") for c in collapse if c.rstrip("/") not in
-                {e.rstrip("/") for e in expand}]
-    if len(ops) > max_nodes:
-        collapse = sorted({op.name.split("/")[0] for op in ops if "/" in op.name})
-
-    def owner(op):
-        """The collapsed scope an op is drawn as, or None."""
-        for c in collapse:
-            if op.name == c or op.name.startswith(c + "/"):
-                return c
-        return None
-
-    executed = set(trace.executed) if trace is not None else None
-    cut_ops = set(trace.cut) if trace is not None else {t.op for t in given}
-    read = set(trace.variables_read) if trace is not None else set()
-    written = set(trace.variables_written) if trace is not None else set()
-    values = trace.values if (trace is not None and show_values) else None
-    focus_ops = {f.op if isinstance(f, Tensor) else f for f in focus}
-    muted = set(muted)
-    path = list(path)
-    path_set = set(path)
-    styles = {(k.op.name if isinstance(k, Tensor) else getattr(k, "name", k)): v
-              for k, v in (node_styles or {}).items()}
-
+    scene = _Scene(graph, fetches, feed_dict, trace, backward, collapse, expand, max_nodes,
+                   show_values)
+    marks = _Marks(focus, muted, path, node_styles)
     lines = ["digraph minigraph {",
              '  graph [rankdir=%s, fontname="Helvetica", fontsize=11, nodesep=0.25, '
              'ranksep=0.35, newrank=true%s];' % (rankdir, (", label=%s, labelloc=t" % _q(title))
                                                   if title else ""),
              '  node [fontname="Helvetica", fontsize=10, style="filled,rounded", height=0.3];',
              '  edge [fontname="Helvetica", fontsize=8, arrowsize=0.6];']
+    tree, shared, collapsed = _nodes(scene, marks, show_shapes)
+    lines += _clusters(_flatten_small(tree))
+    lines += _edges(scene, marks, shared, show_shapes, link_gradients)
+    if legend:
+        lines += _legend({node_kind(op) for op in scene.ops} | ({"scope"} if collapsed else set()))
+    lines.append("}")
+    return "\n".join(lines)
 
-    # -- nodes, grouped by scope into clusters -----------------------------------------------
-    tree = {}  # scope path tuple -> list of node lines
-    scope_names = {op.name.rpartition("/")[0] for op in ops if "/" in op.name}
+
+class _Scene:
+    """What a drawing shows: which ops, which of them are collapsed into scope boxes, what
+    is fed and fetched, and what one run did with each op (from its trace)."""
+
+    def __init__(self, graph, fetches, feed_dict, trace, backward, collapse, expand,
+                 max_nodes, show_values):
+        graph = graph or (fetches_graph(fetches) if fetches is not None
+                          else get_default_graph())
+        given = set()
+        for k in (feed_dict or ()):
+            given.add(graph.as_graph_element(k))
+        if fetches is not None:
+            targets = fetch_ops(fetches, graph)
+            needed = set(toposort(targets, given))
+            # what the fetches need, plus the producers of fed tensors, drawn as cut
+            ops = [op for op in toposort(targets)
+                   if op in needed or any(t in given for t in op.outputs)]
+            fetched = set(targets)
+        else:
+            ops = graph.get_operations()
+            fetched = set()
+        if trace is not None:
+            fetched |= {graph.as_graph_element(n.split(":")[0] if ":" not in n else n)
+                        for n in trace.fetches if n}
+            fetched = {f.op if isinstance(f, Tensor) else f for f in fetched}
+            given |= set(trace.fed)
+        if not backward:
+            ops = [op for op in ops if op.gradient_of is None]
+        self.graph, self.ops, self.op_set = graph, ops, set(ops)
+        self.given, self.fetched = given, fetched
+
+        if collapse is None:
+            collapse = [] if trace is not None else default_collapsed(ops)
+        collapse = [c.rstrip("/") for c in collapse if c.rstrip("/") not in
+                    {e.rstrip("/") for e in expand}]
+        if len(ops) > max_nodes:
+            collapse = sorted({op.name.split("/")[0] for op in ops if "/" in op.name})
+        self.collapse = collapse
+
+        self.executed = set(trace.executed) if trace is not None else None
+        self.cut = set(trace.cut) if trace is not None else {t.op for t in given}
+        self.read = set(trace.variables_read) if trace is not None else set()
+        self.written = set(trace.variables_written) if trace is not None else set()
+        self.values = trace.values if (trace is not None and show_values) else None
+
+    def owner(self, op):
+        """The collapsed scope ``op`` is drawn as, or None."""
+        for c in self.collapse:
+            if op.name == c or op.name.startswith(c + "/"):
+                return c
+        return None
+
+    def ran(self, op):
+        """False for an op a traced run did not execute (True without a trace)."""
+        return self.executed is None or op in self.executed
+
+
+class _Marks:
+    """What the caller asked to highlight: the focus, muted ops, a path, per-op styles."""
+
+    def __init__(self, focus, muted, path, node_styles):
+        self.focus = {f.op if isinstance(f, Tensor) else f for f in focus}
+        self.muted = set(muted)
+        self.path = set(path)
+        self.styles = {(k.op.name if isinstance(k, Tensor) else getattr(k, "name", k)): v
+                       for k, v in (node_styles or {}).items()}
+
+
+# -- nodes ------------------------------------------------------------------------------------
+
+def _nodes(scene, marks, show_shapes):
+    """The node statements, grouped by scope box: ``(tree, shared, collapsed)``, where
+    ``tree`` maps a scope (tuple of names) to ``[(node id, attrs)]``, ``shared`` lists the
+    constants drawn once beside each of their users, ``collapsed`` the ops per collapsed
+    scope."""
+    tree = {}
+    scope_names = {op.name.rpartition("/")[0] for op in scene.ops if "/" in op.name}
     users = {}
-    for op in ops:
-        if owner(op) is None:
+    for op in scene.ops:
+        if scene.owner(op) is None:
             for t in op.inputs:
                 if t.op.type == "Const" and op not in users.setdefault(t.op, []):
                     users[t.op].append(op)
     shared = {c: u for c, u in users.items()
-              if len(u) > 1 and owner(c) is None and c not in fetched_ops | focus_ops}
-    collapsed_nodes = {}
-    for op in ops:
-        c = owner(op)
+              if len(u) > 1 and scene.owner(c) is None and c not in scene.fetched | marks.focus}
+    collapsed = {}
+    for op in scene.ops:
+        c = scene.owner(op)
         if c is not None:
-            collapsed_nodes.setdefault(c, []).append(op)
+            collapsed.setdefault(c, []).append(op)
             continue
-        kind = node_kind(op)
-        shape, fill, line, _ = KIND_STYLES.get(kind, KIND_STYLES["op"])
-        attrs = {"shape": shape, "fillcolor": fill, "color": line, "penwidth": "1.2"}
-        if shape in ("cylinder", "invhouse", "diamond", "note", "box3d"):
-            attrs["style"] = "filled"
-        if op in cut_ops:
-            # its value came from feed_dict: the op itself did not run
-            attrs.update(style=attrs.get("style", "filled,rounded") + ",dashed",
-                         color="#2874a6", penwidth="2", tooltip="fed: its value came from "
-                         "feed_dict, so the op itself did not run")
-        elif executed is not None and op not in executed:
-            attrs.update(fillcolor=GREY_FILL, color=GREY_LINE, fontcolor=GREY_TEXT,
-                         style=attrs.get("style", "filled,rounded") + ",dashed",
-                         tooltip="pruned: no fetch needs it")
-        if op in muted:
-            attrs.update(fillcolor=GREY_FILL, color=GREY_LINE, fontcolor=GREY_TEXT)
-        if op.name in read:
-            attrs.update(color="#2e86c1", penwidth="2.5")
-        if op.type == "VariableV2" and op.name in written:
-            attrs.update(color="#cb4335", penwidth="3")
-        if op in fetched_ops:
-            attrs["peripheries"] = "2"
-        if op in path_set:
-            attrs.update(color=PATH_COLOR, penwidth="3")
-        if op in focus_ops:
-            attrs.update(color=FOCUS_COLOR, penwidth="4", fillcolor="#fdedec")
-        attrs.update(styles.get(op.name, ()))
+        attrs = _node_style(scene, marks, op)
         # the label is made once the node's box is known: it shows the name within the box
-        attrs["label"] = lambda scope, op=op: _label(op, show_shapes, values, scope)
+        attrs["label"] = lambda scope, op=op: _label(op, show_shapes, scene.values, scope)
         if op in shared:
             # a constant used in many places is drawn once beside each user: one node
             # wired to every use would stretch the layout (and dot's time) quadratically
             for user in shared[op]:
-                copy = dict(attrs, label=lambda scope, op=op: _label(op, show_shapes, values,
-                                                                      ()))
+                copy = dict(attrs, label=lambda scope, op=op: _label(op, show_shapes,
+                                                                      scene.values, ()))
                 tree.setdefault(_cluster_of(user, scope_names), []).append(
                     (op.name + "#" + user.name, copy))
             continue
         tree.setdefault(_cluster_of(op, scope_names), []).append((op.name, attrs))
-
-    for c, members in collapsed_nodes.items():
-        shape, fill, line, _ = KIND_STYLES["scope"]
-        grads = sum(1 for m in members if m.gradient_of is not None)
-        label = "<<B>%s/</B><BR/><FONT POINT-SIZE=\"9\">%d ops%s (collapsed)</FONT>>" % (
-            html.escape(c), len(members), ", backward" if grads == len(members) else "")
-        attrs = {"shape": shape, "style": "filled", "fillcolor": fill, "color": line,
-                 "label": label, "tooltip": "name scope %s: %d ops" % (c, len(members))}
-        if grads == len(members):
-            attrs["fillcolor"] = KIND_STYLES["gradient"][1]
-            attrs["color"] = KIND_STYLES["gradient"][2]
-        if executed is not None and not any(m in executed for m in members):
-            attrs.update(fillcolor=GREY_FILL, color=GREY_LINE, fontcolor=GREY_TEXT)
-        if any(m in focus_ops for m in members):
-            attrs.update(color=FOCUS_COLOR, penwidth="4")
+    for c, members in collapsed.items():
         scope = tuple(c.split("/")[:-1])
-        tree.setdefault(scope, []).append(("scope:" + c, attrs))
+        tree.setdefault(scope, []).append(("scope:" + c, _scope_style(scene, marks, c,
+                                                                      members)))
+    return tree, shared, collapsed
 
-    lines += _clusters(_flatten_small(tree))
 
-    # -- edges ----------------------------------------------------------------------------------
+def _node_style(scene, marks, op):
+    """The DOT attributes of ``op``'s node (its label aside): shape and colours by kind,
+    then what the run did with it, then the caller's marks."""
+    kind = node_kind(op)
+    shape, fill, line, _ = KIND_STYLES.get(kind, KIND_STYLES["op"])
+    attrs = {"shape": shape, "fillcolor": fill, "color": line, "penwidth": "1.2"}
+    if shape in ("cylinder", "invhouse", "diamond", "note", "box3d"):
+        attrs["style"] = "filled"
+    if op in scene.cut:
+        # its value came from feed_dict: the op itself did not run
+        attrs.update(style=attrs.get("style", "filled,rounded") + ",dashed",
+                     color="#2874a6", penwidth="2", tooltip="fed: its value came from "
+                     "feed_dict, so the op itself did not run")
+    elif not scene.ran(op):
+        attrs.update(fillcolor=GREY_FILL, color=GREY_LINE, fontcolor=GREY_TEXT,
+                     style=attrs.get("style", "filled,rounded") + ",dashed",
+                     tooltip="pruned: no fetch needs it")
+    if op in marks.muted:
+        attrs.update(fillcolor=GREY_FILL, color=GREY_LINE, fontcolor=GREY_TEXT)
+    if op.name in scene.read:
+        attrs.update(color="#2e86c1", penwidth="2.5")
+    if op.type == "VariableV2" and op.name in scene.written:
+        attrs.update(color="#cb4335", penwidth="3")
+    if op in scene.fetched:
+        attrs["peripheries"] = "2"
+    if op in marks.path:
+        attrs.update(color=PATH_COLOR, penwidth="3")
+    if op in marks.focus:
+        attrs.update(color=FOCUS_COLOR, penwidth="4", fillcolor="#fdedec")
+    attrs.update(marks.styles.get(op.name, ()))
+    return attrs
+
+
+def _scope_style(scene, marks, scope, members):
+    """The DOT attributes of a collapsed scope's box."""
+    shape, fill, line, _ = KIND_STYLES["scope"]
+    grads = sum(1 for m in members if m.gradient_of is not None)
+    label = "<<B>%s/</B><BR/><FONT POINT-SIZE=\"9\">%d ops%s (collapsed)</FONT>>" % (
+        html.escape(scope), len(members), ", backward" if grads == len(members) else "")
+    attrs = {"shape": shape, "style": "filled", "fillcolor": fill, "color": line,
+             "label": label, "tooltip": "name scope %s: %d ops" % (scope, len(members))}
+    if grads == len(members):
+        attrs["fillcolor"] = KIND_STYLES["gradient"][1]
+        attrs["color"] = KIND_STYLES["gradient"][2]
+    if scene.executed is not None and not any(m in scene.executed for m in members):
+        attrs.update(fillcolor=GREY_FILL, color=GREY_LINE, fontcolor=GREY_TEXT)
+    if any(m in marks.focus for m in members):
+        attrs.update(color=FOCUS_COLOR, penwidth="4")
+    return attrs
+
+
+# -- edges ------------------------------------------------------------------------------------
+
+def _edges(scene, marks, shared, show_shapes, link_gradients):
+    """The edge statements: data (solid), control (dashed), "writes" (red, from an assign
+    to its variable) and, with ``link_gradients``, gradient-to-forward (dotted)."""
+    lines, seen = [], set()
+
     def node_id(op):
-        c = owner(op)
+        c = scene.owner(op)
         return _q("scope:" + c) if c is not None else _q(op.name)
-
-    seen = set()
 
     def edge(a, b, attrs, backward=False):
         if a == b:
@@ -290,51 +342,53 @@ def to_dot(graph=None, fetches=None, feed_dict=None, trace=None, backward=True,
         lines.append("  %s -> %s%s;" % (a, b, (" [%s]" % _attrs(attrs)) if attrs else ""))
 
     def is_grad(op):
-        return op.gradient_of is not None and owner(op) is None
+        return op.gradient_of is not None and scene.owner(op) is None
 
-    for op in ops:
+    # link only one gradient op per forward op, the last one built, to keep edges few
+    head = {}
+    for op in scene.graph.get_operations():
+        if op.gradient_of is not None:
+            head[op.gradient_of] = op
+
+    for op in scene.ops:
         dst = node_id(op)
         for t in op.inputs:
-            if t.op not in op_set:
+            if t.op not in scene.op_set:
                 continue
             src = _q(t.op.name + "#" + op.name) if t.op in shared else node_id(t.op)
             attrs = {}
-            if executed is not None and op not in executed:
+            if not scene.ran(op):
                 attrs.update(color=GREY_LINE)
-            elif t in given:
+            elif t in scene.given:
                 attrs.update(style="dashed", color="#2874a6", label="fed", fontcolor="#2874a6",
                              arrowhead="tee")
-            elif executed is not None and t.op not in executed:
+            elif not scene.ran(t.op):
                 attrs.update(color=GREY_LINE)
-            if op in path_set and t.op in path_set:
+            if op in marks.path and t.op in marks.path:
                 attrs.update(color=PATH_COLOR, penwidth="2.5")
-            if show_shapes and owner(op) is None and owner(t.op) is None and \
+            if show_shapes and scene.owner(op) is None and scene.owner(t.op) is None and \
                     t.value_index > 0:
                 attrs["label"] = ":%d" % t.value_index
             edge(src, dst, attrs, backward=is_grad(op) and is_grad(t.op))
         for c in op.control_inputs:
-            if c in op_set:
+            if c in scene.op_set:
                 attrs = {"style": "dashed", "arrowhead": "odot"}
-                if executed is not None and op not in executed:
+                if not scene.ran(op):
                     attrs["color"] = GREY_LINE
                 edge(node_id(c), dst, attrs)
         var = op.attrs.get("variable") if op.opdef.kind == "assign" else None
-        if var is not None and var in op_set:
+        if var is not None and var in scene.op_set:
             attrs = {"color": "#cb4335", "style": "bold", "constraint": "false",
                      "arrowhead": "normal", "label": "writes", "fontcolor": "#cb4335"}
-            if executed is not None and op not in executed:
+            if not scene.ran(op):
                 attrs.update(color=GREY_LINE, fontcolor=GREY_TEXT, style="dashed")
             edge(dst, node_id(var), attrs)
-        if link_gradients and op.gradient_of is not None and op.gradient_of in op_set and \
-                owner(op) is None and _is_grad_head(op):
+        if link_gradients and op.gradient_of in scene.op_set and \
+                scene.owner(op) is None and head.get(op.gradient_of) is op:
             edge(dst, node_id(op.gradient_of),
                  {"style": "dotted", "color": "#b03a2e", "constraint": "false",
                   "arrowhead": "none"})
-
-    if legend:
-        lines += _legend({node_kind(op) for op in ops} | ({"scope"} if collapsed_nodes else set()))
-    lines.append("}")
-    return "\n".join(lines)
+    return lines
 
 
 def _cluster_of(op, scope_names):
@@ -343,13 +397,6 @@ def _cluster_of(op, scope_names):
     if op.name in scope_names:
         return tuple(op.name.split("/"))
     return tuple(op.name.split("/")[:-1])
-
-
-def _is_grad_head(op):
-    """Link only one gradient op per forward op (the last one built), to keep edges few."""
-    fwd = op.gradient_of
-    later = [o for o in op.graph._ops[op._id + 1:op._id + 64] if o.gradient_of is fwd]
-    return not later
 
 
 def default_collapsed(ops):
@@ -454,7 +501,7 @@ class GraphView:
         """The SVG text, or ``None`` if Graphviz (package or ``dot`` binary) is missing."""
         if self._svg is None and self._error is None:
             try:
-                import graphviz
+                import graphviz  # optional: without it (or `dot`) the view shows DOT text
                 self._svg = graphviz.Source(self.dot).pipe(format="svg", encoding="utf-8")
             except Exception as e:  # ImportError, ExecutableNotFound, CalledProcessError
                 self._error = e

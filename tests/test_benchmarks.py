@@ -24,13 +24,16 @@ def test_quick_benchmark_runs_and_its_checks_hold(tmp_path):
     assert proc.returncode == 0, proc.stderr
     report = json.loads(out.read_text())
     rows = {r["key"]: r for r in report["results"]}
+    without = {"lecture_without_" + p for p in ("fold", "forward", "specialize", "own")}
     assert set(rows) == {"lecture_variable", "lecture_variable_l0", "lecture_optimizer",
                          "lecture_feed",
                          "bytes_per_step", "run_overhead", "gradients_1000",
-                         "gradients_10000", "peak_memory", "viz_render"}
-    for key in ("lecture_variable", "lecture_variable_l0", "lecture_optimizer", "lecture_feed",
-                "run_overhead"):
+                         "gradients_10000", "peak_memory", "viz_render"} | without
+    for key in {"lecture_variable", "lecture_variable_l0", "lecture_optimizer", "lecture_feed",
+                "run_overhead"} | without:
         assert rows[key]["value"] > 0 and rows[key]["ratio"] > 0
+    for key in without:  # each rewrite left out, timed against the step with all of them
+        assert rows[key]["vs_all_rewrites"] > 0
     # bytes per step, from the shapes: the batch in, and the loss out (Variable form); plus
     # both weights in (as float32, after conversion) and both gradients out (feed_dict form)
     batch, weights, loss = 2 * N * D * F32, 2 * D * H * F32, F32
@@ -39,7 +42,8 @@ def test_quick_benchmark_runs_and_its_checks_hold(tmp_path):
     # the four graph forms compute the numpy step's losses and weights (to float32's
     # rounding: the same BLAS calls, but e.g. the ReLU mask at exactly 0 may differ)
     check = rows["lecture_variable"]["check_max_rel_diff"]
-    for form in ("variable", "l0", "sgd", "feed"):
+    for form in ("variable", "l0", "sgd", "feed", "no_fold", "no_forward", "no_specialize",
+                 "no_own"):
         assert max(check[form]) < 1e-5, (form, check[form])
     assert rows["gradients_10000"]["note"].startswith("10002 fwd ops, +10001 grad ops")
     assert "page faults per step" in " ".join(report["notes"])

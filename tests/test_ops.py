@@ -11,7 +11,10 @@ one aspect over the whole table:
 * ``test_second_order``: the gradient's own gradient matches central differences too
   (gradients are graph ops, so they can be differentiated again);
 * ``test_no_gradient``: ``tf.gradients`` is ``None`` through non-differentiable inputs;
-* ``test_every_op_has_a_row``: a newly registered op without a row fails the suite.
+* ``test_every_op_has_a_row``: a newly registered op without a row fails the suite;
+* ``test_exports_are_in_their_namespaces``, ``test_exports_are_tf1_names``: every function an
+  op module exports (``@register("math.softplus")``, ``@export``) is in that namespace of
+  ``import minigraph as tf``, and TF1 has that name there too.
 
 Every row also runs with the leading dimension of its placeholders unknown (``None``, the
 batch size of TF1 code), which sends static shapes through the dynamic code paths
@@ -21,12 +24,15 @@ of the op they differentiate.
 """
 
 import importlib
+import json
+import os
 import pkgutil
 
 import numpy as np
 import pytest
 
 import minigraph as tf
+from minigraph.api import NAMESPACES, exported
 from minigraph.op_def import REGISTRY
 from minigraph.ops import math_ops
 from minigraph.testing import check_gradients
@@ -565,6 +571,40 @@ def test_every_op_has_a_row():
     assert not missing, "registered ops without a row in tests/test_ops.py: %s" % sorted(missing)
 
 
+def _namespace(space):
+    """The module ``tf.<space>`` ("" is ``tf`` itself)."""
+    module = tf
+    for part in filter(None, space.split(".")):
+        module = getattr(module, part)
+    return module
+
+
+def _public(space, name):
+    return "tf." + ".".join(filter(None, (space, name)))
+
+
+EXPORTS = [pytest.param(space, name, id=_public(space, name))
+           for space in NAMESPACES for name in sorted(exported(space))]
+
+
+@pytest.mark.parametrize("space, name", EXPORTS)
+def test_exports_are_in_their_namespaces(space, name):
+    module = _namespace(space)
+    assert getattr(module, name, None) is exported(space)[name], \
+        "%s is exported but missing from %s" % (_public(space, name), module.__name__)
+    assert name in module.__all__
+
+
+with open(os.path.join(os.path.dirname(__file__), "tf_reference", "api_names.json")) as _f:
+    TF1_NAMES = json.load(_f)  # written by tests/tf_reference/generate.py from real TF
+
+
+@pytest.mark.parametrize("space, name", EXPORTS)
+def test_exports_are_tf1_names(space, name):
+    """The ``tf.`` namespaces hold only TF1's names (tf.compat.v1 of TF 2.21)."""
+    assert name in TF1_NAMES[space], "%s is not a TF1 name" % _public(space, name)
+
+
 PUBLIC = {
     tf: ["add", "add_n", "subtract", "multiply", "divide", "negative", "matmul", "maximum",
          "minimum", "pow", "square", "sqrt", "exp", "log", "abs", "sigmoid", "tanh",
@@ -573,7 +613,10 @@ PUBLIC = {
          "stop_gradient", "cast", "clip_by_value", "argmax", "argmin", "equal", "not_equal",
          "less", "greater", "shape", "size", "check_numerics"],
     tf.nn: ["relu", "sigmoid", "softmax", "log_softmax", "softmax_cross_entropy_with_logits",
-            "softmax_cross_entropy_with_logits_v2", "sparse_softmax_cross_entropy_with_logits"],
+            "softmax_cross_entropy_with_logits_v2", "sparse_softmax_cross_entropy_with_logits",
+            "softplus"],
+    tf.math: ["softplus", "log1p", "exp", "reduce_sum", "argmax", "softmax", "floor"],
+    tf.linalg: ["matmul"],
 }
 
 

@@ -14,6 +14,7 @@ import pytest
 import minigraph as tf
 from minigraph import errors
 from minigraph.ops.array_ops import select_zeros
+from minigraph.rewrite import PASSES
 
 FULL = tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE)
 
@@ -32,12 +33,15 @@ def names(ops):
     return [op.name for op in ops]
 
 
-def run_three_ways(fetches, feed_dict=None, init=None, runs=3, variables=()):
-    """Run ``fetches`` ``runs`` times in three sessions (fast path, every rewrite off,
-    traced); return {mode: [outputs of each run] + [final variable values]}."""
+def run_three_ways(fetches, feed_dict=None, init=None, runs=3, variables=(), passes=None):
+    """Run ``fetches`` ``runs`` times in three sessions (untraced with the rewrites on, or
+    only ``passes`` of them; every rewrite off; traced); return
+    {mode: [outputs of each run] + [final variable values]}."""
     results = {}
     for mode in ("fast", "L0", "traced"):
         sess = tf.Session(config=l0() if mode == "L0" else None)
+        if mode == "fast" and passes is not None:
+            sess._rewrites = passes   # the knob benchmarks/run.py turns too
         if init is not None:
             sess.run(init)
         outs = []
@@ -550,4 +554,20 @@ def test_random_programs_same_bits_with_and_without_rewrites(seed):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # overflow in a long product chain
         results = run_three_ways(fetches, feed, init, runs=3, variables=variables)
+    assert_same_bits(results)
+
+
+SUBSETS = [(p,) for p in PASSES] + [tuple(q for q in PASSES if q != p) for p in PASSES]
+
+
+@pytest.mark.parametrize("passes", SUBSETS, ids=["+".join(s) for s in SUBSETS])
+@pytest.mark.parametrize("seed", range(0, 60, 5))
+def test_random_programs_same_bits_with_each_rewrite_alone_or_left_out(seed, passes):
+    """Each rewrite keeps the values on its own, and without any one of the others (the
+    benchmark times the lecture's step in each of these sessions)."""
+    fetches, feed, init, variables = random_program(seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        results = run_three_ways(fetches, feed, init, runs=2, variables=variables,
+                                 passes=passes)
     assert_same_bits(results)

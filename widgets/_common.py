@@ -17,19 +17,18 @@ import warnings
 
 import ipywidgets as W
 import numpy as np
+from IPython.display import display
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
 import minigraph as tf
 from minigraph import viz
 from minigraph.graph import Operation, Tensor
-
-try:  # the session's "training loop without updates" warning (newer minigraph)
-    from minigraph.lint import DeadUpdateWarning
-except ImportError:  # pragma: no cover
-    DeadUpdateWarning = None
+from minigraph.lint import DeadUpdateWarning
 
 __all__ = ["WidgetBase", "svg_html", "error_html", "png_of_figure", "heatmap_png",
-           "node_attrs", "as_op", "as_ops", "ensure_session", "short_bytes",
-           "quiet", "table_html", "new_figure", "OK_COLORS", "BAD_COLORS"]
+           "node_attrs", "as_op", "as_ops", "ensure_session", "quiet", "table_html",
+           "new_figure", "OK_COLORS", "BAD_COLORS"]
 
 # (fill, border) for the gradient check view
 OK_COLORS = ("#abebc6", "#1e8449")
@@ -67,7 +66,6 @@ def error_html(exc):
 
 def png_of_figure(fig):
     """PNG bytes of a matplotlib ``Figure`` (rendered with Agg, no pyplot state)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
     FigureCanvasAgg(fig)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=80, bbox_inches="tight")
@@ -76,7 +74,6 @@ def png_of_figure(fig):
 
 def new_figure(width=5.0, height=3.0):
     """A matplotlib Figure that is not registered with pyplot (so nothing auto-displays)."""
-    from matplotlib.figure import Figure
     return Figure(figsize=(width, height))
 
 
@@ -153,16 +150,8 @@ def quiet():
     """Silence the session's DeadUpdateWarning: the widgets show the lint themselves (and
     their repeated reads of variables are not training loops)."""
     with warnings.catch_warnings():
-        if DeadUpdateWarning is not None:
-            warnings.simplefilter("ignore", DeadUpdateWarning)
+        warnings.simplefilter("ignore", DeadUpdateWarning)
         yield
-
-
-def short_bytes(n):
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if n < 1024 or unit == "GiB":
-            return ("%d %s" % (n, unit)) if unit == "B" else ("%.1f %s" % (n, unit))
-        n /= 1024.0
 
 
 def table_html(header, rows):
@@ -220,5 +209,4 @@ class WidgetBase:
         return self.widget._repr_mimebundle_(**kwargs)
 
     def _ipython_display_(self):
-        from IPython.display import display
         display(self.widget)

@@ -10,9 +10,14 @@ at. Lessons call them in the cell after an exercise:
 
 import html
 
-from minigraph.graph import Tensor
-from minigraph.lint import dead_updates
-from minigraph.topo import toposort
+import numpy as np
+from IPython.display import HTML, display
+
+from minigraph.graph import GraphKeys, Tensor, get_default_graph
+from minigraph.lint import dead_updates, fetches_graph
+from minigraph.topo import ops_between, toposort
+from minigraph.trace import RunTrace
+
 from widgets._common import as_op
 
 __all__ = ["check", "Verdict", "update_is_reached", "has_variables", "ran", "pruned",
@@ -43,12 +48,8 @@ def check(verdict, success=None, hint=None):
     if not verdict.ok:
         raise AssertionError("Not yet: " + (hint or verdict.message))
     text = success or verdict.message
-    try:
-        from IPython.display import HTML, display
-        display(HTML('<div style="color:#1e8449;font-weight:bold">&#10003; %s</div>'
-                     % html.escape(text)))
-    except ImportError:  # pragma: no cover - outside IPython
-        print("OK: " + text)
+    display(HTML('<div style="color:#1e8449;font-weight:bold">&#10003; %s</div>'
+                 % html.escape(text)))
     return verdict
 
 
@@ -63,7 +64,6 @@ def update_is_reached(fetches, feed_dict=None):
 
 def has_variables(names, graph=None):
     """The graph's global variables are exactly ``names`` (op names, e.g. ``dense/kernel``)."""
-    from minigraph.graph import GraphKeys, get_default_graph
     graph = graph or get_default_graph()
     have = sorted(v.op.name for v in graph.get_collection(GraphKeys.GLOBAL_VARIABLES))
     want = sorted(names)
@@ -91,7 +91,6 @@ def pruned(trace, node):
 def op_types_between(fetch, source):
     """The op types on the paths from ``source`` to ``fetch`` (for "which ops did this
     build?" exercises), in topological order."""
-    from minigraph.topo import ops_between
     src = source if isinstance(source, Tensor) else as_op(source).outputs[0]
     return [op.type for op in ops_between([src], [fetch if isinstance(fetch, Tensor)
                                                   else as_op(fetch).outputs[0]])]
@@ -171,8 +170,6 @@ def placeholders_needed(fetches, expected, graph=None):
     """Running ``fetches`` needs exactly the placeholders ``expected`` (tensors, ops or names),
     as :meth:`minigraph.RunTrace.planned` works it out: the ops ``Session.run`` would execute,
     with nothing fed and nothing run."""
-    from minigraph.lint import fetches_graph
-    from minigraph.trace import RunTrace
     graph = graph or fetches_graph(fetches)
     plan = RunTrace.planned(graph, fetches)
     have = sorted(op.name for op in plan.executed if op.opdef.kind == "placeholder")
@@ -191,7 +188,6 @@ def placeholders_needed(fetches, expected, graph=None):
 def allclose(actual, expected, name="the value", rtol=1e-5, atol=1e-6):
     """``actual`` has ``expected``'s shape and agrees with it elementwise within
     ``atol + rtol * |expected|`` (``numpy.allclose``)."""
-    import numpy as np
     if actual is None:
         return Verdict(False, "%s is None: fetch it with sess.run first" % name)
     a, b = np.asarray(actual, dtype=np.float64), np.asarray(expected, dtype=np.float64)

@@ -13,8 +13,9 @@ import ipywidgets as W
 import numpy as np
 
 import minigraph as tf
+from minigraph.trace import format_bytes
 
-from widgets._common import WidgetBase, new_figure, png_of_figure, short_bytes, table_html
+from widgets._common import WidgetBase, new_figure, png_of_figure, table_html
 
 __all__ = ["FeedVsVariables", "measure_feed_vs_variables", "build_feed_form",
            "build_variable_form", "feed_vs_variables_png"]
@@ -194,6 +195,6 @@ class FeedVsVariables(WidgetBase):
         self.table.value = table_html(
             ["N", "D", "H", "form", "ms / step", "fed / step", "fetched / step", "final loss"],
             [[r["N"], r["D"], r["H"], r["form"], "%.3f" % (1e3 * r["seconds_per_step"]),
-              short_bytes(r["bytes_fed_per_step"]), short_bytes(r["bytes_fetched_per_step"]),
+              format_bytes(r["bytes_fed_per_step"]), format_bytes(r["bytes_fetched_per_step"]),
               "%.4g" % r["losses"][-1]] for r in self.rows])
         return self.rows

@@ -14,9 +14,9 @@ import minigraph as tf
 from minigraph import viz
 from minigraph.graph import GraphKeys, Tensor
 from minigraph.lint import is_init_group, is_initializer
+from minigraph.trace import format_bytes
 
-from widgets._common import (WidgetBase, as_op, as_ops, ensure_session, short_bytes,
-                             svg_html)
+from widgets._common import WidgetBase, as_op, as_ops, ensure_session, svg_html
 
 __all__ = ["GraphExplorer", "candidate_fetches", "planned_trace", "top_scopes",
            "default_collapsed", "explorer_dot", "feedable_tensors", "fetch_target"]
@@ -259,8 +259,8 @@ class GraphExplorer(WidgetBase):
                                                             if v is not None else "None"))
                        for op, v in zip(fetches, self.results))
         self.output.value = ("<div>ran in %.2f ms; fed %s, fetched %s</div><table>%s</table>"
-                             % (1e3 * self.trace.total_seconds, short_bytes(self.trace.bytes_fed),
-                                short_bytes(self.trace.bytes_fetched), rows))
+                             % (1e3 * self.trace.total_seconds, format_bytes(self.trace.bytes_fed),
+                                format_bytes(self.trace.bytes_fetched), rows))
         return self.results
 
     def redraw(self, keep_trace=False):

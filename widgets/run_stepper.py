@@ -15,7 +15,7 @@ from minigraph import viz
 
 from widgets._common import WidgetBase, ensure_session, graph_of, heatmap_png, svg_html
 
-__all__ = ["RunStepper", "collect_steps", "step_phase", "partial_trace", "stepper_dot",
+__all__ = ["RunStepper", "collect_steps", "step_phase", "stepper_dot",
            "describe_step", "matrix_of"]
 
 
@@ -36,17 +36,12 @@ def step_phase(step):
     return "backward" if step.op.gradient_of is not None else "forward"
 
 
-def partial_trace(full, steps, index):
-    """The run trace stopped after ``steps[index]`` (:meth:`minigraph.RunTrace.until`)."""
-    return full.until(index)
-
-
-def stepper_dot(graph, fetches, full, steps, index):
-    """The DOT of the stepper's drawing at step ``index``."""
-    op = steps[index].op
+def stepper_dot(graph, fetches, full, index):
+    """The DOT of the stepper's drawing at step ``index``: the run trace ``full`` stopped
+    after that step (:meth:`minigraph.RunTrace.until`), the step's op highlighted."""
     # no feed_dict here: the trace marks fed placeholders as cut, so they are still drawn
-    return viz.to_dot(graph, fetches=fetches, trace=partial_trace(full, steps, index),
-                      focus=[op], show_values=True, collapse=[])
+    return viz.to_dot(graph, fetches=fetches, trace=full.until(index),
+                      focus=[full.executed[index]], show_values=True, collapse=[])
 
 
 def _describe_array(value):
@@ -170,7 +165,7 @@ class RunStepper(WidgetBase):
         """Draw step ``index`` and describe it."""
         step = self.steps[index]
         info = describe_step(step, len(self.steps), self.fast_path)
-        self.dot = stepper_dot(self.graph, self.fetches, self.trace, self.steps, index)
+        self.dot = stepper_dot(self.graph, self.fetches, self.trace, index)
         self.drawing.value = svg_html(self.dot, "minigraph-stepper")
         colour = "#b03a2e" if info["phase"] == "backward" else "#1a5276"
         self.label.value = ('<div class="minigraph-step-label" style="font-weight:bold;'

@@ -13,9 +13,10 @@ import ipywidgets as W
 
 import minigraph as tf
 from minigraph import viz
+from minigraph.trace import format_bytes
 
 from widgets._common import (WidgetBase, ensure_session, graph_of, new_figure, png_of_figure,
-                             quiet, short_bytes)
+                             quiet)
 
 __all__ = ["TrainingDashboard", "train_chunk", "loss_curve_png"]
 
@@ -195,8 +196,8 @@ class TrainingDashboard(WidgetBase):
                 "<div>%d steps so far; loss %.6g &rarr; %.6g. Per step: %.3f ms (fast path), "
                 "fed %s, fetched %s (traced step: %.3f ms)</div>"
                 % (len(self.losses), self.losses[0], self.losses[-1],
-                   1e3 * s["seconds_per_step"], short_bytes(s["bytes_fed"]),
-                   short_bytes(s["bytes_fetched"]), 1e3 * s["traced_seconds"]))
+                   1e3 * s["seconds_per_step"], format_bytes(s["bytes_fed"]),
+                   format_bytes(s["bytes_fetched"]), 1e3 * s["traced_seconds"]))
         else:
             self.info.value = "<div>no steps yet: press Train or Step</div>"
         self._update_lint()

@@ -20,6 +20,8 @@ Variables are initialized lazily, as ``K.get_session()`` does it in Keras-on-TF1
 Function runs, the initializers of the graph's not-yet-initialized variables are run.
 """
 
+import weakref
+
 import numpy as np
 
 from minigraph.graph import GraphKeys, Operation, get_default_graph, reset_default_graph
@@ -36,6 +38,7 @@ _FLOATX = "float32"
 
 _sessions = {}          # graph -> the Keras session that runs it (models built since clear)
 _current = [None]       # the session get_session() returns outside every model graph
+_assigners = weakref.WeakKeyDictionary()  # Variable -> (placeholder, assign op) of set_value
 _learning_phases = {}   # graph -> its learning-phase placeholder
 
 
@@ -166,16 +169,15 @@ def batch_set_value(pairs, session=None):
         if not var.shape.is_compatible_with(value.shape):
             raise ValueError("Cannot set %s (shape %s) to a value of shape %s"
                              % (var.name, var.shape, value.shape))
-        if getattr(var, "_assign_placeholder", None) is None:
+        if var not in _assigners:  # built once per variable, as Keras does
             graph = var.graph
             with graph.as_default(), graph.control_dependencies(None), \
                     graph.name_scope(var.op.name + "/"):
-                var._assign_placeholder = placeholder(var.dtype, var.shape,
-                                                      name="assign_placeholder")
-                var._assign_op = var.assign(var._assign_placeholder, name="assign",
-                                            read_value=False)
-        feed[var._assign_placeholder] = value
-        ops.append(var._assign_op)
+                fed = placeholder(var.dtype, var.shape, name="assign_placeholder")
+                _assigners[var] = (fed, var.assign(fed, name="assign", read_value=False))
+        fed, assign = _assigners[var]
+        feed[fed] = value
+        ops.append(assign)
     session.run(ops, feed_dict=feed)
 
 

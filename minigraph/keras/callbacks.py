@@ -23,7 +23,9 @@ import warnings
 
 import numpy as np
 
+from minigraph import summary
 from minigraph.keras.utils import Progbar
+from minigraph.summary import SummaryRecord, SummaryValue
 
 __all__ = ["Callback", "CallbackList", "BaseLogger", "ProgbarLogger", "History",
            "EarlyStopping", "LambdaCallback", "TensorBoard"]
@@ -286,7 +288,6 @@ class TensorBoard(Callback):
         self._histograms = None
 
     def set_model(self, model):
-        from minigraph import summary   # FileWriter needs tensorboard: imported when used
         self.model = model
         self.writer = summary.FileWriter(self.log_dir, model.graph if self.write_graph else None)
         if self.histogram_freq and model.weights:
@@ -297,7 +298,6 @@ class TensorBoard(Callback):
                 self._histograms = summary.merge(tags)
 
     def on_epoch_end(self, epoch, logs=None):
-        from minigraph.summary import SummaryRecord, SummaryValue
         values = [SummaryValue(name, "scalar", float(value))
                   for name, value in (logs or {}).items() if name not in ("batch", "size")]
         if values:

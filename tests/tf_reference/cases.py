@@ -177,6 +177,20 @@ def case_unary(tf, np):
     return {"fetch": fetch, "feed": {a: av, p: pv}}
 
 
+def case_softplus(tf, np):
+    """tf.nn.softplus and tf.math.softplus, their gradient, and inputs where exp overflows."""
+    rng = np.random.default_rng(31)
+    xv = _f32(rng.uniform(-6.0, 6.0, size=(4, 5)))
+    x = tf.placeholder(tf.float32, shape=(4, 5))
+    g = _f32(rng.normal(size=(4, 5)))
+    fetch = {"nn": tf.nn.softplus(x), "math": tf.math.softplus(x)}
+    _grads(tf, fetch, "nn", fetch["nn"], [x], ["x"], grad_ys=tf.constant(g))
+    big = tf.constant(_f32([-200.0, -90.0, -30.0, -1e-4, 0.0, 1e-4, 30.0, 90.0, 200.0]))
+    fetch["extreme"] = tf.nn.softplus(big)
+    fetch["extreme_f64"] = tf.nn.softplus(tf.cast(big, tf.float64))
+    return {"fetch": fetch, "feed": {x: xv}}
+
+
 def case_unary_at_zero(tf, np):
     """Gradients at exactly 0: abs, sign, relu, maximum(x, 0), square, x**2."""
     xv = _f32([-2.0, -0.0, 0.0, 0.5, 3.0])

@@ -1,9 +1,12 @@
-"""Regenerate tests/tf_reference/reference.npz by running every case under real TensorFlow.
+"""Regenerate tests/tf_reference/reference.npz by running every case under real TensorFlow,
+and tests/tf_reference/api_names.json, the names TF1's namespaces hold.
 
 TensorFlow is needed only here, never by the test suite. Install it in a private venv:
 
     python3 -m venv /tmp/tfvenv && /tmp/tfvenv/bin/pip install tensorflow-cpu==2.21.0 numpy
-    /tmp/tfvenv/bin/python tests/tf_reference/generate.py
+    /tmp/tfvenv/bin/python tests/tf_reference/generate.py             # every case
+    /tmp/tfvenv/bin/python tests/tf_reference/generate.py softplus    # only these cases: the
+                                                                      # others keep their arrays
 
 The cases run under ``tf.compat.v1`` with eager execution and v2 behaviour disabled, i.e.
 TF1 graph semantics (reference variables, Session, feed_dict). The output holds only plain
@@ -11,6 +14,7 @@ arrays (no pickle): keys ``<case>/<kind>/<name>`` as documented in ``cases.colle
 ``meta/...`` (TensorFlow and numpy versions, the case list).
 """
 
+import json
 import os
 import sys
 
@@ -25,6 +29,9 @@ sys.path.insert(0, HERE)
 import cases  # noqa: E402
 
 OUT = os.path.join(HERE, "reference.npz")
+API_NAMES = os.path.join(HERE, "api_names.json")
+#: the namespaces whose public names api_names.json records ("" is tf.compat.v1 itself)
+NAMESPACES = ("", "nn", "math", "linalg")
 
 # Cases whose tf.Variables are generated as resource variables instead of TF1's reference
 # variables. With reference variables, `sess.run([loss, updates])` in the lecture's program is
@@ -39,14 +46,37 @@ OUT = os.path.join(HERE, "reference.npz")
 RESOURCE_VARIABLE_CASES = {"lecture_variables", "lecture_optimizer"}
 
 
-def main():
+def write_api_names(tf):
+    """The public names of TF1's namespaces (tf.compat.v1 and its nn, math, linalg), as JSON:
+    minigraph's tests check that every op function it exports there is TF1's."""
+    names = {}
+    for space in NAMESPACES:
+        module = tf
+        for part in filter(None, space.split(".")):
+            module = getattr(module, part)
+        names[space] = sorted(n for n in dir(module) if not n.startswith("_"))
+    names["meta/tensorflow_version"] = tf2.__version__
+    with open(API_NAMES, "w") as f:
+        json.dump(names, f, indent=0, sort_keys=True)
+        f.write("\n")
+    print("wrote %s" % API_NAMES)
+
+
+def main(only=()):
     tf2.get_logger().setLevel("ERROR")
     tf = tf2.compat.v1
     tf.disable_eager_execution()
     tf.disable_v2_behavior()
     tf.logging.set_verbosity(tf.logging.ERROR)
+    write_api_names(tf)
     arrays = {}
+    if only:  # keep the other cases' arrays as they are
+        with np.load(OUT, allow_pickle=False) as old:
+            arrays = {k: old[k] for k in old.files
+                      if k.split("/")[0] not in only and not k.startswith("meta/")}
     for name in cases.all_cases():
+        if only and name not in only:
+            continue
         if name in RESOURCE_VARIABLE_CASES:
             tf.enable_resource_variables()
         try:
@@ -67,4 +97,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    main(tuple(sys.argv[1:]))
