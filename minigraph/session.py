@@ -24,7 +24,7 @@ from minigraph.run_errors import run_error
 from minigraph.trace import RunTrace, Step
 
 __all__ = ["Session", "InteractiveSession", "get_default_session", "session_for", "execute",
-           "has_value"]
+           "read", "write", "has_value"]
 
 _default_session_stack = []
 
@@ -92,7 +92,7 @@ def execute(plan, env):
     """
     __tracebackhide__ = True
     for step in plan.steps:
-        inputs = [env[t] for t in step.inputs]
+        inputs = read(env, step.inputs)
         try:
             output = step.kernel(*inputs)
         except Exception as e:
@@ -105,6 +105,11 @@ def execute(plan, env):
         yield step
         for t in step.frees:
             del env[t]
+
+
+def read(env, tensors):
+    """The values of ``tensors`` in the environment."""
+    return [env[t] for t in tensors]
 
 
 def write(env, outputs, value):
