@@ -194,7 +194,7 @@ class Function:
         self._concrete = {}  # signature key -> ConcreteFunction
 
     def __call__(self, *args, **kwargs):
-        __tracebackhide__ = True  # a traceback shows the user's line, not ours
+        __tracebackhide__ = True
         if _leaves([args, kwargs], is_graph_element):  # called while tracing another one
             return self.python_function(*args, **kwargs)
         bound = self._bind(args, kwargs)
@@ -241,7 +241,7 @@ class Function:
         return bound
 
     def _concrete_for(self, bound):
-        __tracebackhide__ = True  # a traceback shows the user's line, not ours
+        __tracebackhide__ = True
         if self.input_signature is not None:
             key, bound = "input_signature", self._signature.bind(*self.input_signature)
         else:
@@ -254,7 +254,7 @@ class Function:
 
     def _trace(self, bound):
         """Run the Python function once on placeholders, recording its ops in a new Graph."""
-        __tracebackhide__ = True  # a traceback shows the user's line, not ours
+        __tracebackhide__ = True
         self.trace_count += 1
         graph = Graph()
         graph.seed = get_default_graph().seed  # tf.set_random_seed reaches random ops inside

@@ -520,7 +520,7 @@ class Graph:
         Infers output shapes and dtypes through ``opdef.infer``; a mismatch that is already
         known raises ``ValueError`` here, naming the op, its input shapes and the user's line.
         """
-        __tracebackhide__ = True  # IPython and pytest show the user's line, not ours
+        __tracebackhide__ = True
         if self._finalized:
             raise RuntimeError("Graph is finalized and cannot be modified (tried to add a %s op "
                                "at %s)." % (opdef.type, site or _user_site()))

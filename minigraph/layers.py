@@ -103,7 +103,7 @@ class Layer:
     def add_weight(self, name, shape, dtype=None, initializer=None, regularizer=None,
                    trainable=True):
         """``tf.get_variable(name, ...)`` in the layer's scope; remembered by the layer."""
-        __tracebackhide__ = True  # a traceback shows the user's line, not ours
+        __tracebackhide__ = True
         losses = get_default_graph().get_collection_ref(GraphKeys.REGULARIZATION_LOSSES)
         before = len(losses)
         v = get_variable(name, shape, dtype or self.dtype, initializer=initializer,
@@ -152,7 +152,7 @@ class Layer:
 
     def __call__(self, inputs, *args, **kwargs):
         """Build the layer (first call only) and apply it to ``inputs``."""
-        __tracebackhide__ = True  # a traceback shows the user's line, not ours
+        __tracebackhide__ = True
         graph = get_default_graph()
         self._set_scope()
         reuse = True if self.built else self._reuse
@@ -207,7 +207,7 @@ class Dense(Layer):
         self.kernel = self.bias = None
 
     def build(self, input_shape):
-        __tracebackhide__ = True  # a traceback shows the user's line, not ours
+        __tracebackhide__ = True
         if input_shape.ndims is None or input_shape[-1] is None:
             raise ValueError("The last dimension of the inputs to `Dense` should be defined. "
                              "Found `None`.")
@@ -260,7 +260,7 @@ def dense(inputs, units, activation=None, use_bias=True, kernel_initializer=None
     Returns:
       The output tensor ``(N, units)``.
     """
-    __tracebackhide__ = True  # a traceback shows the user's line, not ours
+    __tracebackhide__ = True
     layer = Dense(units, activation=activation, use_bias=use_bias,
                   kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
                   kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,

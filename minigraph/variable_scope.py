@@ -129,7 +129,7 @@ class VariableScope:
     def get_variable(self, name, shape=None, dtype=None, initializer=None, regularizer=None,
                      trainable=True, collections=None, validate_shape=True, reuse=None):
         """``tf.get_variable`` in this scope (see :func:`get_variable`)."""
-        __tracebackhide__ = True  # a traceback shows the user's line, not ours
+        __tracebackhide__ = True
         full_name = self.name + "/" + name if self.name else name
         if reuse is None:
             reuse = self._reuse
@@ -253,7 +253,7 @@ def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=Non
       ValueError: creating a name that exists without reuse, or reusing a name that does not
         exist, or sharing with a different shape or dtype.
     """
-    __tracebackhide__ = True  # a traceback shows the user's line, not ours
+    __tracebackhide__ = True
     return get_variable_scope().get_variable(
         name, shape=shape, dtype=dtype, initializer=initializer, regularizer=regularizer,
         trainable=trainable, collections=collections, validate_shape=validate_shape)

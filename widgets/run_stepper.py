@@ -103,7 +103,7 @@ class RunStepper(WidgetBase):
     ``prev_button`` / ``next_button`` / ``reset_button``, ``current`` (the current Step),
     ``dot`` (the DOT drawn), ``label`` (HTML with the step label), ``heatmap`` (Image),
     ``details`` (HTML about the current op, including what an untraced run does with it),
-    ``fast_path`` (the session's :class:`~minigraph.rewrite.FastPath` for these fetches).
+    ``fast_path`` (the session's :class:`~minigraph.rewrite.Rewrites` for these fetches).
     """
 
     def __init__(self, fetches, feed_dict=None, session=None):
