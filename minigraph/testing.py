@@ -7,6 +7,7 @@ Any tensor can be fed, so ``xs`` may be placeholders or intermediate tensors.
 """
 
 import warnings
+import weakref
 
 import numpy as np
 
@@ -91,11 +92,14 @@ def check_gradients(y, xs, feed_dict, **options):
         return _check_gradients(y, xs, feed_dict, **options)
 
 
+_CHECKS = weakref.WeakKeyDictionary()  # graph -> {(y, xs, shape, seed): (total, gradients)}
+
+
 def _check_graph(y, xs, shape, seed):
     """The ops of a check: ``total = sum(y * r)`` and its gradients. Built once per
     (y, xs, shape, seed) and kept on the graph, so checking again (re-running a notebook
     cell) adds no ops."""
-    cache = y.graph.__dict__.setdefault("_gradient_checks", {})
+    cache = _CHECKS.setdefault(y.graph, {})
     key = (y, tuple(xs), tuple(shape), seed)
     if key not in cache:
         weights = np.random.default_rng(seed).uniform(0.5, 1.5, size=shape)

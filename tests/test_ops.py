@@ -201,6 +201,197 @@ def _strided_slice_grad(shape, dy):
     return out
 
 
+# -- convolution and pooling, as plain loops over output pixels (independent of the im2col
+#    kernels they check)
+
+def _out_and_pad(size, k, stride, dilation, padding):
+    """TF1's output size and padding before, along one axis."""
+    eff = (k - 1) * dilation + 1
+    if padding == "VALID":
+        return (size - eff) // stride + 1, 0
+    out = -(-size // stride)
+    return out, max((out - 1) * stride + eff - size, 0) // 2
+
+
+def _conv_ref(x, f, stride, padding, dilation=(1, 1)):
+    n, h, w, c = x.shape
+    kh, kw, _, oc = f.shape
+    oh, top = _out_and_pad(h, kh, stride[0], dilation[0], padding)
+    ow, left = _out_and_pad(w, kw, stride[1], dilation[1], padding)
+    y = np.zeros((n, oh, ow, oc))
+    for b in range(n):
+        for i in range(oh):
+            for j in range(ow):
+                for a in range(kh):
+                    for d in range(kw):
+                        r = i * stride[0] + a * dilation[0] - top
+                        s = j * stride[1] + d * dilation[1] - left
+                        if 0 <= r < h and 0 <= s < w:
+                            y[b, i, j] += x[b, r, s] @ f[a, d]
+    return y
+
+
+def _pool_ref(x, k, stride, padding, how):
+    """``how`` is "max" or "avg": over the window's elements inside the image."""
+    n, h, w, c = x.shape
+    oh, top = _out_and_pad(h, k[0], stride[0], 1, padding)
+    ow, left = _out_and_pad(w, k[1], stride[1], 1, padding)
+    y = np.zeros((n, oh, ow, c))
+    for i in range(oh):
+        for j in range(ow):
+            r0, s0 = i * stride[0] - top, j * stride[1] - left
+            win = x[:, max(r0, 0):r0 + k[0], max(s0, 0):s0 + k[1]]
+            y[:, i, j] = win.max(axis=(1, 2)) if how == "max" else win.mean(axis=(1, 2))
+    return y
+
+
+def _max_pool_grad_ref(x, dy, k, stride, padding, gather=False):
+    """Each window's gradient to its first largest element (row-major), as TF1; with
+    ``gather``, the gradient of that: pick ``dy`` (of x's shape) at those elements."""
+    n, h, w, c = x.shape
+    oh, top = _out_and_pad(h, k[0], stride[0], 1, padding)
+    ow, left = _out_and_pad(w, k[1], stride[1], 1, padding)
+    out = np.zeros((n, oh, ow, c)) if gather else np.zeros(x.shape)
+    for b in range(n):
+        for ch in range(c):
+            for i in range(oh):
+                for j in range(ow):
+                    cells = [(r, s) for r in range(i * stride[0] - top, i * stride[0] - top + k[0])
+                             for s in range(j * stride[1] - left, j * stride[1] - left + k[1])
+                             if 0 <= r < h and 0 <= s < w]
+                    r, s = max(cells, key=lambda rs: (x[b, rs[0], rs[1], ch],
+                                                      -cells.index(rs)))
+                    if gather:
+                        out[b, i, j, ch] = dy[b, r, s, ch]
+                    else:
+                        out[b, r, s, ch] += dy[b, i, j, ch]
+    return out
+
+
+def _avg_pool_grad_ref(x, dy, k, stride, padding):
+    n, h, w, c = x.shape
+    oh, top = _out_and_pad(h, k[0], stride[0], 1, padding)
+    ow, left = _out_and_pad(w, k[1], stride[1], 1, padding)
+    out = np.zeros(x.shape)
+    for i in range(oh):
+        for j in range(ow):
+            r0, s0 = i * stride[0] - top, j * stride[1] - left
+            rows = range(max(r0, 0), min(r0 + k[0], h))
+            cols = range(max(s0, 0), min(s0 + k[1], w))
+            for r in rows:
+                for s in cols:
+                    out[:, r, s] += dy[:, i, j] / (len(rows) * len(cols))
+    return out
+
+
+def _nchw(fn):
+    """A reference on NHWC arrays, applied to NCHW ones."""
+    def on_nchw(x, *args):
+        y = fn(np.transpose(x, (0, 2, 3, 1)), *args)
+        return np.transpose(y, (0, 3, 1, 2))
+    return on_nchw
+
+
+def _conv_rows():
+    rows = []
+    for label, xs, fs, stride, padding, dilation in [
+            ("SAME,s1,3x3", (2, 5, 5, 3), (3, 3, 3, 4), 1, "SAME", 1),
+            ("VALID,s2,2x3", (2, 6, 7, 2), (2, 3, 2, 3), 2, "VALID", 1),
+            # total padding 1: TF1 puts the odd row and column at the bottom and right
+            ("SAME,s2,2x2", (1, 5, 5, 2), (2, 2, 2, 2), 2, "SAME", 1),
+            ("SAME,s2,3x3,odd_size", (1, 7, 6, 1), (3, 3, 1, 2), 2, "SAME", 1),
+            ("VALID,dilation2", (1, 7, 7, 2), (3, 2, 2, 2), 1, "VALID", 2),
+            ("SAME,dilation2", (1, 6, 5, 1), (2, 3, 1, 2), 1, "SAME", 2)]:
+        rows.append(Row(
+            "Conv2D[%s]" % label, "Conv2D",
+            lambda x, f, s=stride, p=padding, d=dilation: tf.nn.conv2d(
+                x, f, [1, s, s, 1], p, dilations=[1, d, d, 1]),
+            lambda x, f, s=stride, p=padding, d=dilation: _conv_ref(x, f, (s, s), p, (d, d)),
+            [floats(*xs), floats(*fs)]))
+    rows.append(Row(
+        "Conv2D[NCHW,SAME,s2]", "Conv2D",
+        lambda x, f: tf.nn.conv2d(x, f, [1, 1, 2, 2], "SAME", data_format="NCHW"),
+        lambda x, f: _nchw(_conv_ref)(x, f, (2, 2), "SAME"), [floats(2, 3, 5, 4), floats(3, 3, 3, 2)]))
+    rows.append(Row(
+        "Conv2DBackpropInput", "Conv2DBackpropInput",
+        lambda x, f, dy: tf.gradients(tf.nn.conv2d(x, f, [1, 2, 2, 1], "SAME"), x, grad_ys=dy)[0],
+        lambda x, f, dy: _conv_input_grad_ref(x, f, dy, (2, 2), "SAME"),
+        [floats(2, 5, 4, 2), floats(3, 2, 2, 3), floats(2, 3, 2, 3)], grad=[1, 2]))
+    rows.append(Row(
+        "Conv2DBackpropFilter", "Conv2DBackpropFilter",
+        lambda x, f, dy: tf.gradients(tf.nn.conv2d(x, f, [1, 1, 2, 1], "VALID"), f,
+                                      grad_ys=dy)[0],
+        lambda x, f, dy: _conv_filter_grad_ref(x, f, dy, (1, 2), "VALID"),
+        [floats(2, 5, 6, 2), floats(2, 3, 2, 3), floats(2, 4, 2, 3)], grad=[0, 2]))
+    for label, xs, k, stride, padding in [("2x2,s2,VALID", (2, 4, 6, 3), 2, 2, "VALID"),
+                                          ("3x3,s2,SAME", (2, 5, 4, 2), 3, 2, "SAME"),
+                                          ("3x3,s1,SAME", (1, 4, 4, 2), 3, 1, "SAME"),
+                                          ("2x3,s1x2,VALID", (1, 5, 7, 1), (2, 3), (1, 2), "VALID")]:
+        kk = k if isinstance(k, tuple) else (k, k)
+        ss = stride if isinstance(stride, tuple) else (stride, stride)
+        for op, fn, how in (("MaxPool", tf.nn.max_pool, "max"), ("AvgPool", tf.nn.avg_pool, "avg")):
+            rows.append(Row(
+                "%s[%s]" % (op, label), op,
+                lambda x, fn=fn, kk=kk, ss=ss, p=padding: fn(x, [1, *kk, 1], [1, *ss, 1], p),
+                lambda x, how=how, kk=kk, ss=ss, p=padding: _pool_ref(x, kk, ss, p, how),
+                [floats(*xs)]))
+    rows += [
+        Row("MaxPool[NCHW]", "MaxPool",
+            lambda x: tf.nn.max_pool(x, [1, 1, 2, 2], [1, 1, 2, 2], "SAME", data_format="NCHW"),
+            lambda x: _nchw(_pool_ref)(x, (2, 2), (2, 2), "SAME", "max"), [floats(2, 3, 5, 4)]),
+        Row("MaxPoolGrad", "MaxPoolGrad",
+            lambda x, dy: tf.gradients(tf.nn.max_pool(x, [1, 3, 3, 1], [1, 2, 2, 1], "SAME"), x,
+                                       grad_ys=dy)[0],
+            lambda x, dy: _max_pool_grad_ref(x, dy, (3, 3), (2, 2), "SAME"),
+            [floats(2, 5, 4, 2), floats(2, 3, 2, 2)], grad=[1]),
+        Row("MaxPoolGrad[ties]", "MaxPoolGrad",
+            lambda x, dy: tf.gradients(tf.nn.max_pool(x, 3, 1, "SAME"), x, grad_ys=dy)[0],
+            lambda x, dy: _max_pool_grad_ref(x, dy, (3, 3), (1, 1), "SAME"),
+            [whole(1, 4, 4, 2), floats(1, 4, 4, 2)], grad=[1]),
+        Row("MaxPoolGradGrad", "MaxPoolGradGrad",
+            lambda x, dy, ddx: tf.gradients(
+                tf.gradients(tf.nn.max_pool(x, 2, 2, "VALID"), x, grad_ys=dy)[0], dy,
+                grad_ys=ddx)[0],
+            lambda x, dy, ddx: _max_pool_grad_ref(x, ddx, (2, 2), (2, 2), "VALID", gather=True),
+            [floats(2, 4, 6, 2), floats(2, 2, 3, 2), floats(2, 4, 6, 2)], grad=[2]),
+        Row("AvgPoolGrad", "AvgPoolGrad",
+            lambda x, dy: tf.gradients(tf.nn.avg_pool(x, [1, 3, 3, 1], [1, 2, 2, 1], "SAME"), x,
+                                       grad_ys=dy)[0],
+            lambda x, dy: _avg_pool_grad_ref(x, dy, (3, 3), (2, 2), "SAME"),
+            [floats(2, 5, 4, 2), floats(2, 3, 2, 2)], grad=[1]),
+        Row("BiasAdd", "BiasAdd", tf.nn.bias_add, lambda x, b: x + b,
+            [floats(2, 3, 4, 5), floats(5)]),
+        Row("BiasAdd[2d]", "BiasAdd", tf.nn.bias_add, lambda x, b: x + b,
+            [floats(3, 4), floats(4)]),
+        Row("BiasAdd[NCHW]", "BiasAdd", lambda x, b: tf.nn.bias_add(x, b, data_format="NCHW"),
+            lambda x, b: x + b[:, None, None], [floats(2, 3, 4, 5), floats(3)]),
+        Row("BiasAddGrad", "BiasAddGrad",
+            lambda x, b, dy: tf.gradients(tf.nn.bias_add(x, b), b, grad_ys=dy)[0],
+            lambda x, b, dy: dy.sum(axis=(0, 1, 2)), [floats(2, 3, 4, 5), floats(5),
+                                                     floats(2, 3, 4, 5)], grad=[2]),
+    ]
+    return rows
+
+
+def _conv_input_grad_ref(x, f, dy, stride, padding):
+    """d(sum(conv(x, f) * dy))/dx, one input element at a time (the convolution is linear)."""
+    out = np.zeros(x.shape)
+    for index in np.ndindex(x.shape):
+        e = np.zeros(x.shape)
+        e[index] = 1.0
+        out[index] = (_conv_ref(e, f, stride, padding) * dy).sum()
+    return out
+
+
+def _conv_filter_grad_ref(x, f, dy, stride, padding):
+    out = np.zeros(f.shape)
+    for index in np.ndindex(f.shape):
+        e = np.zeros(f.shape)
+        e[index] = 1.0
+        out[index] = (_conv_ref(x, e, stride, padding) * dy).sum()
+    return out
+
+
 def _reduce_rows():
     rows = []
     reductions = [("Sum", tf.reduce_sum, np.sum), ("Mean", tf.reduce_mean, np.mean),
@@ -342,6 +533,8 @@ ROWS = [
         [floats(3, 4), floats(3, 4), floats(3, 4)]),
     # ------------------------------------------------------------------------- reductions
     *_reduce_rows(),
+    # ------------------------------------------------------------ convolution and pooling
+    *_conv_rows(),
     Row("ArgMax[axis=1]", "ArgMax", lambda x: tf.argmax(x, axis=1),
         lambda x: np.array([list(r).index(max(r)) for r in x]), [floats(3, 4)],
         differentiable=False),
@@ -733,7 +926,14 @@ def test_float32_with_float64_raises_type_error(fn):
     (lambda: tf.concat([tf.zeros([2, 3]), tf.zeros([2, 4])], 0), "ConcatV2", ["[2,3]", "[2,4]"]),
     (lambda: tf.reshape(tf.zeros([2, 3]), [4, 2]), "Reshape", ["[2,3]"]),
     (lambda: tf.add_n([tf.zeros([2, 3]), tf.zeros([3, 2])]), "AddN", ["[2,3]", "[3,2]"]),
-], ids=["matmul", "@", "add", "*", "concat", "reshape", "add_n"])
+    (lambda: tf.nn.conv2d(tf.zeros([1, 5, 5, 3]), tf.zeros([3, 3, 2, 4]), 1, "SAME"), "Conv2D",
+     ["[1,5,5,3]", "[3,3,2,4]"]),
+    (lambda: tf.nn.conv2d(tf.zeros([1, 2, 5, 3]), tf.zeros([3, 3, 3, 4]), 1, "VALID"), "Conv2D",
+     ["[1,2,5,3]", "[3,3,3,4]"]),
+    (lambda: tf.nn.max_pool(tf.zeros([1, 2, 2, 1]), 3, 1, "VALID"), "MaxPool", ["[1,2,2,1]"]),
+    (lambda: tf.nn.bias_add(tf.zeros([2, 3]), tf.zeros([4])), "BiasAdd", ["[2,3]", "[4]"]),
+], ids=["matmul", "@", "add", "*", "concat", "reshape", "add_n", "conv2d_channels",
+        "conv2d_too_small", "max_pool_too_small", "bias_add"])
 def test_known_shape_mismatch_raises_value_error(build, op_type, shapes):
     with pytest.raises(ValueError) as info:
         build()
@@ -741,6 +941,17 @@ def test_known_shape_mismatch_raises_value_error(build, op_type, shapes):
     assert op_type in message
     for s in shapes:
         assert s in message
+
+
+def test_conv_and_pool_across_batch_or_channels_fail_the_run_as_in_tf1():
+    """TF1 builds these, and its CPU kernels refuse to run them (UnimplementedError)."""
+    x = tf.placeholder(tf.float32, (2, 4, 4, 3))
+    conv = tf.nn.conv2d(x, tf.zeros([2, 2, 3, 1]), [2, 1, 1, 1], "SAME")
+    with tf.Session() as sess:
+        with pytest.raises(tf.errors.UnimplementedError, match="strides in the batch"):
+            sess.run(conv, {x: np.zeros((2, 4, 4, 3))})
+    with pytest.raises(ValueError, match="padding"):
+        tf.nn.conv2d(x, tf.zeros([2, 2, 3, 1]), 1, "FULL")
 
 
 def test_check_numerics_fails_the_run_on_nan():

@@ -363,6 +363,99 @@ def case_reduce_int(tf, np):
 
 # ------------------------------------------------------------- softmax and cross-entropy
 
+def case_conv2d(tf, np):
+    """tf.nn.conv2d over SAME/VALID, strides 1 and 2, even and odd kernels, dilation, and
+    NCHW, with the gradients of input and filter; static shapes with an unknown batch."""
+    rng = np.random.default_rng(41)
+    fetch, feed, types = {}, {}, []
+    configs = [("same_s1_3x3", (2, 5, 5, 3), (3, 3, 3, 4), [1, 1, 1, 1], "SAME", [1, 1, 1, 1]),
+               ("valid_s2_2x3", (2, 6, 7, 2), (2, 3, 2, 3), [1, 2, 2, 1], "VALID", [1, 1, 1, 1]),
+               ("same_s2_2x2", (1, 5, 5, 2), (2, 2, 2, 2), [1, 2, 2, 1], "SAME", [1, 1, 1, 1]),
+               ("same_s2_odd", (1, 7, 6, 1), (3, 3, 1, 2), [1, 2, 2, 1], "SAME", [1, 1, 1, 1]),
+               ("valid_dil2", (1, 7, 7, 2), (3, 2, 2, 2), [1, 1, 1, 1], "VALID", [1, 2, 2, 1]),
+               ("same_dil2", (1, 6, 5, 1), (2, 3, 1, 2), [1, 1, 1, 1], "SAME", [1, 2, 2, 1])]
+    for name, xs, fs, strides, padding, dilations in configs:
+        x = tf.placeholder(tf.float32, shape=(None,) + xs[1:])
+        f = tf.placeholder(tf.float32, shape=fs)
+        y = tf.nn.conv2d(x, f, strides, padding, dilations=dilations)
+        feed[x], feed[f] = _f32(rng.normal(size=xs)), _f32(rng.normal(size=fs))
+        fetch[name] = y
+        g = tf.placeholder(tf.float32, shape=y.shape)
+        yv_shape = tuple([xs[0]] + y.shape.as_list()[1:])
+        feed[g] = _f32(rng.normal(size=yv_shape))
+        _grads(tf, fetch, name, y, [x, f], ["x", "f"], grad_ys=g)
+        types.append(y.op.type)
+    xn = tf.placeholder(tf.float32, shape=(2, 3, 5, 4))
+    fn = tf.placeholder(tf.float32, shape=(3, 3, 3, 2))
+    feed[xn], feed[fn] = _f32(rng.normal(size=(2, 3, 5, 4))), _f32(rng.normal(size=(3, 3, 3, 2)))
+    fetch["nchw"] = tf.nn.conv2d(xn, fn, [1, 1, 2, 2], "SAME", data_format="NCHW")
+    _grads(tf, fetch, "nchw", fetch["nchw"], [xn, fn], ["x", "f"])
+    first = fetch["same_s1_3x3"].op
+    gx, gf = tf.gradients(tf.reduce_sum(first.outputs[0]), list(first.inputs))
+    types += [gx.op.type, gf.op.type]
+    return {"fetch": fetch, "feed": feed, "info": {"op_types": types}}
+
+
+def case_pooling(tf, np):
+    """tf.nn.max_pool and avg_pool over SAME/VALID, 2x2 and 3x3 windows, strides 1 and 2,
+    their gradients (ties: whole numbers, so windows share their maximum), NCHW, and the
+    second-order gradient of max_pool."""
+    rng = np.random.default_rng(43)
+    fetch, feed = {}, {}
+    x = tf.placeholder(tf.float32, shape=(None, 5, 6, 2))
+    xv = _f32(rng.integers(-2, 3, size=(2, 5, 6, 2)))   # ties on purpose
+    feed[x] = xv
+    for name, k, s, p in [("2x2_s2_valid", 2, 2, "VALID"), ("3x3_s2_same", 3, 2, "SAME"),
+                          ("3x3_s1_same", 3, 1, "SAME"), ("2x2_s1_valid", 2, 1, "VALID"),
+                          ("3x2_s2x1_same", [1, 3, 2, 1], [1, 2, 1, 1], "SAME")]:
+        ks = k if isinstance(k, list) else [1, k, k, 1]
+        ss = s if isinstance(s, list) else [1, s, s, 1]
+        for kind, fn in (("max", tf.nn.max_pool), ("avg", tf.nn.avg_pool)):
+            y = fn(x, ks, ss, p)
+            key = "%s_%s" % (kind, name)
+            fetch[key] = y
+            g = tf.placeholder(tf.float32, shape=y.shape)
+            feed[g] = _f32(rng.normal(size=(2,) + tuple(y.shape.as_list()[1:])))
+            _grads(tf, fetch, key, y, [x], ["x"], grad_ys=g)
+    xn = tf.placeholder(tf.float32, shape=(2, 3, 5, 4))
+    feed[xn] = _f32(rng.normal(size=(2, 3, 5, 4)))
+    fetch["max_nchw"] = tf.nn.max_pool(xn, [1, 1, 2, 2], [1, 1, 2, 2], "SAME", data_format="NCHW")
+    fetch["avg_nchw"] = tf.nn.avg_pool(xn, [1, 1, 3, 3], [1, 1, 2, 2], "SAME", data_format="NCHW")
+    _grads(tf, fetch, "max_nchw", fetch["max_nchw"], [xn], ["x"])
+    _grads(tf, fetch, "avg_nchw", fetch["avg_nchw"], [xn], ["x"])
+    # second order: the gradient of max_pool's gradient, with respect to the incoming gradient
+    dy = tf.placeholder(tf.float32, shape=(2, 3, 3, 2))
+    feed[dy] = _f32(rng.normal(size=(2, 3, 3, 2)))
+    first = tf.gradients(tf.nn.max_pool(x, 2, 2, "SAME"), x, grad_ys=dy)[0]
+    fetch["max_grad"] = first
+    ddx = tf.constant(_f32(rng.normal(size=(2, 5, 6, 2))))
+    fetch["max_grad_grad"] = tf.gradients(first, dy, grad_ys=ddx)[0]
+    return {"fetch": fetch, "feed": feed,
+            "info": {"grad_op": first.op.type,
+                     "grad_grad_op": fetch["max_grad_grad"].op.type}}
+
+
+def case_bias_add(tf, np):
+    """tf.nn.bias_add (NHWC, 2-d, NCHW) and its gradients."""
+    rng = np.random.default_rng(47)
+    x = tf.placeholder(tf.float32, shape=(None, 3, 4, 5))
+    b = tf.placeholder(tf.float32, shape=(5,))
+    x2 = tf.placeholder(tf.float32, shape=(3, 4))
+    b2 = tf.placeholder(tf.float32, shape=(4,))
+    xn = tf.placeholder(tf.float32, shape=(2, 3, 4, 5))
+    bn = tf.placeholder(tf.float32, shape=(3,))
+    feed = {x: _f32(rng.normal(size=(2, 3, 4, 5))), b: _f32(rng.normal(size=5)),
+            x2: _f32(rng.normal(size=(3, 4))), b2: _f32(rng.normal(size=4)),
+            xn: _f32(rng.normal(size=(2, 3, 4, 5))), bn: _f32(rng.normal(size=3))}
+    fetch = {"nhwc": tf.nn.bias_add(x, b), "2d": tf.nn.bias_add(x2, b2),
+             "nchw": tf.nn.bias_add(xn, bn, data_format="NCHW")}
+    g = tf.constant(_f32(rng.normal(size=(2, 3, 4, 5))))
+    _grads(tf, fetch, "nhwc", fetch["nhwc"], [x, b], ["x", "b"], grad_ys=g)
+    _grads(tf, fetch, "2d", fetch["2d"], [x2, b2], ["x", "b"])
+    _grads(tf, fetch, "nchw", fetch["nchw"], [xn, bn], ["x", "b"], grad_ys=g)
+    return {"fetch": fetch, "feed": feed, "info": {"op": fetch["nhwc"].op.type}}
+
+
 def case_softmax(tf, np):
     rng = np.random.default_rng(9)
     x = tf.placeholder(tf.float32, shape=(4, 6))

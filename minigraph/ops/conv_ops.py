@@ -1,0 +1,709 @@
+"""Convolutions and pooling, as TF1 has them: ``tf.nn.conv2d``, ``max_pool``, ``avg_pool``,
+``bias_add``, and the gradient ops TF1 builds for them.
+
+Images are NHWC: ``(batch, height, width, channels)``; filters are ``(height, width,
+in_channels, out_channels)``. (``data_format="NCHW"`` is accepted: the kernels transpose.)
+
+How a convolution is computed, without a Python loop over pixels: every window the filter
+visits is a view into the (padded) input (:func:`windows`); copying those windows into the
+rows of one matrix ("im2col": ``(N*OH*OW, KH*KW*C)``) turns the whole convolution into one
+matrix product with the filter reshaped to ``(KH*KW*C, OC)``. Its gradient with respect to
+the filter is one matrix product too; with respect to the input, the product gives one
+gradient per window element, added back where each came from ("col2im": one vectorized add
+per filter position).
+
+Padding follows TF1. ``"VALID"``: no padding, ``OH = ceil((H - KH' + 1) / stride)`` where
+``KH' = (KH - 1) * dilation + 1``. ``"SAME"``: ``OH = ceil(H / stride)``, with just enough zero
+padding for that, split evenly, and the odd one out at the bottom and right.
+"""
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+from minigraph import dtypes
+from minigraph.api import export
+from minigraph.errors import UnimplementedError
+from minigraph.op_def import OpDef, register, same_dtype
+from minigraph.ops._util import make
+from minigraph.ops.array_ops import broadcast_to, constant_value_as_shape, reshape, shape_of
+from minigraph.ops.constant_op import as_tensor, binary_operands, constant
+from minigraph.tensor_shape import TensorShape
+
+
+# ------------------------------------------------------------------------------ geometry
+
+def _output_size(size, k, stride, dilation, padding):
+    """``(output size, padding before, padding after)`` along one spatial axis; ``size`` may
+    be None (unknown): then the output size is too."""
+    eff = (k - 1) * dilation + 1
+    if size is None:
+        return None, None, None
+    if padding == "VALID":
+        out = (size - eff + stride) // stride
+        return out, 0, 0
+    out = (size + stride - 1) // stride
+    total = max((out - 1) * stride + eff - size, 0)
+    return out, total // 2, total - total // 2
+
+
+def _check_attrs(what, strides, padding, data_format, ksize=None, dilations=None):
+    if padding not in ("SAME", "VALID"):
+        raise ValueError("%s: padding must be 'SAME' or 'VALID', got %r" % (what, padding))
+    if data_format not in ("NHWC", "NCHW"):
+        raise ValueError("%s: data_format must be 'NHWC' or 'NCHW', got %r"
+                         % (what, data_format))
+    for name, v in (("strides", strides), ("ksize", ksize), ("dilations", dilations)):
+        if v is not None and (len(v) != 4 or min(v) < 1):
+            raise ValueError("%s: %s must be 4 positive numbers, got %s" % (what, name, list(v)))
+
+
+def _spatial(attr, data_format):
+    """The (height, width) entries of a 4-entry attribute in ``data_format``."""
+    return (attr[1], attr[2]) if data_format == "NHWC" else (attr[2], attr[3])
+
+
+def _to_nhwc(shape, data_format):
+    """A 4-d static shape as a list in NHWC order."""
+    dims = shape.as_list()
+    return dims if data_format == "NHWC" else [dims[0], dims[2], dims[3], dims[1]]
+
+
+def _from_nhwc(dims, data_format):
+    return TensorShape(dims if data_format == "NHWC" else [dims[0], dims[3], dims[1], dims[2]])
+
+
+def _rank4(t, what):
+    if t.shape.ndims is not None and t.shape.ndims != 4:
+        raise ValueError("%s must be rank 4 (a batch of images), but is rank %d"
+                         % (what, t.shape.ndims))
+
+
+def _unsupported(attrs, what):
+    """Why TF1's CPU kernels refuse these attributes (they stride and dilate over height and
+    width only), or None."""
+    fmt = attrs["data_format"]
+    for name in ("strides", "dilations"):
+        v = attrs.get(name)
+        if v is not None:
+            batch, channel = (v[0], v[3]) if fmt == "NHWC" else (v[0], v[1])
+            if batch != 1 or channel != 1:
+                return ("Current implementation does not yet support %s in the batch and "
+                        "depth dimensions (%s)." % (name, what))
+    return None
+
+
+def windows(x, kh, kw, sh, sw, dh=1, dw=1):
+    """A read-only view of the windows a ``(kh, kw)`` filter visits in the NHWC array ``x``
+    (already padded), moving ``(sh, sw)`` at a time with dilation ``(dh, dw)``: shape
+    ``(N, OH, OW, kh, kw, C)``. Nothing is copied."""
+    n, h, w, c = x.shape
+    oh = (h - (kh - 1) * dh - 1) // sh + 1
+    ow = (w - (kw - 1) * dw - 1) // sw + 1
+    s_n, s_h, s_w, s_c = x.strides
+    return as_strided(x, (n, oh, ow, kh, kw, c),
+                      (s_n, s_h * sh, s_w * sw, s_h * dh, s_w * dw, s_c), writeable=False)
+
+
+class _Geometry:
+    """Everything a kernel needs to know about one convolution or pooling, in NHWC: the
+    window, strides, dilations, and the padding of an input of spatial size ``(h, w)``."""
+
+    def __init__(self, attrs, h, w, kh, kw):
+        fmt = attrs["data_format"]
+        self.kh, self.kw = kh, kw
+        self.sh, self.sw = _spatial(attrs["strides"], fmt)
+        self.dh, self.dw = _spatial(attrs.get("dilations") or (1, 1, 1, 1), fmt)
+        padding = attrs["padding"]
+        self.oh, self.pt, self.pb = _output_size(h, kh, self.sh, self.dh, padding)
+        self.ow, self.pl, self.pr = _output_size(w, kw, self.sw, self.dw, padding)
+        if self.oh < 1 or self.ow < 1:
+            raise ValueError("Computed output size would be negative: %d x %d [input %d x %d, "
+                             "window %d x %d, strides %d x %d, padding %s]"
+                             % (self.oh, self.ow, h, w, kh, kw, self.sh, self.sw, padding))
+
+    def pad(self, x, value=0):
+        """``x`` (NHWC) with the padding of this geometry around its spatial axes."""
+        if not (self.pt or self.pb or self.pl or self.pr):
+            return x
+        return np.pad(x, ((0, 0), (self.pt, self.pb), (self.pl, self.pr), (0, 0)),
+                      constant_values=value)
+
+    def windows(self, padded):
+        return windows(padded, self.kh, self.kw, self.sh, self.sw, self.dh, self.dw)
+
+    def add_back(self, cols, shape, dtype):
+        """col2im: ``cols`` holds one value per window element, ``(N, OH, OW, KH, KW, C)``;
+        return the NHWC array of ``shape`` where each is added to the input element it
+        came from (padding cropped off)."""
+        n, h, w, c = shape
+        out = np.zeros((n, h + self.pt + self.pb, w + self.pl + self.pr, c), dtype)
+        for i in range(self.kh):      # one vectorized add per filter position
+            top = i * self.dh
+            for j in range(self.kw):
+                left = j * self.dw
+                out[:, top:top + self.sh * (self.oh - 1) + 1:self.sh,
+                    left:left + self.sw * (self.ow - 1) + 1:self.sw, :] += cols[:, :, :, i, j]
+        return out[:, self.pt:self.pt + h, self.pl:self.pl + w, :]
+
+
+def _nhwc(x, data_format):
+    return x if data_format == "NHWC" else np.transpose(x, (0, 2, 3, 1))
+
+
+def _back(x, data_format):
+    return x if data_format == "NHWC" else np.ascontiguousarray(np.transpose(x, (0, 3, 1, 2)))
+
+
+def _sizes(v, data_format):
+    """An input-size vector (int32, in ``data_format``) as an NHWC tuple."""
+    v = [int(d) for d in v]
+    return tuple(v) if data_format == "NHWC" else (v[0], v[2], v[3], v[1])
+
+
+def _conv_attrs(op):
+    return {k: op.attrs[k] for k in ("strides", "padding", "data_format", "dilations")}
+
+
+class _Windowed(OpDef):
+    """Base of the conv and pool ops: as TF1's, a run with strides or dilations across the
+    batch or channels fails (``UnimplementedError``); building it does not."""
+
+    @classmethod
+    def make_kernel(cls, op, state):
+        unsupported = _unsupported(op.attrs, op.type)
+        if unsupported is None:
+            return super().make_kernel(op, state)
+
+        def fails(*args):
+            raise UnimplementedError(op.name, op, "%s\n  [[node %s, created at %s]]"
+                                     % (unsupported, op.name, op.site.with_source()))
+        return fails
+
+
+# --------------------------------------------------------------------------- convolution
+
+def _conv_infer(x_shape, f_shape, attrs, what):
+    """The static NHWC output shape of a convolution of ``x_shape`` by ``f_shape``."""
+    fmt = attrs["data_format"]
+    if x_shape.ndims is None:
+        n = h = w = None
+        c = None
+    else:
+        n, h, w, c = _to_nhwc(x_shape, fmt)
+    kh = kw = ci = co = None
+    if f_shape.ndims is not None:
+        kh, kw, ci, co = f_shape.as_list()
+    if c is not None and ci is not None and c != ci:
+        raise ValueError("Dimensions must be equal, but are %d and %d (the input's channels and "
+                         "the filter's in_channels)" % (c, ci))
+    sh, sw = _spatial(attrs["strides"], fmt)
+    dh, dw = _spatial(attrs["dilations"], fmt)
+    oh = _output_size(h, kh, sh, dh, attrs["padding"])[0] if kh is not None else None
+    ow = _output_size(w, kw, sw, dw, attrs["padding"])[0] if kw is not None else None
+    if (oh is not None and oh < 1) or (ow is not None and ow < 1):
+        k, size = ((kh - 1) * dh + 1, h) if oh is not None and oh < 1 else ((kw - 1) * dw + 1, w)
+        raise ValueError("Negative dimension size caused by subtracting %d from %d for '%s'"
+                         % (k, size, what))
+    return _from_nhwc([n, oh, ow, co], fmt)
+
+
+@register
+class Conv2D(_Windowed):
+    """y[n, i, j, o] = sum over (di, dj, c) of x[n, i*s + di*d, j*s + dj*d, c] * f[di, dj, c, o]
+    (x padded as ``padding`` says): a 2-D convolution (TF's, without flipping the filter)"""
+
+    @staticmethod
+    def infer(inputs, attrs):
+        x, f = inputs
+        dtype = same_dtype(inputs, ("input", "filter"))
+        if not dtype.is_floating:
+            raise TypeError("Conv2D needs floating point input and filter, got %s" % dtype.name)
+        _rank4(x, "input")
+        _rank4(f, "filter")
+        return _conv_infer(x.shape, f.shape, attrs, "Conv2D"), dtype
+
+    @staticmethod
+    def forward(x, f, strides, padding, data_format, dilations):
+        x = _nhwc(x, data_format)
+        kh, kw, c, oc = f.shape
+        if x.shape[3] != c:
+            raise ValueError("input depth must be evenly divisible by filter depth: %d vs %d"
+                             % (x.shape[3], c))
+        g = _Geometry({"strides": strides, "padding": padding, "data_format": data_format,
+                       "dilations": dilations}, x.shape[1], x.shape[2], kh, kw)
+        cols = g.windows(g.pad(x)).reshape(-1, kh * kw * c)  # im2col: the one copy
+        y = (cols @ f.reshape(kh * kw * c, oc)).reshape(x.shape[0], g.oh, g.ow, oc)
+        return _back(y, data_format)
+
+    @staticmethod
+    def gradient(op, grad, needed):
+        x, f = op.inputs
+        attrs = _conv_attrs(op)
+        return [conv2d_backprop_input(shape_of(x), f, grad, **attrs) if needed[0] else None,
+                conv2d_backprop_filter(x, shape_of(f), grad, **attrs) if needed[1] else None]
+
+
+@register
+class Conv2DBackpropInput(_Windowed):
+    """dx = the gradient of conv2d(x, f) with respect to x, for x of shape ``input_sizes``
+    and the output's gradient ``out_backprop``"""
+
+    @staticmethod
+    def infer(inputs, attrs):
+        sizes, f, dy = inputs
+        dtype = same_dtype([f, dy], ("filter", "out_backprop"))
+        _rank4(f, "filter")
+        _rank4(dy, "out_backprop")
+        return constant_value_as_shape(sizes).merge_with(TensorShape([None] * 4)), dtype
+
+    @staticmethod
+    def forward(sizes, f, dy, strides, padding, data_format, dilations):
+        n, h, w, c = _sizes(sizes, data_format)
+        dy = _nhwc(dy, data_format)
+        kh, kw, _, oc = f.shape
+        g = _Geometry({"strides": strides, "padding": padding, "data_format": data_format,
+                       "dilations": dilations}, h, w, kh, kw)
+        _check_out(dy, n, g, oc)
+        cols = (dy.reshape(-1, oc) @ f.reshape(-1, oc).T).reshape(n, g.oh, g.ow, kh, kw, c)
+        return _back(g.add_back(cols, (n, h, w, c), dy.dtype), data_format)
+
+    @staticmethod
+    def gradient(op, grad, needed):
+        sizes, f, dy = op.inputs
+        attrs = _conv_attrs(op)
+        return [None,
+                conv2d_backprop_filter(grad, shape_of(f), dy, **attrs) if needed[1] else None,
+                conv2d(grad, f, **attrs) if needed[2] else None]
+
+
+@register
+class Conv2DBackpropFilter(_Windowed):
+    """df = the gradient of conv2d(x, f) with respect to f, for f of shape ``filter_sizes``
+    and the output's gradient ``out_backprop``"""
+
+    @staticmethod
+    def infer(inputs, attrs):
+        x, sizes, dy = inputs
+        dtype = same_dtype([x, dy], ("input", "out_backprop"))
+        _rank4(x, "input")
+        _rank4(dy, "out_backprop")
+        return constant_value_as_shape(sizes).merge_with(TensorShape([None] * 4)), dtype
+
+    @staticmethod
+    def forward(x, sizes, dy, strides, padding, data_format, dilations):
+        x, dy = _nhwc(x, data_format), _nhwc(dy, data_format)
+        kh, kw, c, oc = (int(d) for d in sizes)
+        g = _Geometry({"strides": strides, "padding": padding, "data_format": data_format,
+                       "dilations": dilations}, x.shape[1], x.shape[2], kh, kw)
+        _check_out(dy, x.shape[0], g, oc)
+        cols = g.windows(g.pad(x)).reshape(-1, kh * kw * c)  # im2col, as in the forward pass
+        return (cols.T @ dy.reshape(-1, oc)).reshape(kh, kw, c, oc)
+
+    @staticmethod
+    def gradient(op, grad, needed):
+        x, sizes, dy = op.inputs
+        attrs = _conv_attrs(op)
+        return [conv2d_backprop_input(shape_of(x), grad, dy, **attrs) if needed[0] else None,
+                None,
+                conv2d(x, grad, **attrs) if needed[2] else None]
+
+
+def _check_out(dy, n, g, oc):
+    if dy.shape != (n, g.oh, g.ow, oc):
+        raise ValueError("out_backprop has shape %s, but the convolution's output has shape %s"
+                         % (list(dy.shape), [n, g.oh, g.ow, oc]))
+
+
+def _seq(v, n, name):
+    """An int or list as the 4 entries TF1's ops take: ``2`` -> ``[1, 2, 2, 1]`` (NHWC)."""
+    if isinstance(v, (int, np.integer)):
+        v = [int(v)] * n
+    v = [int(d) for d in v]
+    if len(v) == 1:
+        v = v * n
+    if len(v) == n == 2 or (n == 4 and len(v) == 2):
+        v = [1] + v + [1]
+    if len(v) != 4:
+        raise ValueError("%s should be of length 1, 2 or 4, got %d" % (name, len(v)))
+    return tuple(v)
+
+
+def _with_format(v, data_format):
+    """A 4-entry NHWC-style tuple ``(1, h, w, 1)`` moved to NCHW order if need be (only for
+    values made from an int or a pair)."""
+    return v if data_format == "NHWC" else (v[0], v[3], v[1], v[2])
+
+
+def _conv_args(strides, padding, data_format, dilations, what):
+    if strides is None or padding is None:
+        raise TypeError("%s needs strides and padding" % what)
+    if isinstance(padding, bytes):
+        padding = padding.decode()
+    padding = padding.upper() if isinstance(padding, str) else padding
+    fmt = data_format or "NHWC"
+    short = not isinstance(strides, (list, tuple)) or len(strides) != 4
+    strides = _seq(strides, 2, "strides")
+    strides = _with_format(strides, fmt) if short else strides
+    short_d = not isinstance(dilations, (list, tuple)) or len(dilations) != 4
+    dilations = _seq(1 if dilations is None else dilations, 2, "dilations")
+    dilations = _with_format(dilations, fmt) if short_d else dilations
+    _check_attrs(what, strides, padding, fmt, dilations=dilations)
+    return {"strides": strides, "padding": padding, "data_format": fmt, "dilations": dilations}
+
+
+@export("nn.conv2d")
+def conv2d(input, filter=None, strides=None, padding=None, use_cudnn_on_gpu=True,  # noqa: A002
+           data_format="NHWC", dilations=(1, 1, 1, 1), name=None, filters=None):
+    """``tf.nn.conv2d``: a 2-D convolution of a batch of images ``input`` (NHWC) by
+    ``filter`` (height, width, in_channels, out_channels), moving ``strides`` (4 entries, as
+    ``[1, 2, 2, 1]``, or an int) with ``padding`` ``"SAME"`` or ``"VALID"``."""
+    __tracebackhide__ = True
+    f = filters if filter is None else filter
+    if f is None:
+        raise TypeError("conv2d needs a filter")
+    attrs = _conv_args(strides, padding, data_format, dilations, "Conv2D")
+    x, f = binary_operands(input, f)
+    return make(Conv2D, [x, f], attrs, name or "Conv2D")
+
+
+def _sizes_tensor(sizes, name):
+    if hasattr(sizes, "_as_graph_tensor"):
+        return as_tensor(sizes)
+    return constant(list(sizes), dtype=dtypes.int32, name=name)
+
+
+@export("nn.conv2d_backprop_input")
+def conv2d_backprop_input(input_sizes, filter=None, out_backprop=None, strides=None,  # noqa: A002
+                          padding=None, use_cudnn_on_gpu=True, data_format="NHWC",
+                          dilations=(1, 1, 1, 1), name=None, filters=None):
+    """``tf.nn.conv2d_backprop_input``: the gradient of ``conv2d`` with respect to its input
+    (of shape ``input_sizes``), given the gradient ``out_backprop`` of its output."""
+    __tracebackhide__ = True
+    f = as_tensor(filters if filter is None else filter)
+    attrs = _conv_args(strides, padding, data_format, dilations, "Conv2DBackpropInput")
+    dy = as_tensor(out_backprop, dtype=f.dtype)
+    return make(Conv2DBackpropInput, [_sizes_tensor(input_sizes, "input_sizes"), f, dy], attrs,
+                name or "Conv2DBackpropInput")
+
+
+@export("nn.conv2d_backprop_filter")
+def conv2d_backprop_filter(input, filter_sizes, out_backprop, strides, padding,  # noqa: A002
+                           use_cudnn_on_gpu=True, data_format="NHWC", dilations=(1, 1, 1, 1),
+                           name=None):
+    """``tf.nn.conv2d_backprop_filter``: the gradient of ``conv2d`` with respect to its
+    filter (of shape ``filter_sizes``), given the gradient ``out_backprop`` of its output."""
+    __tracebackhide__ = True
+    x = as_tensor(input)
+    attrs = _conv_args(strides, padding, data_format, dilations, "Conv2DBackpropFilter")
+    dy = as_tensor(out_backprop, dtype=x.dtype)
+    return make(Conv2DBackpropFilter, [x, _sizes_tensor(filter_sizes, "filter_sizes"), dy],
+                attrs, name or "Conv2DBackpropFilter")
+
+
+# ------------------------------------------------------------------------------- pooling
+
+def _pool_infer(x, attrs, what):
+    if not x.dtype.is_floating:
+        raise TypeError("%s needs a floating point input, got %s" % (what, x.dtype.name))
+    _rank4(x, "input")
+    if x.shape.ndims is None:
+        return TensorShape([None] * 4)
+    fmt = attrs["data_format"]
+    n, h, w, c = _to_nhwc(x.shape, fmt)
+    kn, kh, kw, kc = _to_nhwc(TensorShape(list(attrs["ksize"])), fmt)
+    if kn != 1 or kc != 1:
+        raise ValueError("%s: pooling is not yet supported across the batch or depth "
+                         "dimensions (ksize %s)" % (what, list(attrs["ksize"])))
+    sh, sw = _spatial(attrs["strides"], fmt)
+    oh = _output_size(h, kh, sh, 1, attrs["padding"])[0]
+    ow = _output_size(w, kw, sw, 1, attrs["padding"])[0]
+    if (oh is not None and oh < 1) or (ow is not None and ow < 1):
+        k, size = (kh, h) if oh is not None and oh < 1 else (kw, w)
+        raise ValueError("Negative dimension size caused by subtracting %d from %d for '%s'"
+                         % (k, size, what))
+    return _from_nhwc([n, oh, ow, c], fmt)
+
+
+class _Like:
+    """A stand-in tensor with a given static shape and dtype, for shape inference."""
+
+    def __init__(self, shape, dtype):
+        self.shape, self.dtype = shape, dtype
+
+
+def _pool_geometry(attrs, x_shape):
+    fmt = attrs["data_format"]
+    kh, kw = _spatial(attrs["ksize"], fmt)
+    return _Geometry(attrs, x_shape[1], x_shape[2], kh, kw)
+
+
+def _lowest(dtype):
+    return -np.inf if np.dtype(dtype).kind == "f" else np.iinfo(dtype).min
+
+
+def _argmax(x, g):
+    """For each window of NHWC ``x``: the index ``i * KW + j`` of its largest element, the
+    first in row-major order among ties, as TF1's CPU kernel picks it (padding never wins);
+    shape ``(N, OH, OW, C)``."""
+    inside = g.windows(g.pad(np.ones(x.shape[:3] + (1,), bool), False))
+    vals = g.windows(g.pad(x, _lowest(x.dtype)))
+    n, oh, ow, kh, kw, c = vals.shape
+    vals = vals.reshape(n, oh, ow, kh * kw, c)
+    inside = inside.reshape(n, oh, ow, kh * kw, 1)
+    best = vals.max(axis=3, keepdims=True)
+    return np.argmax((vals == best) & inside, axis=3)
+
+
+@register
+class MaxPool(_Windowed):
+    """y = the largest element of each ``ksize`` window of x, moving ``strides``"""
+
+    @staticmethod
+    def infer(inputs, attrs):
+        return _pool_infer(inputs[0], attrs, "MaxPool"), inputs[0].dtype
+
+    @staticmethod
+    def forward(x, ksize, strides, padding, data_format):
+        x = _nhwc(x, data_format)
+        g = _pool_geometry({"ksize": ksize, "strides": strides, "padding": padding,
+                            "data_format": data_format}, x.shape)
+        return _back(g.windows(g.pad(x, _lowest(x.dtype))).max(axis=(3, 4)), data_format)
+
+    @staticmethod
+    def gradient(op, grad, needed):
+        x = op.inputs[0]
+        return [make(MaxPoolGrad, [x, op.outputs[0], grad], dict(op.attrs), "MaxPoolGrad")]
+
+
+@register
+class MaxPoolGrad(_Windowed):
+    """dx = the gradient of max_pool(x): each window's gradient goes to the element that was
+    its maximum (the first one, among ties)"""
+
+    @staticmethod
+    def infer(inputs, attrs):
+        x, y, dy = inputs
+        return x.shape, same_dtype(inputs, ("orig_input", "orig_output", "grad"))
+
+    @staticmethod
+    def forward(x, y, dy, ksize, strides, padding, data_format):
+        x, dy = _nhwc(x, data_format), _nhwc(dy, data_format)
+        g = _pool_geometry({"ksize": ksize, "strides": strides, "padding": padding,
+                            "data_format": data_format}, x.shape)
+        best = _argmax(x, g)                                    # (N, OH, OW, C)
+        index = np.arange(g.kh * g.kw).reshape(g.kh, g.kw, 1)   # window positions
+        cols = (best[:, :, :, None, None, :] == index) * dy[:, :, :, None, None, :]
+        return _back(g.add_back(cols, x.shape, dy.dtype), data_format)
+
+    @staticmethod
+    def gradient(op, grad, needed):
+        x, y, dy = op.inputs
+        # linear in dy: its gradient picks, per window, the gradient at that window's maximum
+        return [None, None, make(MaxPoolGradGrad, [x, y, grad], dict(op.attrs),
+                                 "MaxPoolGradGrad")]
+
+
+@register
+class MaxPoolGradGrad(_Windowed):
+    """z[window] = g at the position of the window's maximum in x: the gradient of
+    MaxPoolGrad with respect to its ``grad`` input"""
+
+    @staticmethod
+    def infer(inputs, attrs):
+        x, y, g = inputs
+        dtype = same_dtype(inputs, ("orig_input", "orig_output", "grad"))
+        # as TF1: x and g have one shape, and the output is pooled from it (and is y's)
+        pooled = _pool_infer(_Like(x.shape.merge_with(g.shape), dtype), attrs,
+                             "MaxPoolGradGrad")
+        return pooled.merge_with(y.shape), dtype
+
+    @staticmethod
+    def forward(x, y, grad, ksize, strides, padding, data_format):
+        x, grad = _nhwc(x, data_format), _nhwc(grad, data_format)
+        g = _pool_geometry({"ksize": ksize, "strides": strides, "padding": padding,
+                            "data_format": data_format}, x.shape)
+        best = _argmax(x, g)
+        cols = g.windows(g.pad(grad))
+        n, oh, ow, kh, kw, c = cols.shape
+        picked = np.take_along_axis(cols.reshape(n, oh, ow, kh * kw, c), best[:, :, :, None],
+                                    axis=3)
+        return _back(picked[:, :, :, 0, :], data_format)
+
+    @staticmethod
+    def gradient(op, grad, needed):
+        x, y, g = op.inputs
+        return [None, None, make(MaxPoolGrad, [x, y, grad], dict(op.attrs), "MaxPoolGrad")]
+
+
+def _counts(g, shape):
+    """How many elements of the image (not of the padding) each window covers:
+    ``(1, OH, OW, 1)``."""
+    inside = g.windows(g.pad(np.ones((1,) + shape[1:3] + (1,), np.int64)))
+    return inside.sum(axis=(3, 4))
+
+
+@register
+class AvgPool(_Windowed):
+    """y = the mean of each ``ksize`` window of x, moving ``strides`` (with SAME padding, the
+    mean of the window's elements inside the image)"""
+
+    @staticmethod
+    def infer(inputs, attrs):
+        return _pool_infer(inputs[0], attrs, "AvgPool"), inputs[0].dtype
+
+    @staticmethod
+    def forward(x, ksize, strides, padding, data_format):
+        x = _nhwc(x, data_format)
+        g = _pool_geometry({"ksize": ksize, "strides": strides, "padding": padding,
+                            "data_format": data_format}, x.shape)
+        total = g.windows(g.pad(x)).sum(axis=(3, 4))
+        return _back((total / _counts(g, x.shape)).astype(x.dtype, copy=False), data_format)
+
+    @staticmethod
+    def gradient(op, grad, needed):
+        x = op.inputs[0]
+        return [make(AvgPoolGrad, [shape_of(x), grad], dict(op.attrs), "AvgPoolGrad")]
+
+
+@register
+class AvgPoolGrad(_Windowed):
+    """dx = the gradient of avg_pool(x), for x of shape ``orig_input_shape``: each window's
+    gradient shared evenly among the image elements it covers"""
+
+    @staticmethod
+    def infer(inputs, attrs):
+        sizes, dy = inputs
+        return constant_value_as_shape(sizes).merge_with(TensorShape([None] * 4)), dy.dtype
+
+    @staticmethod
+    def forward(sizes, dy, ksize, strides, padding, data_format):
+        shape = _sizes(sizes, data_format)
+        dy = _nhwc(dy, data_format)
+        g = _pool_geometry({"ksize": ksize, "strides": strides, "padding": padding,
+                            "data_format": data_format}, shape)
+        share = (dy / _counts(g, shape)).astype(dy.dtype, copy=False)
+        cols = np.broadcast_to(share[:, :, :, None, None, :], share.shape[:3] + (g.kh, g.kw,
+                                                                                 shape[3]))
+        return _back(g.add_back(cols, shape, dy.dtype), data_format)
+
+    @staticmethod
+    def gradient(op, grad, needed):
+        return [None, make(AvgPool, [grad], dict(op.attrs), "AvgPool")]
+
+
+def _pool_args(ksize, strides, padding, data_format, what):
+    if isinstance(padding, bytes):
+        padding = padding.decode()
+    padding = padding.upper() if isinstance(padding, str) else padding
+    fmt = data_format or "NHWC"
+    if fmt == "NCHW_VECT_C" or fmt not in ("NHWC", "NCHW"):
+        raise ValueError("%s: data_format must be 'NHWC' or 'NCHW', got %r" % (what, fmt))
+    out = {}
+    for name, v in (("ksize", ksize), ("strides", strides)):
+        short = not isinstance(v, (list, tuple)) or len(v) != 4
+        v = _seq(v, 2, name)
+        out[name] = _with_format(v, fmt) if short else v
+    _check_attrs(what, out["strides"], padding, fmt, ksize=out["ksize"])
+    out.update(padding=padding, data_format=fmt)
+    return out
+
+
+@export("nn.max_pool")
+def max_pool(value, ksize, strides, padding, data_format="NHWC", name=None, input=None):  # noqa: A002
+    """``tf.nn.max_pool``: the largest element of each ``ksize`` window (4 entries, as
+    ``[1, 2, 2, 1]``, or an int) of the images ``value`` (NHWC), moving ``strides``."""
+    __tracebackhide__ = True
+    x = as_tensor(input if value is None else value)
+    return make(MaxPool, [x], _pool_args(ksize, strides, padding, data_format, "MaxPool"),
+                name or "MaxPool")
+
+
+@export("nn.avg_pool")
+def avg_pool(value, ksize, strides, padding, data_format="NHWC", name=None, input=None):  # noqa: A002
+    """``tf.nn.avg_pool``: the mean of each ``ksize`` window of the images ``value`` (NHWC),
+    moving ``strides``; with ``"SAME"`` padding, the mean over the window's elements that
+    are inside the image."""
+    __tracebackhide__ = True
+    x = as_tensor(input if value is None else value)
+    return make(AvgPool, [x], _pool_args(ksize, strides, padding, data_format, "AvgPool"),
+                name or "AvgPool")
+
+
+# ------------------------------------------------------------------------------ bias_add
+
+def _channel_axis(ndims, data_format):
+    return 1 if data_format == "NCHW" else ndims - 1
+
+
+@register
+class BiasAdd(OpDef):
+    """y = value + bias, the bias (one per channel) added along the channel axis (the last,
+    or the second with data_format NCHW)"""
+
+    @staticmethod
+    def infer(inputs, attrs):
+        x, b = inputs
+        dtype = same_dtype(inputs, ("value", "bias"))
+        if b.shape.ndims is not None and b.shape.ndims != 1:
+            raise ValueError("Shape must be rank 1 but is rank %d (the bias)" % b.shape.ndims)
+        if x.shape.ndims is not None:
+            if x.shape.ndims < 2:
+                raise ValueError("Shape must be at least rank 2 but is rank %d" % x.shape.ndims)
+            axis = _channel_axis(x.shape.ndims, attrs["data_format"])
+            c, bc = x.shape[axis], b.shape[0] if b.shape.ndims else None
+            if c is not None and bc is not None and c != bc:
+                raise ValueError("Dimensions must be equal, but are %d and %d" % (c, bc))
+        return x.shape, dtype
+
+    @staticmethod
+    def forward(x, b, data_format):
+        if data_format == "NCHW":
+            b = b.reshape((-1,) + (1,) * (x.ndim - 2))
+        return x + b
+
+    @staticmethod
+    def gradient(op, grad, needed):
+        return [grad if needed[0] else None,
+                make(BiasAddGrad, [grad], dict(op.attrs), "BiasAddGrad") if needed[1] else None]
+
+
+@register
+class BiasAddGrad(OpDef):
+    """db = the sum of the gradient over every axis but the channel axis"""
+
+    @staticmethod
+    def infer(inputs, attrs):
+        g = inputs[0]
+        if g.shape.ndims is None:
+            return TensorShape([None]), g.dtype
+        return TensorShape([g.shape[_channel_axis(g.shape.ndims, attrs["data_format"])]]), \
+            g.dtype
+
+    @staticmethod
+    def forward(grad, data_format):
+        axis = _channel_axis(grad.ndim, data_format)
+        return np.add.reduce(grad, axis=tuple(a for a in range(grad.ndim) if a != axis),
+                             dtype=grad.dtype)
+
+    @staticmethod
+    def gradient(op, grad, needed):
+        # db is linear in the gradient g: its gradient copies each channel's value back
+        g = op.inputs[0]
+        ndims = g.shape.ndims
+        axis = _channel_axis(ndims, op.attrs["data_format"])
+        shape = [1] * ndims
+        shape[axis] = -1
+        return [broadcast_to(reshape(grad, shape), shape_of(g))]
+
+
+@export("nn.bias_add")
+def bias_add(value, bias, data_format=None, name=None):
+    """``tf.nn.bias_add``: ``value + bias`` with a 1-D ``bias``, one per channel (the last
+    axis; the second with ``data_format="NCHW"``)."""
+    __tracebackhide__ = True
+    fmt = data_format or "NHWC"
+    if fmt not in ("NHWC", "NCHW"):
+        raise ValueError("data_format must be 'NHWC' or 'NCHW', got %r" % (data_format,))
+    x, b = binary_operands(value, bias)
+    return make(BiasAdd, [x, b], {"data_format": fmt}, name or "BiasAdd")
+
