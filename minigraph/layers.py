@@ -1,4 +1,5 @@
-"""``tf.layers``: Dense, Dropout, Flatten and BatchNormalization, as functions and as classes.
+"""``tf.layers``: Dense, Conv2D, MaxPooling2D, AveragePooling2D, Dropout, Flatten and
+BatchNormalization, as functions and as classes.
 
 A layer is a few variables plus the ops that use them, built in a variable scope of its own:
 
@@ -30,7 +31,7 @@ import numpy as np
 from minigraph import dtypes
 from minigraph.graph import GraphKeys, get_default_graph
 from minigraph.initializers import ones_initializer, zeros_initializer
-from minigraph.ops import math_ops, nn_ops
+from minigraph.ops import conv_ops, math_ops, nn_ops
 from minigraph.ops.array_ops import (concat, constant_value, identity, reshape, shape, stack,
                                      where)
 from minigraph.ops.constant_op import as_tensor, constant
@@ -39,13 +40,17 @@ from minigraph.ops.nn_impl import dropout as _dropout
 from minigraph.ops.nn_impl import moments
 from minigraph.variable_scope import get_variable, variable_scope
 
-__all__ = ["Layer", "Dense", "Dropout", "Flatten", "BatchNormalization",
-           "dense", "dropout", "flatten", "batch_normalization"]
+__all__ = ["Layer", "Dense", "Conv2D", "MaxPooling2D", "AveragePooling2D", "Dropout", "Flatten",
+           "BatchNormalization", "dense", "conv2d", "max_pooling2d", "average_pooling2d",
+           "dropout", "flatten", "batch_normalization"]
 
 
 def _snake_case(name):
-    """``BatchNormalization`` -> ``batch_normalization``: a layer's default name."""
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+    """A layer's default name, as TF1 and Keras make it from the class name:
+    ``BatchNormalization`` -> ``batch_normalization``, ``Conv2D`` -> ``conv2d``,
+    ``MaxPooling2D`` -> ``max_pooling2d``."""
+    words = re.sub(r"(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", words).lower()
 
 
 def _static_bool(training):
@@ -232,7 +237,7 @@ class Dense(Layer):
         else:
             outputs = math_ops.matmul(inputs, self.kernel)
         if self.use_bias:
-            outputs = math_ops.add(outputs, self.bias, name="BiasAdd")  # TF1's nn.bias_add
+            outputs = conv_ops.bias_add(outputs, self.bias)
         if self.activation is not None:
             outputs = self.activation(outputs)
         return outputs
@@ -267,6 +272,184 @@ def dense(inputs, units, activation=None, use_bias=True, kernel_initializer=None
                   activity_regularizer=activity_regularizer, trainable=trainable, name=name,
                   _scope=name, _reuse=reuse)
     return layer.apply(inputs)
+
+
+# ------------------------------------------------------------------ Conv2D and pooling
+
+def normalize_pair(value, name):
+    """An int or a pair of ints as a pair: ``3`` -> ``(3, 3)`` (kernel sizes, strides)."""
+    if isinstance(value, (int, np.integer)):
+        return (int(value), int(value))
+    value = tuple(int(v) for v in value)
+    if len(value) != 2:
+        raise ValueError("The `%s` argument must be a tuple of 2 integers. Received: %s"
+                         % (name, value))
+    return value
+
+
+def normalize_padding(padding):
+    """``"valid"``/``"same"`` (any case) as TF's ``"VALID"``/``"SAME"``."""
+    p = str(padding).upper()
+    if p not in ("VALID", "SAME"):
+        raise ValueError("The `padding` argument must be one of \"valid\", \"same\". "
+                         "Received: %s" % (padding,))
+    return p
+
+
+def normalize_data_format(data_format):
+    """``"channels_last"`` (NHWC) or ``"channels_first"`` (NCHW) as TF's op attribute."""
+    formats = {"channels_last": "NHWC", "channels_first": "NCHW"}
+    if data_format not in formats:
+        raise ValueError("The `data_format` argument must be one of \"channels_first\", "
+                         "\"channels_last\". Received: %s" % (data_format,))
+    return formats[data_format]
+
+
+def _four(pair, data_format):
+    """A (height, width) pair as the 4 entries of a TF op attribute."""
+    return (1,) + pair + (1,) if data_format == "NHWC" else (1, 1) + pair
+
+
+class Conv2D(Layer):
+    """``tf.layers.Conv2D``: ``outputs = activation(conv2d(inputs, kernel) + bias)``.
+
+    ``kernel`` has shape ``(kernel height, kernel width, input channels, filters)`` (default
+    initializer: Glorot uniform, as ``tf.get_variable``'s), ``bias`` ``(filters,)`` (zeros).
+    Inputs are ``(N, H, W, C)`` (``data_format="channels_last"``) or ``(N, C, H, W)``.
+    """
+
+    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid",
+                 data_format="channels_last", dilation_rate=(1, 1), activation=None,
+                 use_bias=True, kernel_initializer=None, bias_initializer=zeros_initializer(),
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, trainable=True, name=None,
+                 **kwargs):
+        super().__init__(trainable=trainable, name=name,
+                         activity_regularizer=activity_regularizer, **kwargs)
+        self.filters = int(filters)
+        self.kernel_size = normalize_pair(kernel_size, "kernel_size")
+        self.strides = normalize_pair(strides, "strides")
+        self.padding = normalize_padding(padding)
+        self.data_format = normalize_data_format(data_format)
+        self.dilation_rate = normalize_pair(dilation_rate, "dilation_rate")
+        self.activation = _activation(activation)
+        self.use_bias = use_bias
+        self.kernel_initializer = kernel_initializer
+        self.bias_initializer = bias_initializer
+        self.kernel_regularizer = kernel_regularizer
+        self.bias_regularizer = bias_regularizer
+        self.kernel = self.bias = None
+
+    def build(self, input_shape):
+        __tracebackhide__ = True
+        channel_axis = -1 if self.data_format == "NHWC" else 1
+        if input_shape.ndims != 4 or input_shape[channel_axis] is None:
+            raise ValueError("The channel dimension of the inputs should be defined, and the "
+                             "inputs 4-dimensional (a batch of images). Found %s."
+                             % input_shape)
+        shape = list(self.kernel_size) + [input_shape[channel_axis], self.filters]
+        self.kernel = self.add_weight("kernel", shape, initializer=self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer)
+        if self.use_bias:
+            self.bias = self.add_weight("bias", [self.filters],
+                                        initializer=self.bias_initializer,
+                                        regularizer=self.bias_regularizer)
+
+    def call(self, inputs):
+        outputs = conv_ops.conv2d(inputs, self.kernel, _four(self.strides, self.data_format),
+                                  self.padding, data_format=self.data_format,
+                                  dilations=_four(self.dilation_rate, self.data_format))
+        if self.use_bias:
+            outputs = conv_ops.bias_add(outputs, self.bias, data_format=self.data_format)
+        if self.activation is not None:
+            outputs = self.activation(outputs)
+        return outputs
+
+
+def conv2d(inputs, filters, kernel_size, strides=(1, 1), padding="valid",
+           data_format="channels_last", dilation_rate=(1, 1), activation=None, use_bias=True,
+           kernel_initializer=None, bias_initializer=zeros_initializer(),
+           kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+           kernel_constraint=None, bias_constraint=None, trainable=True, name=None,
+           reuse=None):
+    """``tf.layers.conv2d``: a 2-D convolution layer, ``activation(conv2d(inputs, kernel) +
+    bias)``.
+
+    Args:
+      inputs: a batch of images, ``(N, H, W, C)``.
+      filters: the number of output channels.
+      kernel_size: the window, an int or ``(height, width)``.
+      strides: an int or ``(height, width)`` (default 1).
+      padding: ``"valid"`` (the default: the output shrinks) or ``"same"``.
+      data_format: ``"channels_last"`` (NHWC) or ``"channels_first"`` (NCHW).
+      dilation_rate: an int or ``(height, width)``: the filter's taps that far apart.
+      activation: e.g. ``tf.nn.relu``; None for none.
+      kernel_initializer: default None: ``tf.get_variable``'s default, Glorot uniform.
+      name: the variable scope; default ``conv2d``, made unique. reuse: share the variables
+        of an earlier layer of the same name.
+
+    Returns:
+      The output images; variables ``conv2d/kernel`` ``(kh, kw, C, filters)`` and
+      ``conv2d/bias`` ``(filters,)``.
+    """
+    __tracebackhide__ = True
+    layer = Conv2D(filters, kernel_size, strides=strides, padding=padding,
+                   data_format=data_format, dilation_rate=dilation_rate, activation=activation,
+                   use_bias=use_bias, kernel_initializer=kernel_initializer,
+                   bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
+                   bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
+                   kernel_constraint=kernel_constraint, bias_constraint=bias_constraint,
+                   trainable=trainable, name=name, _scope=name, _reuse=reuse)
+    return layer.apply(inputs)
+
+
+class _Pooling2D(Layer):
+    """Base of the pooling layers: ``pool_size`` and ``strides`` are ints or pairs."""
+
+    pool = None  # the conv_ops function
+
+    def __init__(self, pool_size, strides, padding="valid", data_format="channels_last",
+                 name=None, **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.pool_size = normalize_pair(pool_size, "pool_size")
+        self.strides = normalize_pair(strides, "strides")
+        self.padding = normalize_padding(padding)
+        self.data_format = normalize_data_format(data_format)
+
+    def call(self, inputs):
+        pool = type(self).pool
+        return pool(inputs, _four(self.pool_size, self.data_format),
+                    _four(self.strides, self.data_format), self.padding,
+                    data_format=self.data_format)
+
+
+class MaxPooling2D(_Pooling2D):
+    """``tf.layers.MaxPooling2D``: the largest value of each ``pool_size`` window."""
+    pool = staticmethod(conv_ops.max_pool)
+
+
+class AveragePooling2D(_Pooling2D):
+    """``tf.layers.AveragePooling2D``: the mean of each ``pool_size`` window (with
+    ``"same"`` padding, of the window's values inside the image)."""
+    pool = staticmethod(conv_ops.avg_pool)
+
+
+def max_pooling2d(inputs, pool_size, strides, padding="valid", data_format="channels_last",
+                  name=None):
+    """``tf.layers.max_pooling2d``: the largest value of each ``pool_size`` window (an int or
+    ``(height, width)``), moving ``strides``; no variables."""
+    __tracebackhide__ = True
+    return MaxPooling2D(pool_size, strides, padding=padding, data_format=data_format,
+                        name=name).apply(inputs)
+
+
+def average_pooling2d(inputs, pool_size, strides, padding="valid",
+                      data_format="channels_last", name=None):
+    """``tf.layers.average_pooling2d``: the mean of each ``pool_size`` window, moving
+    ``strides``; no variables."""
+    __tracebackhide__ = True
+    return AveragePooling2D(pool_size, strides, padding=padding, data_format=data_format,
+                            name=name).apply(inputs)
 
 
 # ----------------------------------------------------------------------------- Dropout

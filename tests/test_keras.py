@@ -620,3 +620,87 @@ def test_module_paths_import():
     assert tf.keras.optimizers.SGD is OptimizersSGD
     for module in (tf.keras.callbacks, tf.keras.losses, tf.keras.metrics, tf.keras.backend):
         assert all(hasattr(module, name) for name in module.__all__)
+
+
+# ------------------------------------------------------------------------------ ConvNets
+
+CONV_SUMMARY = """\
+Model: "sequential"
+_________________________________________________________________
+Layer (type)                 Output Shape              Param #   
+=================================================================
+conv2d (Conv2D)              (None, 26, 26, 32)        320       
+_________________________________________________________________
+max_pooling2d (MaxPooling2D) (None, 13, 13, 32)        0         
+_________________________________________________________________
+conv2d_1 (Conv2D)            (None, 13, 13, 16)        4624      
+_________________________________________________________________
+average_pooling2d (AveragePo (None, 6, 6, 16)          0         
+_________________________________________________________________
+flatten (Flatten)            (None, 576)               0         
+_________________________________________________________________
+dense (Dense)                (None, 10)                5770      
+=================================================================
+Total params: 10,714
+Trainable params: 10,714
+Non-trainable params: 0
+_________________________________________________________________
+"""
+
+
+def test_a_convnet_summary_counts_keras_parameters(capsys):
+    from minigraph.keras.layers import AveragePooling2D, Conv2D, MaxPooling2D
+    model = Sequential([Conv2D(32, (3, 3), activation="relu", input_shape=(28, 28, 1)),
+                        MaxPooling2D(), Conv2D(16, 3, padding="same"),
+                        AveragePooling2D(pool_size=2), Flatten(), Dense(10)])
+    model.summary()
+    # 3*3*1*32 + 32, then 3*3*32*16 + 16, then 6*6*16*10 + 10
+    assert capsys.readouterr().out == CONV_SUMMARY
+    assert [w.name for w in model.weights] == ["conv2d/kernel:0", "conv2d/bias:0",
+                                               "conv2d_1/kernel:0", "conv2d_1/bias:0",
+                                               "dense/kernel:0", "dense/bias:0"]
+    names = {op.name for op in model.graph.get_operations()}
+    assert {"conv2d/Conv2D", "conv2d/BiasAdd", "conv2d/Relu", "max_pooling2d/MaxPool",
+            "average_pooling2d/AvgPool"} <= names
+
+
+def test_a_keras_convnet_predicts_its_numpy_forward_and_learns(rng):
+    from minigraph.keras.layers import Conv2D, MaxPooling2D
+    images = (rng.randn(32, 8, 8, 1) * 0.1).astype(np.float32)
+    labels = np.arange(32) % 2
+    for i, label in enumerate(labels):
+        images[i, 2:5, 1 + 4 * label:4 + 4 * label, 0] += 1.0
+    tf.set_random_seed(0)
+    model = Sequential([Conv2D(4, 3, activation="relu", input_shape=(8, 8, 1)),
+                        MaxPooling2D(pool_size=(2, 2)), Flatten(), Dense(2, activation="softmax")])
+    model.compile(optimizer=SGD(learning_rate=0.5), loss="categorical_crossentropy",
+                  metrics=["accuracy"])
+    kernel, bias, w, b = model.get_weights()
+    # numpy forward: VALID 3x3 conv by loops, relu, 2x2 max pool, dense, softmax
+    conv = np.zeros((32, 6, 6, 4))
+    for i in range(6):
+        for j in range(6):
+            conv[:, i, j] = np.einsum("nabc,abco->no", images[:, i:i + 3, j:j + 3], kernel)
+    pooled = np.maximum(conv + bias, 0).reshape(32, 3, 2, 3, 2, 4).max(axis=(2, 4))
+    logits = pooled.reshape(32, -1) @ w + b
+    want = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(model.predict(images), want, rtol=1e-4, atol=1e-5)
+    history = model.fit(images, np.eye(2)[labels], epochs=30, batch_size=32, verbose=0)
+    assert history.history["loss"][-1] < 0.3 * history.history["loss"][0]
+    assert history.history["accuracy"][-1] == 1.0
+
+
+def test_conv_and_pooling_keras1_spellings_and_defaults():
+    from minigraph.keras.layers import Conv2D, Convolution2D, MaxPooling2D
+    with pytest.warns(DeprecationWarning) as record:
+        layer = Convolution2D(nb_filter=8, kernel_size=3, border_mode="same", subsample=(2, 2))
+    said = " ".join(str(w.message) for w in record)
+    assert all("use `%s=`" % new in said for new in ("filters", "strides", "padding"))
+    assert {w.filename for w in record} == {__file__}
+    assert (layer.filters, layer.padding, layer.strides) == (8, "SAME", (2, 2))
+    assert MaxPooling2D().strides == (2, 2) and MaxPooling2D(3).strides == (3, 3)
+    assert MaxPooling2D(3, strides=1).strides == (1, 1)
+    with pytest.raises(TypeError, match="both"):
+        Conv2D(8, 3, nb_filter=4)
+    with pytest.raises(ValueError, match="padding"):
+        Conv2D(8, 3, padding="full")

@@ -449,3 +449,125 @@ def test_batch_norm_class_collects_updates():
     assert len(layer.variables) == 4 and len(layer.trainable_variables) == 2
     assert len(layer.updates) == 4
     assert tf.get_collection(tf.GraphKeys.UPDATE_OPS) == layer.updates
+
+
+# ------------------------------------------------------------------- conv2d and pooling
+
+def _conv_numpy(x, k, stride, padding):
+    """A convolution by plain loops (NHWC), TF1's padding."""
+    n, h, w, c = x.shape
+    kh, kw, _, oc = k.shape
+    if padding == "same":
+        oh, ow = -(-h // stride), -(-w // stride)
+        top = max((oh - 1) * stride + kh - h, 0) // 2
+        left = max((ow - 1) * stride + kw - w, 0) // 2
+    else:
+        oh, ow, top, left = (h - kh) // stride + 1, (w - kw) // stride + 1, 0, 0
+    y = np.zeros((n, oh, ow, oc))
+    for i in range(oh):
+        for j in range(ow):
+            for a in range(kh):
+                for b in range(kw):
+                    r, s = i * stride + a - top, j * stride + b - left
+                    if 0 <= r < h and 0 <= s < w:
+                        y[:, i, j] += x[:, r, s] @ k[a, b]
+    return y
+
+
+@pytest.mark.parametrize("stride, padding", [(1, "same"), (2, "valid"), (2, "same")])
+def test_conv2d_layer_is_the_convolution_plus_bias(rng, stride, padding):
+    x = tf.placeholder(tf.float32, (None, 7, 6, 3))
+    y = tf.layers.conv2d(x, 4, (3, 2), strides=stride, padding=padding,
+                         bias_initializer=tf.random_normal_initializer(seed=1))
+    kernel, bias = tf.trainable_variables()
+    assert kernel.shape == (3, 2, 3, 4) and bias.shape == (4,)
+    x_val = rng.normal(size=(2, 7, 6, 3)).astype(np.float32)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        y_val, k, b = sess.run([y, kernel, bias], {x: x_val})
+    want = _conv_numpy(x_val.astype(np.float64), k.astype(np.float64), stride, padding) + b
+    assert y.shape.as_list() == [None] + list(want.shape[1:])
+    np.testing.assert_allclose(y_val, want, rtol=1e-5, atol=1e-5)
+
+
+def test_conv2d_layer_names_ops_and_default_glorot_uniform_kernel():
+    x = tf.placeholder(tf.float32, (None, 28, 28, 1))
+    h = tf.layers.conv2d(x, 32, 5, padding="same", activation=tf.nn.relu)
+    tf.layers.conv2d(h, 64, 5)
+    assert [v.name for v in tf.trainable_variables()] == [
+        "conv2d/kernel:0", "conv2d/bias:0", "conv2d_1/kernel:0", "conv2d_1/bias:0"]
+    assert {"conv2d/Conv2D", "conv2d/BiasAdd", "conv2d/Relu", "conv2d_1/Conv2D"} <= set(op_names())
+    assert h.name == "conv2d/Relu:0" and h.shape.as_list() == [None, 28, 28, 32]
+    kernel = tf.trainable_variables()[2]
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        k = sess.run(kernel)
+    # Glorot uniform: limit sqrt(6 / (fan_in + fan_out)), both fans times the 5x5 window
+    limit = np.sqrt(6.0 / (5 * 5 * 32 + 5 * 5 * 64))
+    assert np.abs(k).max() <= limit and np.abs(k).max() > 0.95 * limit
+
+
+def test_conv2d_layer_channels_first_and_reuse(rng):
+    x = tf.placeholder(tf.float32, (2, 3, 5, 5))
+    y = tf.layers.conv2d(x, 2, 3, padding="same", data_format="channels_first", name="c")
+    y2 = tf.layers.conv2d(x, 2, 3, padding="same", data_format="channels_first", name="c",
+                          reuse=True)
+    assert y.shape.as_list() == [2, 2, 5, 5] and len(tf.trainable_variables()) == 2
+    x_val = rng.normal(size=(2, 3, 5, 5)).astype(np.float32)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        a, b, k = sess.run([y, y2, tf.trainable_variables()[0]], {x: x_val})
+    np.testing.assert_array_equal(a, b)
+    nhwc = _conv_numpy(np.transpose(x_val, (0, 2, 3, 1)).astype(np.float64), k, 1, "same")
+    np.testing.assert_allclose(a, np.transpose(nhwc, (0, 3, 1, 2)), rtol=1e-5, atol=1e-5)
+    with pytest.raises(ValueError, match="data_format"):
+        tf.layers.conv2d(x, 2, 3, data_format="NCHW")
+
+
+def test_conv2d_layer_needs_known_channels():
+    with pytest.raises(ValueError, match="channel dimension"):
+        tf.layers.conv2d(tf.placeholder(tf.float32, (None, 4, 4, None)), 2, 3)
+
+
+@pytest.mark.parametrize("fn, how", [(tf.layers.max_pooling2d, "max"),
+                                     (tf.layers.average_pooling2d, "mean")])
+def test_pooling_layers(rng, fn, how):
+    x = tf.placeholder(tf.float32, (None, 4, 6, 2))
+    y = fn(x, 2, 2)
+    z = fn(x, (3, 3), (2, 2), padding="same")
+    assert y.shape.as_list() == [None, 2, 3, 2] and z.shape.as_list() == [None, 2, 3, 2]
+    assert not tf.global_variables()
+    x_val = rng.normal(size=(2, 4, 6, 2)).astype(np.float32)
+    with tf.Session() as sess:
+        y_val, z_val = sess.run([y, z], {x: x_val})
+    blocks = x_val.reshape(2, 2, 2, 3, 2, 2).transpose(0, 1, 3, 5, 2, 4).reshape(2, 2, 3, 2, 4)
+    np.testing.assert_allclose(y_val, getattr(blocks, how)(axis=-1), rtol=1e-6)
+    # SAME, 3x3 windows, stride 2, over 4 rows and 6 columns: one padding row and column,
+    # at the bottom and right (TF1 puts the odd one there): windows start at rows 0 and 2 and
+    # columns 0, 2, 4; a mean is over the window's elements inside the image
+    np.testing.assert_allclose(z_val[:, 0, 0], getattr(x_val[:, 0:3, 0:3], how)(axis=(1, 2)),
+                               rtol=1e-6)
+    np.testing.assert_allclose(z_val[:, 1, 2], getattr(x_val[:, 2:4, 4:6], how)(axis=(1, 2)),
+                               rtol=1e-6)
+    assert y.op.name.startswith("max_pooling2d" if how == "max" else "average_pooling2d")
+
+
+def test_a_small_convnet_learns(rng):
+    """conv - relu - pool - dense on a toy task (is the bright square on the left or the
+    right?): the loss falls with plain gradient descent."""
+    images = rng.normal(0, 0.1, size=(32, 8, 8, 1)).astype(np.float32)
+    labels = np.arange(32) % 2
+    for i, label in enumerate(labels):
+        images[i, 2:5, 1 + 4 * label:4 + 4 * label, 0] += 1.0
+    x = tf.placeholder(tf.float32, (None, 8, 8, 1))
+    y = tf.placeholder(tf.int32, (None,))
+    tf.set_random_seed(0)
+    h = tf.layers.conv2d(x, 4, 3, padding="same", activation=tf.nn.relu)
+    h = tf.layers.max_pooling2d(h, 2, 2)
+    logits = tf.layers.dense(tf.layers.flatten(h), 2)
+    loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))
+    train = tf.train.GradientDescentOptimizer(0.5).minimize(loss)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        losses = [sess.run([loss, train], {x: images, y: labels})[0] for _ in range(40)]
+    assert losses[-1] < 0.3 * losses[0], losses

@@ -11,7 +11,7 @@ import numpy as np
 from minigraph.keras import activations, backend, initializers
 from minigraph.keras.engine import Layer
 from minigraph.keras.utils import rename_legacy_argument
-from minigraph.ops import math_ops
+from minigraph.ops import conv_ops, math_ops
 from minigraph.ops.array_ops import identity, reshape, shape, stack, where
 from minigraph.ops.nn_impl import dropout as _dropout
 
@@ -65,7 +65,7 @@ class Dense(Layer):
     def call(self, inputs):
         outputs = math_ops.matmul(inputs, self.kernel)                # (N, units)
         if self.use_bias:
-            outputs = math_ops.add(outputs, self.bias, name="BiasAdd")  # TF1's bias_add
+            outputs = conv_ops.bias_add(outputs, self.bias)
         return self.activation(outputs)
 
     def get_config(self):
