@@ -69,7 +69,14 @@ lessons: venv dot
 lab: venv dot
 	$(BIN)/jupyter lab lessons/ --ServerApp.ip=127.0.0.1 $(ALLOW_ROOT)
 
-bench: venv
+# PyTorch's CPU build for benchmark 7 (the bench extra), never part of `make test`.
+BENCH_STAMP := $(VENV)/.bench-installed
+
+$(BENCH_STAMP): pyproject.toml | $(STAMP)
+	$(BIN)/python -m pip install -e '.[bench]'
+	touch $@
+
+bench: venv $(BENCH_STAMP)
 	$(BIN)/python benchmarks/run.py
 
 clean:

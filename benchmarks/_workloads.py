@@ -191,3 +191,71 @@ def build_chain(n_ops):
 def build_gradients(graph, x, y):
     with graph.as_default():
         return tf.gradients(y, [x])
+
+
+# -- a CS231n-sized convolution layer -------------------------------------------------------
+
+#: input (N, H, W, C), filters (KH, KW, C, F): the CS231n assignment's first conv layer
+CONV_N, CONV_H, CONV_W, CONV_C, CONV_K, CONV_F = 64, 32, 32, 3, 7, 32
+
+
+def conv_data(seed=0):
+    rng = np.random.default_rng(seed)
+    return {"x": rng.standard_normal((CONV_N, CONV_H, CONV_W, CONV_C)).astype(np.float32),
+            "w": (rng.standard_normal((CONV_K, CONV_K, CONV_C, CONV_F)) * 0.1)
+            .astype(np.float32)}
+
+
+class ConvStep:
+    """One training step's computation of a conv layer: a 7x7 stride-1 SAME convolution,
+    then 2x2 max pooling with stride 2, the sum as the loss, and the gradients of both the
+    input and the filter (a Variable)."""
+
+    def __init__(self, data):
+        self.graph = tf.Graph()
+        with self.graph.as_default():
+            self.x = tf.placeholder(tf.float32, (CONV_N, CONV_H, CONV_W, CONV_C))
+            self.w = tf.Variable(data["w"])
+            conv = tf.nn.conv2d(self.x, self.w, [1, 1, 1, 1], "SAME")
+            pooled = tf.nn.max_pool(conv, [1, 2, 2, 1], [1, 2, 2, 1], "VALID")
+            self.loss = tf.reduce_sum(pooled)
+            self.grads = tf.gradients(self.loss, [self.x, self.w])
+            init = tf.global_variables_initializer()
+        self.sess = tf.Session(graph=self.graph)
+        self.sess.run(init)
+        self.feed = {self.x: data["x"]}
+        self.fetches = [self.loss] + self.grads
+
+    def step(self):
+        return self.sess.run(self.fetches, feed_dict=self.feed)
+
+    def traced_seconds(self):
+        """Seconds per op type of one traced run."""
+        md = tf.RunMetadata()
+        self.sess.run(self.fetches, feed_dict=self.feed,
+                      options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE),
+                      run_metadata=md)
+        out = {}
+        for op in md.trace.executed:
+            out[op.type] = out.get(op.type, 0.0) + md.trace.seconds[op.name]
+        return out
+
+
+class TorchConvStep:
+    """The same step in PyTorch (CPU, NCHW), ``None`` if PyTorch is not installed (the
+    optional ``bench`` extra: ``make bench`` installs it)."""
+
+    def __init__(self, data):
+        import torch   # optional: only this benchmark uses it
+        self.torch = torch
+        self.x = torch.tensor(np.ascontiguousarray(data["x"].transpose(0, 3, 1, 2)),
+                              requires_grad=True)
+        self.w = torch.tensor(np.ascontiguousarray(data["w"].transpose(3, 2, 0, 1)),
+                              requires_grad=True)
+
+    def step(self):
+        F = self.torch.nn.functional
+        self.x.grad = self.w.grad = None
+        loss = F.max_pool2d(F.conv2d(self.x, self.w, padding=CONV_K // 2), 2, 2).sum()
+        loss.backward()
+        return loss.item(), self.x.grad, self.w.grad

@@ -28,16 +28,16 @@ from minigraph.rewrite import PASSES  # noqa: E402
 from _machine import machine_info, print_machine  # noqa: E402
 from _timing import (gc_off, interleaved, median, page_faults_per_call, quartiles,  # noqa: E402
                      steady_malloc)
-from _workloads import (RELU_BACKWARD, FeedLecture, NumpyLecture, OptimizerLecture,  # noqa: E402
-                        VariableLecture, build_chain, build_gradients, lecture_data,
-                        rewrites_off)
+from _workloads import (RELU_BACKWARD, ConvStep, FeedLecture, NumpyLecture,  # noqa: E402
+                        OptimizerLecture, TorchConvStep, VariableLecture, build_chain,
+                        build_gradients, conv_data, lecture_data, rewrites_off)
 
 CONFIGS = {
     # rounds: interleaved rounds; batch_s: seconds per timed batch of calls
     "normal": {"rounds": 101, "batch_s": 0.01, "overhead_batch_s": 0.005, "chain_rounds": 5,
-               "mem_rounds": 3, "viz_rounds": 5, "budget_s": 20},
+               "mem_rounds": 3, "viz_rounds": 5, "conv_rounds": 31, "budget_s": 20},
     "quick": {"rounds": 5, "batch_s": 0.01, "overhead_batch_s": 0.005, "chain_rounds": 1,
-              "mem_rounds": 1, "viz_rounds": 1, "budget_s": 5},
+              "mem_rounds": 1, "viz_rounds": 1, "conv_rounds": 3, "budget_s": 5},
 }
 MEM_STEPS = 50
 # budget_s: past this many seconds in one benchmark (a busy machine), stop adding rounds
@@ -282,6 +282,94 @@ def bench_viz(cfg):
                 note="to_dot + dot -Tsvg, %d fwd + %d grad ops" % (n_fwd, n_grad))], []
 
 
+# -- 7: a CS231n-sized conv layer against PyTorch -------------------------------------------
+
+def _torch_threads():
+    """PyTorch at the BLAS thread count numpy has (OPENBLAS_NUM_THREADS), as fair as can be."""
+    import torch
+    n = os.environ.get("OPENBLAS_NUM_THREADS") or os.environ.get("OMP_NUM_THREADS")
+    if n:
+        torch.set_num_threads(int(n))
+    return torch.get_num_threads(), torch.__version__
+
+
+def _rss_field(name):
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(name + ":"):
+                return int(line.split()[1]) * 1024
+    raise OSError(name)
+
+
+def conv_peak(kind, steps=3):
+    """Run in a process of its own (``run.py --conv-peak KIND``): the resident memory one
+    conv step needs above the process's steady state, in bytes: the peak (VmHWM, reset
+    through /proc/self/clear_refs) during ``steps`` steps minus the resident size before.
+    Unlike tracemalloc this sees PyTorch's allocations too."""
+    data = conv_data()
+    step = (ConvStep(data) if kind == "minigraph" else TorchConvStep(data)).step
+    step()   # one-time allocations (plans, workspaces) happen here
+    gc.collect()
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")   # reset the peak resident size to the current one
+    start = _rss_field("VmRSS")
+    for _ in range(steps):
+        step()
+    return _rss_field("VmHWM") - start
+
+
+def _peak_in_subprocess(kind):
+    import subprocess
+    out = subprocess.run([sys.executable, os.path.abspath(__file__), "--conv-peak", kind],
+                         capture_output=True, text=True, timeout=120)
+    if out.returncode != 0:
+        return None
+    return int(out.stdout.split()[-1])
+
+
+def bench_conv(cfg):
+    """One step (forward, input and filter gradients) of a (64, 32, 32, 3) batch through a
+    7x7x3x32 SAME convolution and 2x2 max pooling, against the same step in PyTorch."""
+    data = conv_data()
+    ours = ConvStep(data)
+    label = "7 conv 7x7x3x32 + pool, fwd+bwd"
+    try:
+        threads, version = _torch_threads()
+        theirs = TorchConvStep(data)
+    except ImportError:
+        return [row("conv_step", label, "ms/step", None,
+                    note="n/a: PyTorch is not installed (make bench installs it)")], []
+    loss, gx, gw = ours.step()
+    t_loss, t_gx, t_gw = theirs.step()
+    agree = max(abs(float(loss) - t_loss) / abs(t_loss),
+                float(np.max(np.abs(gw - t_gw.numpy().transpose(2, 3, 1, 0))) / np.max(np.abs(gw))),
+                float(np.max(np.abs(gx - t_gx.numpy().transpose(0, 2, 3, 1))) / np.max(np.abs(gx))))
+    res = interleaved([("torch", theirs.step), ("minigraph", ours.step)], cfg["conv_rounds"],
+                      cfg["batch_s"], budget_s=cfg["budget_s"])
+    mine, base = res["minigraph"], res["torch"]
+    per_type = {}
+    for _ in range(3):
+        for k, v in ours.traced_seconds().items():
+            per_type.setdefault(k, []).append(v)
+    where = sorted(((median(v), k) for k, v in per_type.items()), reverse=True)
+    ours_peak, torch_peak = _peak_in_subprocess("minigraph"), _peak_in_subprocess("torch")
+    rows = [row("conv_step", label, "ms/step", mine["per_call_s"] * 1e3,
+                base["per_call_s"] * 1e3, "PyTorch %s" % version, mine["ratio"], "<= 1.5",
+                mine["ratio"] <= 1.5,
+                note="%d thread(s); %s" % (threads, _iqr(mine["ratio_iqr"], mine["rounds"],
+                                                          dict(cfg, rounds=cfg["conv_rounds"]))),
+                ratio_iqr=mine["ratio_iqr"], max_rel_diff=agree),
+            row("conv_peak_memory", "  peak memory of one step", "MiB",
+                None if ours_peak is None else ours_peak / 2**20,
+                None if torch_peak is None else torch_peak / 2**20, "PyTorch",
+                None if not (ours_peak and torch_peak) else ours_peak / torch_peak,
+                note="resident memory above the steady state, each in a fresh process")]
+    notes = ["conv step, where the time goes (one traced run, per op type): "
+             + ", ".join("%s %.1f ms" % (k, s * 1e3) for s, k in where if s > 2e-4),
+             "conv step agrees with PyTorch to a max relative difference of %.1e" % agree]
+    return rows, notes
+
+
 # -- output -----------------------------------------------------------------------------------
 
 def _fmt(value, unit):
@@ -323,14 +411,19 @@ def main(argv=None):
     p.add_argument("--json", metavar="PATH", help="also write the figures as JSON")
     p.add_argument("--system-malloc", action="store_true",
                    help="leave glibc's malloc thresholds alone (see _timing.steady_malloc)")
+    p.add_argument("--conv-peak", choices=("minigraph", "torch"), help=argparse.SUPPRESS)
     args = p.parse_args(argv)
+    if args.conv_peak:  # the memory figure of benchmark 7, measured in a process of its own
+        print(conv_peak(args.conv_peak))
+        return
     cfg = CONFIGS["quick" if args.quick else "normal"]
 
     info = machine_info([os.path.relpath(os.path.abspath(__file__))] + argv)
     info["malloc"] = "system default" if args.system_malloc else steady_malloc()
     start = time.perf_counter()
     rows, notes, seconds = [], [], {}
-    for bench in (bench_lecture, bench_overhead, bench_gradients, bench_memory, bench_viz):
+    for bench in (bench_lecture, bench_overhead, bench_gradients, bench_memory, bench_viz,
+                  bench_conv):
         t0 = time.perf_counter()
         r, n = bench(cfg)
         seconds[bench.__name__] = time.perf_counter() - t0

@@ -25,10 +25,17 @@ def test_quick_benchmark_runs_and_its_checks_hold(tmp_path):
     report = json.loads(out.read_text())
     rows = {r["key"]: r for r in report["results"]}
     without = {"lecture_without_" + p for p in ("fold", "forward", "specialize", "own")}
+    # the conv benchmark needs PyTorch (the bench extra, which `make test` does not install)
+    with_torch = rows["conv_step"]["value"] is not None
     assert set(rows) == {"lecture_variable", "lecture_variable_l0", "lecture_optimizer",
                          "lecture_feed",
                          "bytes_per_step", "run_overhead", "gradients_1000",
-                         "gradients_10000", "peak_memory", "viz_render"} | without
+                         "gradients_10000", "peak_memory", "viz_render", "conv_step"} | without \
+        | ({"conv_peak_memory"} if with_torch else set())
+    if with_torch:   # the same step as PyTorch's, to float32 rounding
+        assert rows["conv_step"]["max_rel_diff"] < 1e-4 and rows["conv_step"]["ratio"] > 0
+    else:
+        assert "PyTorch is not installed" in rows["conv_step"]["note"]
     for key in {"lecture_variable", "lecture_variable_l0", "lecture_optimizer", "lecture_feed",
                 "run_overhead"} | without:
         assert rows[key]["value"] > 0 and rows[key]["ratio"] > 0

@@ -131,19 +131,61 @@ class _Geometry:
     def windows(self, padded):
         return windows(padded, self.kh, self.kw, self.sh, self.sw, self.dh, self.dw)
 
-    def add_back(self, cols, shape, dtype):
-        """col2im: ``cols`` holds one value per window element, ``(N, OH, OW, KH, KW, C)``;
-        return the NHWC array of ``shape`` where each is added to the input element it
-        came from (padding cropped off)."""
-        n, h, w, c = shape
-        out = np.zeros((n, h + self.pt + self.pb, w + self.pl + self.pr, c), dtype)
-        for i in range(self.kh):      # one vectorized add per filter position
+    def columns(self, x):
+        """im2col: every window of NHWC ``x`` as a column, ``(KH*KW*C, N*OH*OW)``, rows in
+        the order of a filter reshaped to ``(KH*KW*C, OC)``. Filled one window position at
+        a time from a channels-first copy of ``x``, so each copy runs along image rows."""
+        n, _, _, c = x.shape
+        planes = np.ascontiguousarray(self.pad(x).transpose(3, 0, 1, 2))   # (C, N, Hp, Wp)
+        cols = np.empty((self.kh, self.kw, c, n, self.oh, self.ow), x.dtype)
+        for i in range(self.kh):
             top = i * self.dh
             for j in range(self.kw):
                 left = j * self.dw
-                out[:, top:top + self.sh * (self.oh - 1) + 1:self.sh,
-                    left:left + self.sw * (self.ow - 1) + 1:self.sw, :] += cols[:, :, :, i, j]
-        return out[:, self.pt:self.pt + h, self.pl:self.pl + w, :]
+                cols[i, j] = planes[:, :, top:top + self.sh * (self.oh - 1) + 1:self.sh,
+                                    left:left + self.sw * (self.ow - 1) + 1:self.sw]
+        return cols.reshape(self.kh * self.kw * c, n * self.oh * self.ow)
+
+    def add_back(self, part, shape, dtype, channels_first=True):
+        """col2im: the NHWC array of ``shape`` where the values window position ``(i, j)``
+        saw get back the gradient ``part(i, j)``: one vectorized add per window position.
+
+        ``part`` gives ``(C, N, OH, OW)`` arrays (``channels_first``: the adds then run along
+        rows of the image, not along its few channels, 7x faster for RGB input) or
+        ``(N, OH, OW, C)`` ones (better with many channels). Where the windows do not
+        overlap, each is written once: no zeros to add to."""
+        n, h, w, c = shape
+        hp, wp = h + self.pt + self.pb, w + self.pl + self.pr
+        disjoint = self.sh >= (self.kh - 1) * self.dh + 1 and \
+            self.sw >= (self.kw - 1) * self.dw + 1
+        if channels_first:
+            out = (np.empty if disjoint and self._covers(hp, wp) else np.zeros)((c, n, hp, wp),
+                                                                                dtype)
+        else:
+            out = (np.empty if disjoint and self._covers(hp, wp) else np.zeros)((n, hp, wp, c),
+                                                                                dtype)
+        for i in range(self.kh):
+            top = i * self.dh
+            rows = slice(top, top + self.sh * (self.oh - 1) + 1, self.sh)
+            for j in range(self.kw):
+                left = j * self.dw
+                cols = slice(left, left + self.sw * (self.ow - 1) + 1, self.sw)
+                where = (slice(None), slice(None), rows, cols) if channels_first \
+                    else (slice(None), rows, cols, slice(None))
+                if disjoint:
+                    out[where] = part(i, j)
+                else:
+                    out[where] += part(i, j)
+        if not channels_first:
+            return out[:, self.pt:self.pt + h, self.pl:self.pl + w, :]
+        inside = out[:, :, self.pt:self.pt + h, self.pl:self.pl + w]
+        return np.ascontiguousarray(inside.transpose(1, 2, 3, 0))
+
+    def _covers(self, hp, wp):
+        """True if the windows, side by side, cover the whole padded image (so a disjoint
+        add_back writes every element and needs no zeros first)."""
+        return self.sh == self.kh and self.sw == self.kw and self.dh == self.dw == 1 and \
+            self.oh * self.kh == hp and self.ow * self.kw == wp
 
 
 def _nhwc(x, data_format):
@@ -231,8 +273,13 @@ class Conv2D(_Windowed):
                              % (x.shape[3], c))
         g = _Geometry({"strides": strides, "padding": padding, "data_format": data_format,
                        "dilations": dilations}, x.shape[1], x.shape[2], kh, kw)
-        cols = g.windows(g.pad(x)).reshape(-1, kh * kw * c)  # im2col: the one copy
-        y = (cols @ f.reshape(kh * kw * c, oc)).reshape(x.shape[0], g.oh, g.ow, oc)
+        n = x.shape[0]
+        y = np.empty((n, g.oh, g.ow, oc), np.result_type(x, f))
+        fk = f.reshape(kh * kw * c, oc).T                   # (OC, KH*KW*C)
+        for b in _batches(n, kh * kw * c * g.oh * g.ow * x.itemsize):
+            cols = g.columns(x[b])                          # im2col: the one copy
+            part = fk @ cols                                # (OC, n*OH*OW): the one matmul
+            y[b] = part.reshape(oc, -1, g.oh, g.ow).transpose(1, 2, 3, 0)
         return _back(y, data_format)
 
     @staticmethod
@@ -264,8 +311,13 @@ class Conv2DBackpropInput(_Windowed):
         g = _Geometry({"strides": strides, "padding": padding, "data_format": data_format,
                        "dilations": dilations}, h, w, kh, kw)
         _check_out(dy, n, g, oc)
-        cols = (dy.reshape(-1, oc) @ f.reshape(-1, oc).T).reshape(n, g.oh, g.ow, kh, kw, c)
-        return _back(g.add_back(cols, (n, h, w, c), dy.dtype), data_format)
+        dx = np.empty((n, h, w, c), np.result_type(f, dy))
+        fk = f.reshape(-1, oc)                              # (KH*KW*C, OC)
+        for b in _batches(n, kh * kw * c * g.oh * g.ow * dy.itemsize):
+            # one matmul: the gradient of every window element, window position first
+            cols = (fk @ dy[b].reshape(-1, oc).T).reshape(kh, kw, c, -1, g.oh, g.ow)
+            dx[b] = g.add_back(lambda i, j: cols[i, j], (len(cols[0, 0, 0]), h, w, c), dx.dtype)
+        return _back(dx, data_format)
 
     @staticmethod
     def gradient(op, grad, needed):
@@ -296,8 +348,11 @@ class Conv2DBackpropFilter(_Windowed):
         g = _Geometry({"strides": strides, "padding": padding, "data_format": data_format,
                        "dilations": dilations}, x.shape[1], x.shape[2], kh, kw)
         _check_out(dy, x.shape[0], g, oc)
-        cols = g.windows(g.pad(x)).reshape(-1, kh * kw * c)  # im2col, as in the forward pass
-        return (cols.T @ dy.reshape(-1, oc)).reshape(kh, kw, c, oc)
+        df = np.zeros((kh * kw * c, oc), np.result_type(x, dy))
+        for b in _batches(x.shape[0], kh * kw * c * g.oh * g.ow * x.itemsize):
+            cols = g.columns(x[b])                          # im2col, as in the forward pass
+            df += cols @ dy[b].reshape(-1, oc)
+        return df.reshape(kh, kw, c, oc)
 
     @staticmethod
     def gradient(op, grad, needed):
@@ -306,6 +361,17 @@ class Conv2DBackpropFilter(_Windowed):
         return [conv2d_backprop_input(shape_of(x), grad, dy, **attrs) if needed[0] else None,
                 None,
                 conv2d(x, grad, **attrs) if needed[2] else None]
+
+
+#: the most memory one im2col buffer may take: a larger batch is done a few images at a time
+#: (one matmul each), which keeps the step's memory low and its working set in cache
+COLUMN_BYTES = 8 * 2**20
+
+
+def _batches(n, bytes_per_image):
+    """Slices of a batch of ``n`` images whose im2col buffers take at most COLUMN_BYTES."""
+    step = max(1, COLUMN_BYTES // max(bytes_per_image, 1))
+    return [slice(a, min(a + step, n)) for a in range(0, n, step)]
 
 
 def _check_out(dy, n, g, oc):
@@ -441,17 +507,41 @@ def _lowest(dtype):
     return -np.inf if np.dtype(dtype).kind == "f" else np.iinfo(dtype).min
 
 
-def _argmax(x, g):
-    """For each window of NHWC ``x``: the index ``i * KW + j`` of its largest element, the
-    first in row-major order among ties, as TF1's CPU kernel picks it (padding never wins);
-    shape ``(N, OH, OW, C)``."""
-    inside = g.windows(g.pad(np.ones(x.shape[:3] + (1,), bool), False))
+def _positions(g):
+    """The window positions ``(k, i, j)``, ``k = i * KW + j``: row-major, as TF1 scans."""
+    return [(i * g.kw + j, i, j) for i in range(g.kh) for j in range(g.kw)]
+
+
+def _pool_max(x, g):
+    """The maximum of each window of NHWC ``x``: one ``np.maximum`` per window position
+    (a reduction over the small window axes of a strided view is several times slower)."""
     vals = g.windows(g.pad(x, _lowest(x.dtype)))
-    n, oh, ow, kh, kw, c = vals.shape
-    vals = vals.reshape(n, oh, ow, kh * kw, c)
-    inside = inside.reshape(n, oh, ow, kh * kw, 1)
-    best = vals.max(axis=3, keepdims=True)
-    return np.argmax((vals == best) & inside, axis=3)
+    out = vals[:, :, :, 0, 0].copy()
+    for k, i, j in _positions(g)[1:]:
+        np.maximum(out, vals[:, :, :, i, j], out=out)
+    return out
+
+
+def _argmax(x, g):
+    """For each window of NHWC ``x``: the position ``k = i * KW + j`` of its largest
+    element, the first in row-major order among ties, as TF1's CPU kernel picks it (a
+    padding element never wins); shape ``(N, OH, OW, C)``. Arithmetic on whole arrays, one
+    window position at a time (masked assignments are ten times slower)."""
+    vals = g.windows(g.pad(x, _lowest(x.dtype)))
+    best = _pool_max(x, g)
+    padded = g.pt or g.pb or g.pl or g.pr
+    inside = g.windows(g.pad(np.ones((1,) + x.shape[1:3] + (1,), bool), False)) if padded \
+        else None
+    where = np.zeros(best.shape, np.int16)
+    found = np.zeros(best.shape, bool)
+    for k, i, j in _positions(g):
+        hit = vals[:, :, :, i, j] == best
+        if padded:
+            hit &= inside[:, :, :, i, j]
+        hit &= ~found
+        found |= hit
+        where += hit * np.int16(k)
+    return where
 
 
 @register
@@ -467,7 +557,7 @@ class MaxPool(_Windowed):
         x = _nhwc(x, data_format)
         g = _pool_geometry({"ksize": ksize, "strides": strides, "padding": padding,
                             "data_format": data_format}, x.shape)
-        return _back(g.windows(g.pad(x, _lowest(x.dtype))).max(axis=(3, 4)), data_format)
+        return _back(_pool_max(x, g), data_format)
 
     @staticmethod
     def gradient(op, grad, needed):
@@ -490,10 +580,9 @@ class MaxPoolGrad(_Windowed):
         x, dy = _nhwc(x, data_format), _nhwc(dy, data_format)
         g = _pool_geometry({"ksize": ksize, "strides": strides, "padding": padding,
                             "data_format": data_format}, x.shape)
-        best = _argmax(x, g)                                    # (N, OH, OW, C)
-        index = np.arange(g.kh * g.kw).reshape(g.kh, g.kw, 1)   # window positions
-        cols = (best[:, :, :, None, None, :] == index) * dy[:, :, :, None, None, :]
-        return _back(g.add_back(cols, x.shape, dy.dtype), data_format)
+        best = _argmax(x, g)                                # (N, OH, OW, C)
+        return _back(g.add_back(lambda i, j: dy * (best == i * g.kw + j), x.shape, dy.dtype,
+                                channels_first=False), data_format)
 
     @staticmethod
     def gradient(op, grad, needed):
@@ -524,10 +613,10 @@ class MaxPoolGradGrad(_Windowed):
                             "data_format": data_format}, x.shape)
         best = _argmax(x, g)
         cols = g.windows(g.pad(grad))
-        n, oh, ow, kh, kw, c = cols.shape
-        picked = np.take_along_axis(cols.reshape(n, oh, ow, kh * kw, c), best[:, :, :, None],
-                                    axis=3)
-        return _back(picked[:, :, :, 0, :], data_format)
+        out = np.zeros(best.shape, grad.dtype)
+        for k, i, j in _positions(g):   # each window's gradient at its maximum
+            np.copyto(out, cols[:, :, :, i, j], where=best == k)
+        return _back(out, data_format)
 
     @staticmethod
     def gradient(op, grad, needed):
@@ -556,7 +645,10 @@ class AvgPool(_Windowed):
         x = _nhwc(x, data_format)
         g = _pool_geometry({"ksize": ksize, "strides": strides, "padding": padding,
                             "data_format": data_format}, x.shape)
-        total = g.windows(g.pad(x)).sum(axis=(3, 4))
+        vals = g.windows(g.pad(x))
+        total = vals[:, :, :, 0, 0].copy()
+        for k, i, j in _positions(g)[1:]:  # one add per window position, as for the maximum
+            total += vals[:, :, :, i, j]
         return _back((total / _counts(g, x.shape)).astype(x.dtype, copy=False), data_format)
 
     @staticmethod
@@ -582,9 +674,8 @@ class AvgPoolGrad(_Windowed):
         g = _pool_geometry({"ksize": ksize, "strides": strides, "padding": padding,
                             "data_format": data_format}, shape)
         share = (dy / _counts(g, shape)).astype(dy.dtype, copy=False)
-        cols = np.broadcast_to(share[:, :, :, None, None, :], share.shape[:3] + (g.kh, g.kw,
-                                                                                 shape[3]))
-        return _back(g.add_back(cols, shape, dy.dtype), data_format)
+        return _back(g.add_back(lambda i, j: share, shape, dy.dtype, channels_first=False),
+                     data_format)
 
     @staticmethod
     def gradient(op, grad, needed):
