@@ -456,6 +456,43 @@ def case_bias_add(tf, np):
     return {"fetch": fetch, "feed": feed, "info": {"op": fetch["nhwc"].op.type}}
 
 
+def case_layers_conv(tf, np):
+    """tf.layers.conv2d, max_pooling2d, average_pooling2d, flatten and dense: variable
+    names and shapes, output op types, names and static shapes, values (kernels given as
+    constant initializers), and the gradients of the variables."""
+    rng = np.random.default_rng(53)
+    xv = _f32(rng.normal(size=(2, 9, 8, 2)))
+    x = tf.placeholder(tf.float32, shape=(None, 9, 8, 2))
+    k1 = _f32(rng.normal(size=(3, 3, 2, 4)) * 0.3)
+    k2 = _f32(rng.normal(size=(2, 2, 4, 3)) * 0.3)
+    h1 = tf.layers.conv2d(x, 4, 3, padding="same", activation=tf.nn.relu,
+                          kernel_initializer=tf.constant_initializer(k1),
+                          bias_initializer=tf.constant_initializer(0.1))
+    p1 = tf.layers.max_pooling2d(h1, 2, 2)
+    h2 = tf.layers.conv2d(p1, 3, 2, strides=(1, 2), kernel_initializer=tf.constant_initializer(k2))
+    p2 = tf.layers.average_pooling2d(h2, 2, 1, padding="same")
+    flat = tf.layers.flatten(p2)
+    w = _f32(rng.normal(size=(int(flat.shape[1]), 5)) * 0.3)
+    out = tf.layers.dense(flat, 5, kernel_initializer=tf.constant_initializer(w))
+    loss = tf.reduce_sum(out * out)
+    variables = tf.global_variables()
+    grads = tf.gradients(loss, variables)
+    outputs = {"h1": h1, "p1": p1, "h2": h2, "p2": p2, "flat": flat, "out": out}
+
+    def run(sess, inputs):
+        sess.run(tf.global_variables_initializer())
+        names = list(outputs) + ["d_" + v.op.name.replace("/", "_") for v in variables]
+        values = sess.run(list(outputs.values()) + grads, {x: inputs["x"]})
+        return dict(zip(names, values))
+    tensors = list(outputs.values())
+    return {"inputs": {"x": xv}, "run": run,
+            "info": {"variables": [v.op.name for v in variables],
+                     "variable_shapes": [_shape_str(v) for v in variables],
+                     "op_types": [t.op.type for t in tensors],
+                     "op_names": [t.op.name for t in tensors],
+                     "static_shapes": [_shape_str(t) for t in tensors]}}
+
+
 def case_softmax(tf, np):
     rng = np.random.default_rng(9)
     x = tf.placeholder(tf.float32, shape=(4, 6))

@@ -3,7 +3,9 @@ and tests/tf_reference/api_names.json, the names TF1's namespaces hold.
 
 TensorFlow is needed only here, never by the test suite. Install it in a private venv:
 
-    python3 -m venv /tmp/tfvenv && /tmp/tfvenv/bin/pip install tensorflow-cpu==2.21.0 numpy
+    python3 -m venv /tmp/tfvenv
+    /tmp/tfvenv/bin/pip install tensorflow-cpu==2.21.0 "tf-keras~=2.21.0" numpy
+    export TF_USE_LEGACY_KERAS=1    # tf.compat.v1.layers (case layers_conv) needs tf-keras
     /tmp/tfvenv/bin/python tests/tf_reference/generate.py             # every case
     /tmp/tfvenv/bin/python tests/tf_reference/generate.py softplus    # only these cases: the
                                                                       # others keep their arrays
