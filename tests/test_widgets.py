@@ -257,6 +257,16 @@ def test_stepper_describes_the_op_and_shows_matrices_as_heatmaps():
     assert "fed" in node_attrs(rs.dot, "x")["tooltip"]
 
 
+def test_stepper_shows_one_image_of_one_channel_as_a_heatmap():
+    image = tf.placeholder(tf.float32, (1, 5, 4, 1), name="image")
+    conv = tf.nn.conv2d(image, tf.ones([3, 3, 1, 1]), 1, "SAME", name="conv")
+    step = next(s for s in tf.Session().run_steps(conv, {image: np.ones((1, 5, 4, 1))})
+                if s.op.name == "conv")
+    name, matrix = rs_module.matrix_of(step)
+    assert name == "conv:0" and matrix.shape == (5, 4)
+    assert matrix[0, 0] == 4.0 and matrix[2, 1] == 9.0   # a corner sees 4 pixels, inside 9
+
+
 def test_stepper_says_what_an_untraced_run_does_with_each_op():
     x = tf.placeholder(tf.float32, (2, 3), name="x")
     w = tf.Variable(np.ones((3, 2), np.float32), name="w")

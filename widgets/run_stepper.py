@@ -74,13 +74,14 @@ def describe_step(step, n_steps, fast_path=None):
 
 def matrix_of(step):
     """``(tensor name, 2-D array)`` to show as a heatmap for this step: its output if that
-    is a matrix (both sides > 1), else its first such input; ``(None, None)`` if none."""
+    is a matrix (both sides > 1) once axes of size 1 are dropped (one image of one channel,
+    ``(1, H, W, 1)``, is a matrix), else its first such input; ``(None, None)`` if none."""
     op = step.op
     candidates = [(op.outputs[0].name if op.outputs else None, step.output)]
     candidates += [(t.name, v) for t, v in zip(op.inputs, step.inputs)]
     for name, v in candidates:
         if v is not None and not isinstance(v, (list, tuple)):
-            a = np.asarray(v)
+            a = np.squeeze(np.asarray(v))
             if a.ndim == 2 and min(a.shape) > 1 and a.dtype.kind in "biuf":
                 return name, a
     return None, None
