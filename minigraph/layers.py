@@ -305,11 +305,6 @@ def normalize_data_format(data_format):
     return formats[data_format]
 
 
-def _four(pair, data_format):
-    """A (height, width) pair as the 4 entries of a TF op attribute."""
-    return (1,) + pair + (1,) if data_format == "NHWC" else (1, 1) + pair
-
-
 class Conv2D(Layer):
     """``tf.layers.Conv2D``: ``outputs = activation(conv2d(inputs, kernel) + bias)``.
 
@@ -356,9 +351,9 @@ class Conv2D(Layer):
                                         regularizer=self.bias_regularizer)
 
     def call(self, inputs):
-        outputs = conv_ops.conv2d(inputs, self.kernel, _four(self.strides, self.data_format),
-                                  self.padding, data_format=self.data_format,
-                                  dilations=_four(self.dilation_rate, self.data_format))
+        # (height, width) pairs: conv2d makes them its 4-entry attributes in data_format
+        outputs = conv_ops.conv2d(inputs, self.kernel, self.strides, self.padding,
+                                  data_format=self.data_format, dilations=self.dilation_rate)
         if self.use_bias:
             outputs = conv_ops.bias_add(outputs, self.bias, data_format=self.data_format)
         if self.activation is not None:
@@ -418,8 +413,7 @@ class _Pooling2D(Layer):
 
     def call(self, inputs):
         pool = type(self).pool
-        return pool(inputs, _four(self.pool_size, self.data_format),
-                    _four(self.strides, self.data_format), self.padding,
+        return pool(inputs, self.pool_size, self.strides, self.padding,
                     data_format=self.data_format)
 
 

@@ -964,6 +964,23 @@ def test_conv_and_pool_across_batch_or_channels_fail_the_run_as_in_tf1():
         tf.nn.conv2d(x, tf.zeros([2, 2, 3, 1]), 1, "FULL")
 
 
+@pytest.mark.parametrize("fmt, given, stored", [
+    ("NHWC", 2, (1, 2, 2, 1)), ("NHWC", [2], (1, 2, 2, 1)), ("NHWC", (2, 3), (1, 2, 3, 1)),
+    ("NHWC", [1, 2, 3, 1], (1, 2, 3, 1)), ("NCHW", 2, (1, 1, 2, 2)),
+    ("NCHW", (2, 3), (1, 1, 2, 3)), ("NCHW", np.array([1, 1, 2, 3]), (1, 1, 2, 3)),
+])
+def test_window_attributes_are_stored_as_four_entries_in_the_data_format(fmt, given, stored):
+    """As TF1's nn_ops: an int or a pair is the height and width; 4 entries are kept as given
+    (an array of 4 too: it is already in ``data_format``)."""
+    x = tf.placeholder(tf.float32, (1, 3, 8, 8) if fmt == "NCHW" else (1, 8, 8, 3))
+    conv = tf.nn.conv2d(x, tf.zeros([2, 2, 3, 1]), given, "SAME", data_format=fmt)
+    pool = tf.nn.max_pool(x, given, given, "VALID", data_format=fmt)
+    assert conv.op.get_attr("strides") == stored
+    assert pool.op.get_attr("ksize") == pool.op.get_attr("strides") == stored
+    with pytest.raises(ValueError, match="strides should be of length 1, 2 or 4, got 3"):
+        tf.nn.conv2d(x, tf.zeros([2, 2, 3, 1]), [1, 2, 2], "SAME", data_format=fmt)
+
+
 def test_check_numerics_fails_the_run_on_nan():
     x = tf.placeholder(tf.float64, [3])
     y = tf.check_numerics(x, "x went bad")

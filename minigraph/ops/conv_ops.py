@@ -72,10 +72,10 @@ def _from_nhwc(dims, data_format):
     return TensorShape(dims if data_format == "NHWC" else [dims[0], dims[3], dims[1], dims[2]])
 
 
-def _rank4(t, what):
-    if t.shape.ndims is not None and t.shape.ndims != 4:
+def _rank4(shape, what):
+    if shape.ndims is not None and shape.ndims != 4:
         raise ValueError("%s must be rank 4 (a batch of images), but is rank %d"
-                         % (what, t.shape.ndims))
+                         % (what, shape.ndims))
 
 
 def _unsupported(attrs, what):
@@ -106,14 +106,14 @@ def windows(x, kh, kw, sh, sw, dh=1, dw=1):
 
 class _Geometry:
     """Everything a kernel needs to know about one convolution or pooling, in NHWC: the
-    window, strides, dilations, and the padding of an input of spatial size ``(h, w)``."""
+    ``(kh, kw)`` window, strides, dilations, and the padding of an input of spatial size
+    ``(h, w)``. ``strides`` and ``dilations`` are the op's 4-entry attributes, in
+    ``data_format``."""
 
-    def __init__(self, attrs, h, w, kh, kw):
-        fmt = attrs["data_format"]
+    def __init__(self, h, w, kh, kw, strides, padding, data_format, dilations=None):
         self.kh, self.kw = kh, kw
-        self.sh, self.sw = _spatial(attrs["strides"], fmt)
-        self.dh, self.dw = _spatial(attrs.get("dilations") or (1, 1, 1, 1), fmt)
-        padding = attrs["padding"]
+        self.sh, self.sw = _spatial(strides, data_format)
+        self.dh, self.dw = _spatial(dilations, data_format) if dilations else (1, 1)
         self.oh, self.pt, self.pb = _output_size(h, kh, self.sh, self.dh, padding)
         self.ow, self.pl, self.pr = _output_size(w, kw, self.sw, self.dw, padding)
         if self.oh < 1 or self.ow < 1:
@@ -158,12 +158,8 @@ class _Geometry:
         hp, wp = h + self.pt + self.pb, w + self.pl + self.pr
         disjoint = self.sh >= (self.kh - 1) * self.dh + 1 and \
             self.sw >= (self.kw - 1) * self.dw + 1
-        if channels_first:
-            out = (np.empty if disjoint and self._covers(hp, wp) else np.zeros)((c, n, hp, wp),
-                                                                                dtype)
-        else:
-            out = (np.empty if disjoint and self._covers(hp, wp) else np.zeros)((n, hp, wp, c),
-                                                                                dtype)
+        fresh = np.empty if disjoint and self._covers(hp, wp) else np.zeros
+        out = fresh((c, n, hp, wp) if channels_first else (n, hp, wp, c), dtype)
         for i in range(self.kh):
             top = i * self.dh
             rows = slice(top, top + self.sh * (self.oh - 1) + 1, self.sh)
@@ -224,29 +220,41 @@ class _Windowed(OpDef):
 
 # --------------------------------------------------------------------------- convolution
 
-def _conv_infer(x_shape, f_shape, attrs, what):
-    """The static NHWC output shape of a convolution of ``x_shape`` by ``f_shape``."""
+def _static_out(h, w, kh, kw, attrs, what):
+    """The static output ``(OH, OW)`` of a window ``(kh, kw)`` moved over ``(h, w)`` as
+    ``attrs`` say (any of them may be None: unknown); TF1's error if one is below 1."""
     fmt = attrs["data_format"]
-    if x_shape.ndims is None:
-        n = h = w = None
-        c = None
-    else:
-        n, h, w, c = _to_nhwc(x_shape, fmt)
-    kh = kw = ci = co = None
-    if f_shape.ndims is not None:
-        kh, kw, ci, co = f_shape.as_list()
+    out = []
+    for size, k, s, d in zip((h, w), (kh, kw), _spatial(attrs["strides"], fmt),
+                             _spatial(attrs.get("dilations") or (1, 1, 1, 1), fmt)):
+        o = _output_size(size, k, s, d, attrs["padding"])[0] if k is not None else None
+        if o is not None and o < 1:
+            raise ValueError("Negative dimension size caused by subtracting %d from %d for '%s'"
+                             % ((k - 1) * d + 1, size, what))
+        out.append(o)
+    return out
+
+
+def _conv_infer(x_shape, f_shape, attrs, what):
+    """The static output shape of a convolution of ``x_shape`` by ``f_shape``."""
+    fmt = attrs["data_format"]
+    n, h, w, c = _to_nhwc(x_shape, fmt) if x_shape.ndims is not None else [None] * 4
+    kh, kw, ci, co = f_shape.as_list() if f_shape.ndims is not None else [None] * 4
     if c is not None and ci is not None and c != ci:
         raise ValueError("Dimensions must be equal, but are %d and %d (the input's channels and "
                          "the filter's in_channels)" % (c, ci))
-    sh, sw = _spatial(attrs["strides"], fmt)
-    dh, dw = _spatial(attrs["dilations"], fmt)
-    oh = _output_size(h, kh, sh, dh, attrs["padding"])[0] if kh is not None else None
-    ow = _output_size(w, kw, sw, dw, attrs["padding"])[0] if kw is not None else None
-    if (oh is not None and oh < 1) or (ow is not None and ow < 1):
-        k, size = ((kh - 1) * dh + 1, h) if oh is not None and oh < 1 else ((kw - 1) * dw + 1, w)
-        raise ValueError("Negative dimension size caused by subtracting %d from %d for '%s'"
-                         % (k, size, what))
+    oh, ow = _static_out(h, w, kh, kw, attrs, what)
     return _from_nhwc([n, oh, ow, co], fmt)
+
+
+def _backprop_infer(sizes, other, dy, other_name):
+    """The static shape and dtype of a convolution's gradient: the shape its ``sizes``
+    input holds (as far as that is known when the graph is built); ``other`` is the
+    convolution's other operand, named ``other_name``."""
+    dtype = same_dtype([other, dy], (other_name, "out_backprop"))
+    _rank4(other.shape, other_name)
+    _rank4(dy.shape, "out_backprop")
+    return constant_value_as_shape(sizes).merge_with(TensorShape([None] * 4)), dtype
 
 
 @register
@@ -260,8 +268,8 @@ class Conv2D(_Windowed):
         dtype = same_dtype(inputs, ("input", "filter"))
         if not dtype.is_floating:
             raise TypeError("Conv2D needs floating point input and filter, got %s" % dtype.name)
-        _rank4(x, "input")
-        _rank4(f, "filter")
+        _rank4(x.shape, "input")
+        _rank4(f.shape, "filter")
         return _conv_infer(x.shape, f.shape, attrs, "Conv2D"), dtype
 
     @staticmethod
@@ -271,8 +279,7 @@ class Conv2D(_Windowed):
         if x.shape[3] != c:
             raise ValueError("input depth must be evenly divisible by filter depth: %d vs %d"
                              % (x.shape[3], c))
-        g = _Geometry({"strides": strides, "padding": padding, "data_format": data_format,
-                       "dilations": dilations}, x.shape[1], x.shape[2], kh, kw)
+        g = _Geometry(x.shape[1], x.shape[2], kh, kw, strides, padding, data_format, dilations)
         n = x.shape[0]
         y = np.empty((n, g.oh, g.ow, oc), np.result_type(x, f))
         fk = f.reshape(kh * kw * c, oc).T                   # (OC, KH*KW*C)
@@ -298,18 +305,14 @@ class Conv2DBackpropInput(_Windowed):
     @staticmethod
     def infer(inputs, attrs):
         sizes, f, dy = inputs
-        dtype = same_dtype([f, dy], ("filter", "out_backprop"))
-        _rank4(f, "filter")
-        _rank4(dy, "out_backprop")
-        return constant_value_as_shape(sizes).merge_with(TensorShape([None] * 4)), dtype
+        return _backprop_infer(sizes, f, dy, "filter")
 
     @staticmethod
     def forward(sizes, f, dy, strides, padding, data_format, dilations):
         n, h, w, c = _sizes(sizes, data_format)
         dy = _nhwc(dy, data_format)
         kh, kw, _, oc = f.shape
-        g = _Geometry({"strides": strides, "padding": padding, "data_format": data_format,
-                       "dilations": dilations}, h, w, kh, kw)
+        g = _Geometry(h, w, kh, kw, strides, padding, data_format, dilations)
         _check_out(dy, n, g, oc)
         dx = np.empty((n, h, w, c), np.result_type(f, dy))
         fk = f.reshape(-1, oc)                              # (KH*KW*C, OC)
@@ -336,17 +339,13 @@ class Conv2DBackpropFilter(_Windowed):
     @staticmethod
     def infer(inputs, attrs):
         x, sizes, dy = inputs
-        dtype = same_dtype([x, dy], ("input", "out_backprop"))
-        _rank4(x, "input")
-        _rank4(dy, "out_backprop")
-        return constant_value_as_shape(sizes).merge_with(TensorShape([None] * 4)), dtype
+        return _backprop_infer(sizes, x, dy, "input")
 
     @staticmethod
     def forward(x, sizes, dy, strides, padding, data_format, dilations):
         x, dy = _nhwc(x, data_format), _nhwc(dy, data_format)
         kh, kw, c, oc = (int(d) for d in sizes)
-        g = _Geometry({"strides": strides, "padding": padding, "data_format": data_format,
-                       "dilations": dilations}, x.shape[1], x.shape[2], kh, kw)
+        g = _Geometry(x.shape[1], x.shape[2], kh, kw, strides, padding, data_format, dilations)
         _check_out(dy, x.shape[0], g, oc)
         df = np.zeros((kh * kw * c, oc), np.result_type(x, dy))
         for b in _batches(x.shape[0], kh * kw * c * g.oh * g.ow * x.itemsize):
@@ -380,41 +379,35 @@ def _check_out(dy, n, g, oc):
                          % (list(dy.shape), [n, g.oh, g.ow, oc]))
 
 
-def _seq(v, n, name):
-    """An int or list as the 4 entries TF1's ops take: ``2`` -> ``[1, 2, 2, 1]`` (NHWC)."""
-    if isinstance(v, (int, np.integer)):
-        v = [int(v)] * n
-    v = [int(d) for d in v]
-    if len(v) == 1:
-        v = v * n
-    if len(v) == n == 2 or (n == 4 and len(v) == 2):
-        v = [1] + v + [1]
-    if len(v) != 4:
+def _attr4(v, data_format, name):
+    """A window attribute as the op stores it, 4 entries in ``data_format``: 4 given are
+    kept as they are; an int or a pair is the height and width (``2`` -> ``(1, 2, 2, 1)``
+    in NHWC, ``(1, 1, 2, 2)`` in NCHW)."""
+    v = [int(d) for d in ([v] if isinstance(v, (int, np.integer)) else v)]
+    if len(v) == 4:
+        return tuple(v)
+    if len(v) not in (1, 2):
         raise ValueError("%s should be of length 1, 2 or 4, got %d" % (name, len(v)))
-    return tuple(v)
+    h, w = v if len(v) == 2 else v * 2
+    return (1, h, w, 1) if data_format == "NHWC" else (1, 1, h, w)
 
 
-def _with_format(v, data_format):
-    """A 4-entry NHWC-style tuple ``(1, h, w, 1)`` moved to NCHW order if need be (only for
-    values made from an int or a pair)."""
-    return v if data_format == "NHWC" else (v[0], v[3], v[1], v[2])
+def _padding(padding):
+    """``"same"``, ``b"SAME"`` -> ``"SAME"`` (anything else is left for _check_attrs)."""
+    if isinstance(padding, bytes):
+        padding = padding.decode()
+    return padding.upper() if isinstance(padding, str) else padding
 
 
 def _conv_args(strides, padding, data_format, dilations, what):
     if strides is None or padding is None:
         raise TypeError("%s needs strides and padding" % what)
-    if isinstance(padding, bytes):
-        padding = padding.decode()
-    padding = padding.upper() if isinstance(padding, str) else padding
     fmt = data_format or "NHWC"
-    short = not isinstance(strides, (list, tuple)) or len(strides) != 4
-    strides = _seq(strides, 2, "strides")
-    strides = _with_format(strides, fmt) if short else strides
-    short_d = not isinstance(dilations, (list, tuple)) or len(dilations) != 4
-    dilations = _seq(1 if dilations is None else dilations, 2, "dilations")
-    dilations = _with_format(dilations, fmt) if short_d else dilations
-    _check_attrs(what, strides, padding, fmt, dilations=dilations)
-    return {"strides": strides, "padding": padding, "data_format": fmt, "dilations": dilations}
+    attrs = {"strides": _attr4(strides, fmt, "strides"), "padding": _padding(padding),
+             "data_format": fmt, "dilations": _attr4(1 if dilations is None else dilations, fmt,
+                                                     "dilations")}
+    _check_attrs(what, attrs["strides"], attrs["padding"], fmt, dilations=attrs["dilations"])
+    return attrs
 
 
 @export("nn.conv2d")
@@ -468,39 +461,27 @@ def conv2d_backprop_filter(input, filter_sizes, out_backprop, strides, padding, 
 
 # ------------------------------------------------------------------------------- pooling
 
-def _pool_infer(x, attrs, what):
-    if not x.dtype.is_floating:
-        raise TypeError("%s needs a floating point input, got %s" % (what, x.dtype.name))
-    _rank4(x, "input")
-    if x.shape.ndims is None:
+def _pool_infer(shape, dtype, attrs, what):
+    """The static output shape of a pooling of an input of ``shape`` and ``dtype``."""
+    if not dtype.is_floating:
+        raise TypeError("%s needs a floating point input, got %s" % (what, dtype.name))
+    _rank4(shape, "input")
+    if shape.ndims is None:
         return TensorShape([None] * 4)
     fmt = attrs["data_format"]
-    n, h, w, c = _to_nhwc(x.shape, fmt)
+    n, h, w, c = _to_nhwc(shape, fmt)
     kn, kh, kw, kc = _to_nhwc(TensorShape(list(attrs["ksize"])), fmt)
     if kn != 1 or kc != 1:
         raise ValueError("%s: pooling is not yet supported across the batch or depth "
                          "dimensions (ksize %s)" % (what, list(attrs["ksize"])))
-    sh, sw = _spatial(attrs["strides"], fmt)
-    oh = _output_size(h, kh, sh, 1, attrs["padding"])[0]
-    ow = _output_size(w, kw, sw, 1, attrs["padding"])[0]
-    if (oh is not None and oh < 1) or (ow is not None and ow < 1):
-        k, size = (kh, h) if oh is not None and oh < 1 else (kw, w)
-        raise ValueError("Negative dimension size caused by subtracting %d from %d for '%s'"
-                         % (k, size, what))
+    oh, ow = _static_out(h, w, kh, kw, attrs, what)
     return _from_nhwc([n, oh, ow, c], fmt)
 
 
-class _Like:
-    """A stand-in tensor with a given static shape and dtype, for shape inference."""
-
-    def __init__(self, shape, dtype):
-        self.shape, self.dtype = shape, dtype
-
-
-def _pool_geometry(attrs, x_shape):
-    fmt = attrs["data_format"]
-    kh, kw = _spatial(attrs["ksize"], fmt)
-    return _Geometry(attrs, x_shape[1], x_shape[2], kh, kw)
+def _pool_geometry(shape, ksize, strides, padding, data_format):
+    """The _Geometry of a pooling of an NHWC input of ``shape``."""
+    kh, kw = _spatial(ksize, data_format)
+    return _Geometry(shape[1], shape[2], kh, kw, strides, padding, data_format)
 
 
 def _lowest(dtype):
@@ -550,13 +531,13 @@ class MaxPool(_Windowed):
 
     @staticmethod
     def infer(inputs, attrs):
-        return _pool_infer(inputs[0], attrs, "MaxPool"), inputs[0].dtype
+        x = inputs[0]
+        return _pool_infer(x.shape, x.dtype, attrs, "MaxPool"), x.dtype
 
     @staticmethod
     def forward(x, ksize, strides, padding, data_format):
         x = _nhwc(x, data_format)
-        g = _pool_geometry({"ksize": ksize, "strides": strides, "padding": padding,
-                            "data_format": data_format}, x.shape)
+        g = _pool_geometry(x.shape, ksize, strides, padding, data_format)
         return _back(_pool_max(x, g), data_format)
 
     @staticmethod
@@ -578,8 +559,7 @@ class MaxPoolGrad(_Windowed):
     @staticmethod
     def forward(x, y, dy, ksize, strides, padding, data_format):
         x, dy = _nhwc(x, data_format), _nhwc(dy, data_format)
-        g = _pool_geometry({"ksize": ksize, "strides": strides, "padding": padding,
-                            "data_format": data_format}, x.shape)
+        g = _pool_geometry(x.shape, ksize, strides, padding, data_format)
         best = _argmax(x, g)                                # (N, OH, OW, C)
         return _back(g.add_back(lambda i, j: dy * (best == i * g.kw + j), x.shape, dy.dtype,
                                 channels_first=False), data_format)
@@ -602,15 +582,13 @@ class MaxPoolGradGrad(_Windowed):
         x, y, g = inputs
         dtype = same_dtype(inputs, ("orig_input", "orig_output", "grad"))
         # as TF1: x and g have one shape, and the output is pooled from it (and is y's)
-        pooled = _pool_infer(_Like(x.shape.merge_with(g.shape), dtype), attrs,
-                             "MaxPoolGradGrad")
+        pooled = _pool_infer(x.shape.merge_with(g.shape), dtype, attrs, "MaxPoolGradGrad")
         return pooled.merge_with(y.shape), dtype
 
     @staticmethod
     def forward(x, y, grad, ksize, strides, padding, data_format):
         x, grad = _nhwc(x, data_format), _nhwc(grad, data_format)
-        g = _pool_geometry({"ksize": ksize, "strides": strides, "padding": padding,
-                            "data_format": data_format}, x.shape)
+        g = _pool_geometry(x.shape, ksize, strides, padding, data_format)
         best = _argmax(x, g)
         cols = g.windows(g.pad(grad))
         out = np.zeros(best.shape, grad.dtype)
@@ -638,13 +616,13 @@ class AvgPool(_Windowed):
 
     @staticmethod
     def infer(inputs, attrs):
-        return _pool_infer(inputs[0], attrs, "AvgPool"), inputs[0].dtype
+        x = inputs[0]
+        return _pool_infer(x.shape, x.dtype, attrs, "AvgPool"), x.dtype
 
     @staticmethod
     def forward(x, ksize, strides, padding, data_format):
         x = _nhwc(x, data_format)
-        g = _pool_geometry({"ksize": ksize, "strides": strides, "padding": padding,
-                            "data_format": data_format}, x.shape)
+        g = _pool_geometry(x.shape, ksize, strides, padding, data_format)
         vals = g.windows(g.pad(x))
         total = vals[:, :, :, 0, 0].copy()
         for k, i, j in _positions(g)[1:]:  # one add per window position, as for the maximum
@@ -671,8 +649,7 @@ class AvgPoolGrad(_Windowed):
     def forward(sizes, dy, ksize, strides, padding, data_format):
         shape = _sizes(sizes, data_format)
         dy = _nhwc(dy, data_format)
-        g = _pool_geometry({"ksize": ksize, "strides": strides, "padding": padding,
-                            "data_format": data_format}, shape)
+        g = _pool_geometry(shape, ksize, strides, padding, data_format)
         share = (dy / _counts(g, shape)).astype(dy.dtype, copy=False)
         return _back(g.add_back(lambda i, j: share, shape, dy.dtype, channels_first=False),
                      data_format)
@@ -683,20 +660,13 @@ class AvgPoolGrad(_Windowed):
 
 
 def _pool_args(ksize, strides, padding, data_format, what):
-    if isinstance(padding, bytes):
-        padding = padding.decode()
-    padding = padding.upper() if isinstance(padding, str) else padding
     fmt = data_format or "NHWC"
-    if fmt == "NCHW_VECT_C" or fmt not in ("NHWC", "NCHW"):
+    if fmt not in ("NHWC", "NCHW"):
         raise ValueError("%s: data_format must be 'NHWC' or 'NCHW', got %r" % (what, fmt))
-    out = {}
-    for name, v in (("ksize", ksize), ("strides", strides)):
-        short = not isinstance(v, (list, tuple)) or len(v) != 4
-        v = _seq(v, 2, name)
-        out[name] = _with_format(v, fmt) if short else v
-    _check_attrs(what, out["strides"], padding, fmt, ksize=out["ksize"])
-    out.update(padding=padding, data_format=fmt)
-    return out
+    attrs = {"ksize": _attr4(ksize, fmt, "ksize"), "strides": _attr4(strides, fmt, "strides"),
+             "padding": _padding(padding), "data_format": fmt}
+    _check_attrs(what, attrs["strides"], attrs["padding"], fmt, ksize=attrs["ksize"])
+    return attrs
 
 
 @export("nn.max_pool")

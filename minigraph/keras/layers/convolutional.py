@@ -75,10 +75,8 @@ class Conv2D(Layer):
             self.bias = self.add_weight("bias", [self.filters], initializer=self.bias_initializer)
 
     def call(self, inputs):
-        four = _tf_layers._four
-        outputs = conv_ops.conv2d(inputs, self.kernel, four(self.strides, self.data_format),
-                                  self.padding, data_format=self.data_format,
-                                  dilations=four(self.dilation_rate, self.data_format))
+        outputs = conv_ops.conv2d(inputs, self.kernel, self.strides, self.padding,
+                                  data_format=self.data_format, dilations=self.dilation_rate)
         if self.use_bias:
             outputs = conv_ops.bias_add(outputs, self.bias, data_format=self.data_format)
         return self.activation(outputs)

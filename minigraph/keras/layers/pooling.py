@@ -26,9 +26,7 @@ class _Pooling2D(Layer):
         self.data_format = _tf_layers.normalize_data_format(data_format or "channels_last")
 
     def call(self, inputs):
-        four = _tf_layers._four
-        return type(self).pool(inputs, four(self.pool_size, self.data_format),
-                               four(self.strides, self.data_format), self.padding,
+        return type(self).pool(inputs, self.pool_size, self.strides, self.padding,
                                data_format=self.data_format)
 
     def get_config(self):
