@@ -106,13 +106,14 @@ class Layer:
 
     # -- the variables -------------------------------------------------------------------
     def add_weight(self, name, shape, dtype=None, initializer=None, regularizer=None,
-                   trainable=True):
+                   trainable=True, constraint=None):
         """``tf.get_variable(name, ...)`` in the layer's scope; remembered by the layer."""
         __tracebackhide__ = True
         losses = get_default_graph().get_collection_ref(GraphKeys.REGULARIZATION_LOSSES)
         before = len(losses)
         v = get_variable(name, shape, dtype or self.dtype, initializer=initializer,
-                         regularizer=regularizer, trainable=trainable and self.trainable)
+                         regularizer=regularizer, trainable=trainable and self.trainable,
+                         constraint=constraint)
         self.losses += losses[before:]  # the regularizer's loss, if v was created just now
         self._variables.append(v)
         return v
@@ -198,8 +199,8 @@ class Dense(Layer):
 
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer=None,
                  bias_initializer=zeros_initializer(), kernel_regularizer=None,
-                 bias_regularizer=None, activity_regularizer=None, trainable=True, name=None,
-                 **kwargs):
+                 bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
+                 bias_constraint=None, trainable=True, name=None, **kwargs):
         super().__init__(trainable=trainable, name=name,
                          activity_regularizer=activity_regularizer, **kwargs)
         self.units = int(units)
@@ -209,6 +210,8 @@ class Dense(Layer):
         self.bias_initializer = bias_initializer
         self.kernel_regularizer = kernel_regularizer
         self.bias_regularizer = bias_regularizer
+        self.kernel_constraint = kernel_constraint
+        self.bias_constraint = bias_constraint
         self.kernel = self.bias = None
 
     def build(self, input_shape):
@@ -218,10 +221,12 @@ class Dense(Layer):
                              "Found `None`.")
         self.kernel = self.add_weight("kernel", [input_shape[-1], self.units],
                                       initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer)
+                                      regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint)
         if self.use_bias:
             self.bias = self.add_weight("bias", [self.units], initializer=self.bias_initializer,
-                                        regularizer=self.bias_regularizer)
+                                        regularizer=self.bias_regularizer,
+                                        constraint=self.bias_constraint)
 
     def call(self, inputs):
         if inputs.shape.ndims > 2:
@@ -245,7 +250,8 @@ class Dense(Layer):
 
 def dense(inputs, units, activation=None, use_bias=True, kernel_initializer=None,
           bias_initializer=zeros_initializer(), kernel_regularizer=None, bias_regularizer=None,
-          activity_regularizer=None, trainable=True, name=None, reuse=None):
+          activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
+          trainable=True, name=None, reuse=None):
     """``tf.layers.dense``: a fully connected layer, ``activation(inputs @ kernel + bias)``.
 
     Args:
@@ -258,6 +264,8 @@ def dense(inputs, units, activation=None, use_bias=True, kernel_initializer=None
       bias_initializer: default ``tf.zeros_initializer()``.
       kernel_regularizer, bias_regularizer, activity_regularizer: functions returning a scalar
         loss, put in ``GraphKeys.REGULARIZATION_LOSSES``.
+      kernel_constraint, bias_constraint: projections a ``tf.train`` optimizer applies to the
+        variable after each update (see ``tf.Variable``'s ``constraint``).
       trainable: put the variables in ``GraphKeys.TRAINABLE_VARIABLES``.
       name: the variable scope; default ``dense``, made unique (``dense_1``...).
       reuse: reuse the variables of an earlier layer of the same ``name``.
@@ -269,8 +277,9 @@ def dense(inputs, units, activation=None, use_bias=True, kernel_initializer=None
     layer = Dense(units, activation=activation, use_bias=use_bias,
                   kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
                   kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
-                  activity_regularizer=activity_regularizer, trainable=trainable, name=name,
-                  _scope=name, _reuse=reuse)
+                  activity_regularizer=activity_regularizer,
+                  kernel_constraint=kernel_constraint, bias_constraint=bias_constraint,
+                  trainable=trainable, name=name, _scope=name, _reuse=reuse)
     return layer.apply(inputs)
 
 
@@ -333,6 +342,8 @@ class Conv2D(Layer):
         self.bias_initializer = bias_initializer
         self.kernel_regularizer = kernel_regularizer
         self.bias_regularizer = bias_regularizer
+        self.kernel_constraint = kernel_constraint
+        self.bias_constraint = bias_constraint
         self.kernel = self.bias = None
 
     def build(self, input_shape):
@@ -344,11 +355,13 @@ class Conv2D(Layer):
                              % input_shape)
         shape = list(self.kernel_size) + [input_shape[channel_axis], self.filters]
         self.kernel = self.add_weight("kernel", shape, initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer)
+                                      regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint)
         if self.use_bias:
             self.bias = self.add_weight("bias", [self.filters],
                                         initializer=self.bias_initializer,
-                                        regularizer=self.bias_regularizer)
+                                        regularizer=self.bias_regularizer,
+                                        constraint=self.bias_constraint)
 
     def call(self, inputs):
         # (height, width) pairs: conv2d makes them its 4-entry attributes in data_format
@@ -380,6 +393,7 @@ def conv2d(inputs, filters, kernel_size, strides=(1, 1), padding="valid",
       dilation_rate: an int or ``(height, width)``: the filter's taps that far apart.
       activation: e.g. ``tf.nn.relu``; None for none.
       kernel_initializer: default None: ``tf.get_variable``'s default, Glorot uniform.
+      kernel_constraint, bias_constraint: projections applied after each optimizer update.
       name: the variable scope; default ``conv2d``, made unique. reuse: share the variables
         of an earlier layer of the same name.
 

@@ -127,7 +127,8 @@ class VariableScope:
         self.regularizer = regularizer
 
     def get_variable(self, name, shape=None, dtype=None, initializer=None, regularizer=None,
-                     trainable=True, collections=None, validate_shape=True, reuse=None):
+                     trainable=True, collections=None, validate_shape=True, reuse=None,
+                     constraint=None):
         """``tf.get_variable`` in this scope (see :func:`get_variable`)."""
         __tracebackhide__ = True
         full_name = self.name + "/" + name if self.name else name
@@ -137,7 +138,7 @@ class VariableScope:
             full_name, shape, dtype if dtype is not None else self.dtype,
             initializer if initializer is not None else self.initializer,
             regularizer if regularizer is not None else self.regularizer,
-            reuse, trainable, collections, validate_shape)
+            reuse, trainable, collections, validate_shape, constraint)
 
     def __repr__(self):
         return "<tf.VariableScope %r reuse=%r>" % (self.name, self._reuse)
@@ -169,7 +170,7 @@ def _default_initializer(name, dtype):
 
 
 def _get_single_variable(name, shape, dtype, initializer, regularizer, reuse, trainable,
-                         collections, validate_shape):
+                         collections, validate_shape, constraint=None):
     """Return the variable called ``name`` or create it, by the reuse rules."""
     graph = get_default_graph()
     store = get_variable_store(graph)
@@ -217,7 +218,8 @@ def _get_single_variable(name, shape, dtype, initializer, regularizer, reuse, tr
     # wait for whatever control dependencies surround the call: build it from the root.
     with graph.name_scope(None), graph.control_dependencies(None):
         v = Variable(initial_value, trainable=trainable, collections=collections,
-                     validate_shape=validate_shape, name=name, dtype=variable_dtype)
+                     validate_shape=validate_shape, name=name, dtype=variable_dtype,
+                     constraint=constraint)
         store.variables[name] = v
         if regularizer:
             with graph.name_scope(name + "/Regularizer/"):
@@ -228,7 +230,7 @@ def _get_single_variable(name, shape, dtype, initializer, regularizer, reuse, tr
 
 
 def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=None,
-                 trainable=True, collections=None, validate_shape=True):
+                 trainable=True, collections=None, validate_shape=True, constraint=None):
     """Get an existing variable or create a new one (``tf.get_variable``).
 
     Args:
@@ -245,6 +247,8 @@ def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=Non
         ``GraphKeys.REGULARIZATION_LOSSES``; only when the variable is created.
       trainable: also add it to ``GraphKeys.TRAINABLE_VARIABLES``.
       collections: the collections to add it to (default ``[GLOBAL_VARIABLES]``).
+      constraint: a projection ``tf.train`` optimizers apply after each update of a new
+        variable (see :class:`minigraph.Variable`); ignored when an existing one is reused.
 
     Returns:
       A :class:`minigraph.Variable`.
@@ -256,7 +260,8 @@ def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=Non
     __tracebackhide__ = True
     return get_variable_scope().get_variable(
         name, shape=shape, dtype=dtype, initializer=initializer, regularizer=regularizer,
-        trainable=trainable, collections=collections, validate_shape=validate_shape)
+        trainable=trainable, collections=collections, validate_shape=validate_shape,
+        constraint=constraint)
 
 
 def get_local_variable(name, shape=None, dtype=None, initializer=None, regularizer=None,

@@ -33,6 +33,9 @@ class Variable:
         update by default).
       name: the op name (default ``"Variable"``, made unique).
       dtype: converts a non-tensor initial value to this dtype.
+      constraint: a function ``v -> projected v`` (e.g. ``lambda w: tf.clip_by_value(w, -1,
+        1)``) that a ``tf.train`` optimizer applies to the variable's new value right after
+        each update, as TF1's do; an ``assign`` of your own is not projected.
       collections: the collections to add it to (default ``[GLOBAL_VARIABLES]``).
       validate_shape: if False, the shape may be unknown and assignments may change it.
 
@@ -40,9 +43,11 @@ class Variable:
     """
 
     def __init__(self, initial_value=None, trainable=True, collections=None, validate_shape=True,
-                 name=None, dtype=None, **unused):
+                 name=None, dtype=None, constraint=None, **unused):
         if initial_value is None:
             raise ValueError("initial_value must be specified.")
+        if constraint is not None and not callable(constraint):
+            raise ValueError("The `constraint` argument must be a callable.")
         graph = get_default_graph()
         with graph.name_scope(name or "Variable") as scope:
             if callable(initial_value):
@@ -65,6 +70,7 @@ class Variable:
                 "Assign")
         self._initial_value = init
         self._trainable = trainable
+        self._constraint = constraint
         if collections is None:
             collections = [GraphKeys.GLOBAL_VARIABLES]
         if trainable and GraphKeys.TRAINABLE_VARIABLES not in collections:
@@ -100,6 +106,11 @@ class Variable:
     @property
     def trainable(self):
         return self._trainable
+
+    @property
+    def constraint(self):
+        """The projection a ``tf.train`` optimizer applies after each update, or None."""
+        return self._constraint
 
     @property
     def initializer(self):

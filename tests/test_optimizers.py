@@ -163,10 +163,10 @@ CASES = {
 TOL = {np.float64: dict(rtol=1e-12, atol=1e-14), np.float32: dict(rtol=2e-5, atol=1e-6)}
 
 
-def regression(dtype):
+def regression(dtype, w_constraint=None):
     x = tf.placeholder(tf.as_dtype(dtype), shape=(None, 3), name="x")
     y = tf.placeholder(tf.as_dtype(dtype), shape=(None, 1), name="y")
-    w = tf.Variable(W0.astype(dtype), name="w")
+    w = tf.Variable(W0.astype(dtype), name="w", constraint=w_constraint)
     b = tf.Variable(B0.astype(dtype), name="b")
     loss = tf.reduce_mean(tf.square(tf.matmul(x, w) + b - y))
     feed = {x: X.astype(dtype), y: Y.astype(dtype)}
@@ -209,6 +209,64 @@ def test_updates_follow_tf1_equations_step_by_step(case, dtype):
                 assert sess.run(b1p) == ref.powers[0] and sess.run(b2p) == ref.powers[1]
         # and it learned something
         assert sess.run(loss, feed) < np.mean((X @ W0 + B0 - Y) ** 2)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_a_constraint_projects_the_variable_right_after_each_update(case):
+    """TF1's optimizers assign ``var.constraint(var)`` after the update (the updated value,
+    not the value the step started from); the slots follow the unprojected rule."""
+    make_opt, make_ref = CASES[case]
+    dtype = np.float64
+    limit = 0.15                              # W0 = (0.1, 0.2, -0.3): binds from step 1 on
+    w, b, loss, feed = regression(dtype, lambda v: tf.clip_by_value(v, -limit, limit))
+    train_op = make_opt().minimize(loss)
+    ref = make_ref(dtype)
+    params = [W0.astype(dtype), B0.astype(dtype)]
+    slots = [ref.init(p) for p in params]
+    clipped = 0
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        for t in range(1, STEPS + 1):
+            sess.run(train_op, feed)
+            grads = np_grads(*params)
+            params = [ref.step(p, g, s, t) for p, g, s in zip(params, grads, slots)]
+            clipped += int((np.abs(params[0]) > limit).sum())
+            params[0] = np.clip(params[0], -limit, limit)
+            if hasattr(ref, "end_step"):
+                ref.end_step()
+            np.testing.assert_allclose(sess.run(w), params[0], **TOL[dtype],
+                                       err_msg="w after step %d" % t)
+            np.testing.assert_allclose(sess.run(b), params[1], **TOL[dtype],
+                                       err_msg="b after step %d" % t)
+        assert clipped > 0                              # the constraint did bind
+        # an assign of one's own is not projected
+        np.testing.assert_array_equal(sess.run(w.assign(w * 10.0)), params[0] * 10.0)
+
+
+def test_a_constraint_must_be_callable_and_is_kept_by_get_variable_and_layers():
+    with pytest.raises(ValueError, match="The `constraint` argument must be a callable"):
+        tf.Variable([1.0], constraint=0.5)
+    project = lambda v: tf.maximum(v, 0.0)  # noqa: E731
+    v = tf.get_variable("v", [2], constraint=project)
+    assert v.constraint is project and tf.Variable([1.0]).constraint is None
+    with tf.variable_scope("", reuse=True):
+        assert tf.get_variable("v", [2], constraint=None).constraint is project
+    x = tf.placeholder(tf.float32, (None, 4, 4, 1))
+    conv = tf.layers.Conv2D(2, 3, kernel_constraint=project, bias_constraint=project)
+    dense = tf.layers.Dense(3, kernel_constraint=project)
+    dense(tf.layers.flatten(conv(x)))
+    assert conv.kernel.constraint is conv.bias.constraint is dense.kernel.constraint is project
+    assert dense.bias.constraint is None
+
+
+def test_a_constraint_with_an_update_that_is_not_the_variables_assign_is_refused():
+    class Grouped(tf.train.GradientDescentOptimizer):
+        def _apply_dense(self, grad, var):
+            return tf.group(super()._apply_dense(grad, var), name="grouped")
+    w = tf.Variable([1.0, 2.0], name="w", constraint=lambda v: tf.clip_by_value(v, 0.0, 1.0))
+    with pytest.raises(NotImplementedError,
+                       match=r"Grouped._apply_dense returned .*grouped, not an update of w"):
+        Grouped(0.1).minimize(tf.reduce_sum(w * w))
 
 
 # ------------------------------------------------------------------- TF1's API

@@ -552,11 +552,12 @@ def to_float(x, name="ToFloat"):
 
 @export("clip_by_value")
 def clip_by_value(t, clip_value_min, clip_value_max, name=None):
-    """``tf.clip_by_value``: min(max(t, lo), hi), built as TF1 builds it from two ops."""
+    """``tf.clip_by_value``: min(max(t, lo), hi), built as TF1 builds it from two ops: the
+    ``Maximum`` is named ``clip_by_value``, its ``Minimum`` ``clip_by_value/Minimum``."""
     t = as_tensor(t)
-    with get_default_graph().name_scope(name or "clip_by_value"):
+    with get_default_graph().name_scope(name or "clip_by_value") as scope:
         t_min = minimum(t, clip_value_max)
-        return maximum(t_min, clip_value_min)
+        return maximum(t_min, clip_value_min, name=scope)
 
 
 # ------------------------------------------------------------- comparisons

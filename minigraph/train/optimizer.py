@@ -174,7 +174,10 @@ class Optimizer:
                         continue
                     with graph.name_scope("update_" + var.op.name), \
                             graph.control_dependencies([gate] if gate else []):
-                        update_ops.append(_as_op(self._apply_dense(grad, var)))
+                        update = self._apply_dense(grad, var)
+                        if var.constraint is not None:
+                            update = _project(self, var, update, graph)
+                        update_ops.append(_as_op(update))
                 if global_step is None:
                     train_op = self._finish(update_ops, scope)
                 else:
@@ -283,6 +286,22 @@ def _as_variable(v):
         return v.op.attrs["python_variable"]
     raise TypeError("Trying to optimize unsupported type %r: optimizers update "
                     "tf.Variable objects only." % (v,))
+
+
+def _project(optimizer, var, update, graph):
+    """``var = var.constraint(var)`` right after ``update``, as TF1's optimizers do.
+
+    TF1 reads the variable again after the update; in minigraph a run reads each variable
+    once, before any update (see :mod:`minigraph.plan`), so the constraint is given the
+    update's output instead: the new value, which is what TF1's read sees."""
+    op = _as_op(update)
+    if op.opdef.kind != "assign" or op.attrs["variable"] is not var.op:
+        raise NotImplementedError(
+            "%s._apply_dense returned %s, not an update of %s: the variable's constraint needs "
+            "the updated value (return the var.assign... op)"
+            % (type(optimizer).__name__, op.name, var.op.name))
+    with graph.control_dependencies([op]):   # TF1's Assign waits for the update too
+        return var.assign(var.constraint(op.outputs[0]))
 
 
 def _as_op(x):

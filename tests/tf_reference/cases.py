@@ -493,6 +493,48 @@ def case_layers_conv(tf, np):
                      "static_shapes": [_shape_str(t) for t in tensors]}}
 
 
+def case_constraints(tf, np):
+    """Variable constraints: tf.get_variable(constraint=), tf.layers.dense and conv2d's
+    kernel_constraint / bias_constraint. A tf.train optimizer projects each variable with
+    its constraint right after updating it (ops in the variable's update scope); a plain
+    assign does not."""
+    rng = np.random.default_rng(61)
+    xv = _f32(rng.normal(size=(3, 4, 4, 2)))
+    x = tf.placeholder(tf.float32, shape=(None, 4, 4, 2))
+    k = _f32(rng.normal(size=(2, 2, 2, 3)))
+    h = tf.layers.conv2d(x, 3, 2, kernel_initializer=tf.constant_initializer(k),
+                         kernel_constraint=lambda w: tf.clip_by_value(w, -0.5, 0.5),
+                         bias_constraint=lambda b: tf.maximum(b, 0.0))
+    flat = tf.layers.flatten(h)
+    w = _f32(rng.normal(size=(int(flat.shape[1]), 2)))
+    out = tf.layers.dense(flat, 2, kernel_initializer=tf.constant_initializer(w),
+                          kernel_constraint=lambda v: v / tf.maximum(
+                              tf.sqrt(tf.reduce_sum(v * v)), 1.0))
+    s = tf.get_variable("s", initializer=_f32(rng.normal(size=(2,))),
+                        constraint=lambda v: tf.clip_by_value(v, 0.0, 1.0))
+    loss = tf.reduce_sum((out * s - 1.0) ** 2)
+    variables = tf.global_variables()
+    train = []
+    ops = _new_ops(tf, lambda: train.append(
+        tf.train.GradientDescentOptimizer(0.05).minimize(loss)))
+    raw = s.assign(s * 10.0)  # an assign of one's own: no constraint
+    # the projections: an Assign in each constrained variable's update scope
+    projections = sorted("%s <- %s (%s)" % (op.name, op.inputs[-1].op.name, op.inputs[-1].op.type)
+                         for op in ops if op.type == "Assign")
+
+    def run(sess, inputs):
+        sess.run(tf.global_variables_initializer())
+        losses = [sess.run([loss, train[0]], {x: inputs["x"]})[0] for _ in range(4)]
+        got = {"losses": np.array(losses)}
+        got.update(("after_" + v.op.name.replace("/", "_"), sess.run(v)) for v in variables)
+        got["assigned"] = sess.run(raw)
+        return got
+    return {"inputs": {"x": xv}, "run": run,
+            "info": {"variables": [v.op.name for v in variables],
+                     "has_constraint": [str(v.constraint is not None) for v in variables],
+                     "projections": projections}}
+
+
 def case_softmax(tf, np):
     rng = np.random.default_rng(9)
     x = tf.placeholder(tf.float32, shape=(4, 6))
