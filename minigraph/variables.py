@@ -23,6 +23,11 @@ __all__ = ["Variable", "global_variables_initializer", "variables_initializer",
            "initialize_all_variables"]
 
 
+#: tf.Variable arguments of TF1 that change nothing on one CPU device, taken and ignored
+_IGNORED_ARGS = {"caching_device", "variable_def", "expected_shape", "import_scope",
+                 "use_resource", "synchronization", "aggregation", "shape"}
+
+
 class Variable:
     """A value that persists across ``Session.run`` calls (``tf.Variable``).
 
@@ -44,6 +49,10 @@ class Variable:
 
     def __init__(self, initial_value=None, trainable=True, collections=None, validate_shape=True,
                  name=None, dtype=None, constraint=None, **unused):
+        unknown = sorted(set(unused) - _IGNORED_ARGS)
+        if unknown:  # a misspelt argument must not pass silently
+            raise TypeError("Variable() got unexpected keyword argument(s): %s"
+                            % ", ".join(unknown))
         if initial_value is None:
             raise ValueError("initial_value must be specified.")
         if constraint is not None and not callable(constraint):

@@ -246,6 +246,9 @@ def test_a_constraint_projects_the_variable_right_after_each_update(case):
 def test_a_constraint_must_be_callable_and_is_kept_by_get_variable_and_layers():
     with pytest.raises(ValueError, match="The `constraint` argument must be a callable"):
         tf.Variable([1.0], constraint=0.5)
+    with pytest.raises(TypeError, match="unexpected keyword argument.*: constraints"):
+        tf.Variable([1.0], constraints=abs)        # misspelt: not silently dropped
+    tf.Variable([1.0], caching_device="/cpu:0", use_resource=False)   # TF1's, no effect here
     project = lambda v: tf.maximum(v, 0.0)  # noqa: E731
     v = tf.get_variable("v", [2], constraint=project)
     assert v.constraint is project and tf.Variable([1.0]).constraint is None
