@@ -1,6 +1,10 @@
 """Regenerate tests/tf_reference/reference.npz by running every case under real TensorFlow,
 and tests/tf_reference/api_names.json, the names TF1's namespaces hold.
 
+It also writes tests/tf_reference/graphs.json: the GraphDef of every program in
+graph_programs.py as real TF1 builds it (node names, op types, inputs, a few attrs), which
+tests/test_graph_def.py compares minigraph's graphs against.
+
 TensorFlow is needed only here, never by the test suite. Install it in a private venv:
 
     python3 -m venv /tmp/tfvenv
@@ -29,9 +33,11 @@ import tensorflow as tf2  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import cases  # noqa: E402
+import graph_programs  # noqa: E402
 
 OUT = os.path.join(HERE, "reference.npz")
 API_NAMES = os.path.join(HERE, "api_names.json")
+GRAPHS = os.path.join(HERE, "graphs.json")
 #: the namespaces whose public names api_names.json records ("" is tf.compat.v1 itself)
 NAMESPACES = ("", "nn", "math", "linalg")
 
@@ -64,6 +70,21 @@ def write_api_names(tf):
     print("wrote %s" % API_NAMES)
 
 
+def write_graphs(tf):
+    """graphs.json: each program of graph_programs.py as real TF1's GraphDef describes it."""
+    out = {}
+    for name in graph_programs.all_programs():
+        graph = tf.Graph()
+        with graph.as_default():
+            returned = graph_programs.get_program(name)(tf)
+        out[name] = graph_programs.describe_tf_graph(graph.as_graph_def(), returned)
+    out["meta/tensorflow_version"] = tf2.__version__
+    with open(GRAPHS, "w") as f:
+        json.dump(out, f, indent=0, sort_keys=True)
+        f.write("\n")
+    print("wrote %s (%d programs)" % (GRAPHS, len(out) - 1))
+
+
 def main(only=()):
     tf2.get_logger().setLevel("ERROR")
     tf = tf2.compat.v1
@@ -71,6 +92,7 @@ def main(only=()):
     tf.disable_v2_behavior()
     tf.logging.set_verbosity(tf.logging.ERROR)
     write_api_names(tf)
+    write_graphs(tf)
     arrays = {}
     if only:  # keep the other cases' arrays as they are
         with np.load(OUT, allow_pickle=False) as old:
