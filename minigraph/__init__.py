@@ -41,7 +41,8 @@ from minigraph.tensor_shape import TensorShape  # noqa: E402
 from minigraph.trace import RunMetadata, RunOptions, RunTrace  # noqa: E402
 from minigraph.variables import (Variable, assign, assign_add, assign_sub,  # noqa: E402
                                  global_variables, global_variables_initializer,
-                                 initialize_all_variables, local_variables, model_variables,
+                                 initialize_all_variables, is_variable_initialized,
+                                 local_variables, model_variables,
                                  report_uninitialized_variables, trainable_variables,
                                  variables_initializer)
 
@@ -83,7 +84,8 @@ __all__ = sorted(_exported("")) + [
     "ConfigProto", "GPUOptions", "GraphOptions", "OptimizerOptions", "InteractiveSession",
     "Session", "get_default_session", "TensorShape", "RunMetadata", "RunOptions", "RunTrace",
     "Variable", "assign", "assign_add", "assign_sub", "global_variables",
-    "global_variables_initializer", "initialize_all_variables", "local_variables",
+    "global_variables_initializer", "initialize_all_variables", "is_variable_initialized",
+    "local_variables",
     "model_variables", "report_uninitialized_variables", "trainable_variables",
     "variables_initializer", "linalg", "math", "nn", "contrib", "initializers", "layers",
     "losses", "summary", "train", "viz", "constant_initializer", "glorot_normal_initializer",

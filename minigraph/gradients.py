@@ -35,7 +35,10 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None, **unu
       A list with one tensor per x, of x's shape, or ``None`` where x does not affect ys.
     """
     ys = [as_tensor(y) for y in _as_list(ys)]
-    xs = [as_tensor(x) for x in _as_list(xs)]
+    # a Variable is differentiated by as itself (w:0), as TF1 does: its gradient flows
+    # back through every op that read it
+    xs = [x._as_graph_element() if hasattr(x, "_as_graph_element") else as_tensor(x)
+          for x in _as_list(xs)]
     grad_ys = [None] * len(ys) if grad_ys is None else _as_list(grad_ys)
     if len(grad_ys) != len(ys):
         raise ValueError("Passed %d grad_ys for %d ys" % (len(grad_ys), len(ys)))

@@ -375,7 +375,9 @@ class Graph:
                 return self.get_tensor_by_name(obj)
             if allow_operation:
                 return self.get_operation_by_name(obj)
-        if hasattr(obj, "_as_graph_tensor") and not isinstance(obj, Tensor):
+        if hasattr(obj, "_as_graph_element"):   # a Variable: the variable itself (w:0)
+            obj = obj._as_graph_element()
+        elif hasattr(obj, "_as_graph_tensor") and not isinstance(obj, Tensor):
             obj = obj._as_graph_tensor()
         if isinstance(obj, (Tensor, Operation)):
             if obj.graph is not self:

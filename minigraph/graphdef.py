@@ -6,10 +6,6 @@ groups by the ``/`` in names), ``op`` its type, ``input`` its data inputs as ``"
 (or ``T``, the dtype of the first output), ``shape``, small constants' ``value``,
 ``_output_shapes``, and the op's simple attributes (bools, numbers, strings, int lists).
 
-One difference from minigraph's own ``op.inputs``: an ``Assign``/``AssignAdd``/``AssignSub``
-keeps its variable in an attribute, but TF's assign ops take the variable as input 0
-(``ref``); the GraphDef follows TF, so TensorBoard draws the edge variable -> assign.
-
 The protos come from the ``tensorboard`` package, imported when the function is called.
 """
 
@@ -37,8 +33,6 @@ def _tensor_name(t):
 def node_inputs(op):
     """The ``NodeDef.input`` list of ``op``: data inputs, then ``^``control inputs."""
     names = [_tensor_name(t) for t in op.inputs]
-    if op.opdef.kind == "assign":  # TF: Assign(ref, value)
-        names.insert(0, op.attrs["variable"].name)
     return names + ["^" + c.name for c in op.control_inputs]
 
 

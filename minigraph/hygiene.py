@@ -168,7 +168,8 @@ def orphans(fetches, graph=None, include_initializers=False):
     if not include_initializers:
         for op in graph.get_operations():
             if is_init_group(op) or is_initializer(op):
-                skip.update(toposort([op]))
+                # the initializer and its initial value, not the variable it writes
+                skip.update(o for o in toposort([op]) if o.type != "VariableV2")
     return Orphans([op for op in graph.get_operations() if op not in reached and op not in skip])
 
 

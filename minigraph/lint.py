@@ -23,7 +23,7 @@ class DeadUpdateWarning(UserWarning):
 def update_ops(graph):
     """The graph's update ops: every assign except variable initializers, plus
     ``GraphKeys.UPDATE_OPS``."""
-    updates = [op for op in graph.get_operations() if op.opdef.kind == "assign"
+    updates = [op for op in graph.get_operations() if op.opdef.writes_refs
                and not is_initializer(op)]
     for u in graph.get_collection(GraphKeys.UPDATE_OPS):
         op = u.op if isinstance(u, Tensor) else u
@@ -34,8 +34,9 @@ def update_ops(graph):
 
 def is_initializer(op):
     """True for the Assign that sets a Variable to its initial value."""
-    var = op.attrs.get("variable")
-    pyvar = var.attrs.get("python_variable") if var is not None else None
+    if op.type != "Assign" or op.inputs[0].op.type != "VariableV2":
+        return False
+    pyvar = op.inputs[0].op.attrs.get("python_variable")
     return pyvar is not None and pyvar.initializer is op
 
 
@@ -109,7 +110,8 @@ def loop_warning(order, graph, fetch_names):
         return True, None
     # only updates that share computation with this run count: fetching [loss] while the
     # update needs the loss's gradient is the bug; merely reading a variable is not
-    computed = {op for op in order if op.inputs}
+    computed = {op for op in order if op.inputs
+                and not all(t.op.type == "VariableV2" for t in op.inputs)}  # not a w/read
     dead = [u for u in updates if computed.intersection(toposort([u]))]
     if not dead:
         return False, None

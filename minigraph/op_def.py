@@ -82,6 +82,13 @@ class OpDef:
     #: True if ``forward`` may return its first input itself or a view of it (Identity,
     #: Reshape...): the session then never hands that value out without a copy
     aliases_input = False
+    #: the indices of the inputs that take a variable itself (TF1's ``ref`` inputs: the
+    #: ``VariableV2`` op's output), not its value: ``Assign(ref, value)``. The session
+    #: passes no value for them; the kernel, made knowing the variable, reads or writes the
+    #: session's copy. Every other input fed by a variable gets its current value.
+    ref_inputs = ()
+    #: True if the op writes the variables of its ``ref_inputs`` (``Assign``, ``ApplyAdam``)
+    writes_refs = False
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

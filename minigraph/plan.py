@@ -22,6 +22,7 @@ from minigraph import hygiene, lint
 from minigraph.errors import InvalidArgumentError
 from minigraph.graph import Operation, Tensor
 from minigraph.ops.array_ops import Placeholder
+from minigraph.ops.state_ops import Ref, written_variables
 from minigraph.run_errors import with_path
 from minigraph.topo import toposort
 
@@ -41,14 +42,17 @@ class Step:
         a tuple; ``None`` marks an output that is fed, whose computed value is dropped), none
         for an op with no outputs or whose one output is fed.
       frees: the tensors whose values no later step reads: dropped after this step.
+      reads: True if the kernel reads a variable's value from an input holding the variable
+        itself (a ``VariableV2`` output: ``w/read``); such a step is never rewritten.
     """
 
-    __slots__ = ("op", "kernel", "inputs", "outputs", "frees")
+    __slots__ = ("op", "kernel", "inputs", "outputs", "frees", "reads")
 
-    def __init__(self, op, kernel, inputs, outputs):
+    def __init__(self, op, kernel, inputs, outputs, reads=False):
         self.op, self.kernel = op, kernel
         self.inputs, self.outputs = tuple(inputs), tuple(outputs)
         self.frees = ()
+        self.reads = reads
 
     def __repr__(self):
         return "<Step %s: %s(%s)>" % (self.op.name, self.op.type,
@@ -103,6 +107,8 @@ class Plan:
                 out.append(None)
                 continue
             v = env[t]
+            if type(v) is Ref:  # a fetched variable: its value, never the session's array
+                v = np.array(v.value())
             if type(v) is np.ndarray:
                 if v.ndim == 0:
                     v = v[()]
@@ -124,25 +130,49 @@ def prune(targets, feeds):
 
 
 def _reads_before_writes(order):
-    """Move each variable read ahead of the run's first update of that variable.
+    """Move each read of a variable ahead of the run's first update of that variable.
 
     So a run sees every variable as it was when the run started: in
     ``sess.run([updates, loss])`` the loss is computed from the old weights whatever the
-    fetch order. (A read has no inputs, so moving it earlier keeps the order valid.)
-    Initializers do not count as updates: a variable initialized in this run is read after.
+    fetch order. (Real TF1 runs independent ops in no fixed order, so there a read may see
+    the update: a race minigraph does not reproduce.) A read is an op whose only inputs are
+    variables (``w/read``); it moves with its ``VariableV2`` ops, which have no inputs, so the
+    order stays valid. Initializers do not count as updates: ``sess.run([w.initializer,
+    w])`` initializes, then reads.
     """
     first_update = {}
     for index, op in enumerate(order):
-        if op.opdef.kind == "assign" and not lint.is_initializer(op):
-            first_update.setdefault(op.attrs["variable"], index)
-    move = {op: first_update[op] for index, op in enumerate(order)
-            if op.type == "VariableV2" and not op.control_inputs
-            and first_update.get(op, index) < index}
+        if op.opdef.writes_refs and not lint.is_initializer(op):
+            for var in written_variables(op):
+                first_update.setdefault(var, index)
+    if not first_update:
+        return order
+
+    def target(op, index):
+        """Where ``op`` must move to (an index before which it goes), or None."""
+        if op.control_inputs:
+            return None
+        if op.type == "VariableV2":
+            sources = [op]
+        elif op.inputs and not op.opdef.writes_refs and all(
+                t.op.type == "VariableV2" for t in op.inputs):
+            sources = [t.op for t in op.inputs]
+        else:
+            return None
+        first = min(first_update.get(v, index) for v in sources)
+        return first if first < index else None
+
+    move = {}
+    for index, op in enumerate(order):
+        to = target(op, index)
+        if to is not None:
+            move[op] = to
     if not move:
         return order
     before = {}
-    for op, index in move.items():
-        before.setdefault(index, []).append(op)
+    for op in order:  # in the original order: a variable before its read
+        if op in move:
+            before.setdefault(move[op], []).append(op)
     out = []
     for index, op in enumerate(order):
         out.extend(before.get(index, ()))
@@ -161,6 +191,8 @@ def compile_plan(graph, targets, feeds, state):
     feeds a stale copy of the model (a cell run twice: :mod:`minigraph.hygiene`)."""
     __tracebackhide__ = True
     fed = set(feeds)
+    given = targets
+    targets = [_fetched(t) for t in targets]
     everything = toposort([t if isinstance(t, Operation) else t.op for t in targets])
     reached = set(everything)  # what the run would need if nothing were fed
     for t in feeds:
@@ -177,10 +209,52 @@ def compile_plan(graph, targets, feeds, state):
             outputs = () if op.outputs[0] in fed else op.outputs
         else:
             outputs = tuple(None if t in fed else t for t in op.outputs)
-        steps.append(Step(op, op.opdef.make_kernel(op, state), op.inputs, outputs))
+        steps.append(_step(op, state, outputs, fed))
     fetches = [t if isinstance(t, Tensor) else None for t in targets]
     cut = [op for op in everything if any(t in fed for t in op.outputs)]
-    return Plan(steps, {}, list(feeds), fetches, ops, targets, cut)
+    return Plan(steps, {}, list(feeds), fetches, ops, given, cut)
+
+
+def _fetched(t):
+    """What a fetch of ``t`` reads: a fetched variable (``sess.run(w)``, the ref ``w:0``) is
+    read through its ``w/read``, so it is read like every other use of it: before the run's
+    updates, after an initializer in the same run."""
+    if isinstance(t, Tensor) and t.op.type == "VariableV2":
+        var = t.op.attrs.get("python_variable")
+        if var is not None:
+            return var.value()
+    return t
+
+
+def _step(op, state, outputs, fed):
+    """The step computing ``op``: its kernel takes no value for a ref input (the kernel knows
+    its variable), and gets the variable's current value for any other input that holds a
+    variable itself (``w/read``'s), read when the step runs."""
+    kernel = op.opdef.make_kernel(op, state)
+    refs = op.opdef.ref_inputs
+    inputs = [t for i, t in enumerate(op.inputs) if i not in refs] if refs else op.inputs
+    derefs = tuple(j for j, t in enumerate(inputs)
+                   if t.op.type == "VariableV2" and t not in fed)
+    if derefs:
+        kernel = _reading(kernel, derefs, op)
+    return Step(op, kernel, inputs, outputs, reads=bool(derefs))
+
+
+def _reading(kernel, positions, op):
+    """``kernel`` taking, at ``positions``, a variable's :class:`Ref` in place of its value."""
+    if positions == (0,) and len(op.inputs) == 1:   # w/read: the usual case
+        def read(ref):
+            __tracebackhide__ = True
+            return kernel(ref.value(op))
+        return read
+
+    def read_several(*args):
+        __tracebackhide__ = True
+        args = list(args)
+        for j in positions:
+            args[j] = args[j].value(op)
+        return kernel(*args)
+    return read_several
 
 
 def outputs_of(step):

@@ -78,6 +78,9 @@ def optimize(plan, state, passes=PASSES):
             continue
         if not step.outputs and not op.opdef.stateful:   # a NoOp: nothing to compute
             continue
+        if step.reads:   # reads a variable's value when it runs (w/read): keep it so
+            steps.append(Step(op, step.kernel, inputs, step.outputs, reads=True))
+            continue
         if "fold" in passes:
             value = _fold(step, inputs, known)
             if value is not None:

@@ -7,6 +7,7 @@ this one record; nothing else hooks into the session.
 """
 
 from minigraph.lint import fetch_ops
+from minigraph.ops.state_ops import written_variables
 from minigraph.topo import toposort
 
 __all__ = ["RunOptions", "RunMetadata", "RunTrace", "Step", "format_bytes"]
@@ -101,9 +102,12 @@ class RunTrace:
         self.cut = [op for op in self.cut if op not in ran]
         skip = ran.union(self.cut)
         self.pruned = [op for op in self.graph.get_operations() if op not in skip]
-        self.variables_read = [op.name for op in self.executed if op.type == "VariableV2"]
-        self.variables_written = [op.attrs["variable"].name for op in self.executed
-                                  if op.opdef.kind == "assign"]
+        # a variable is read by the ops that take its value (w/read), written by updates
+        self.variables_read = list(dict.fromkeys(
+            t.op.name for op in self.executed for i, t in enumerate(op.inputs)
+            if t.op.type == "VariableV2" and i not in op.opdef.ref_inputs))
+        self.variables_written = [v.name for op in self.executed
+                                  for v in written_variables(op)]
 
     @classmethod
     def planned(cls, graph, fetches, fed=()):

@@ -1,9 +1,19 @@
 """``tf.Variable``: parameters that stay inside the session between runs.
 
-A Variable is three things in the graph: a ``VariableV2`` op whose output is the current
-value (read from the session), an initializer (an ``Assign`` of the initial value), and
-whatever ``assign``/``assign_add``/``assign_sub`` ops you build. Its value lives in each
-Session separately, so it must be initialized in each session before it is read.
+``w = tf.Variable(tf.random_normal((D, H)), name="w")`` builds what TF1 builds, under the
+scope ``w``:
+
+* ``w`` (``VariableV2``): the variable itself, TF1's *ref*; its value lives in each Session
+  separately, so it must be initialized in each session before it is read;
+* ``w/Assign``: its initializer, ``Assign(w, initial value)`` (``w/initial_value`` is a
+  Const when the initial value is a plain number or array);
+* ``w/read`` (``Identity``): the variable's value. Using ``w`` as a tensor
+  (``tf.matmul(x, w)``, ``w - 1``) uses ``w/read:0``; reading an uninitialized variable
+  fails there, as in TF1.
+
+``w.assign(v)`` / ``assign_add`` / ``assign_sub`` build ``Assign(w, v)`` ops that take the
+variable itself as their first input. Fetching ``w`` (``sess.run(w)``) fetches the
+variable's value (a copy).
 """
 
 import numpy as np
@@ -11,16 +21,19 @@ import numpy as np
 from minigraph import dtypes
 from minigraph import session as session_lib
 from minigraph.graph import GraphKeys, Tensor, get_default_graph, install_operators
-from minigraph.ops.array_ops import identity
-from minigraph.ops.constant_op import as_tensor
+from minigraph.ops.array_ops import boolean_mask, identity, stack
+from minigraph.ops.constant_op import as_tensor, constant
 from minigraph.ops.control_flow_ops import group, no_op
-from minigraph.ops.math_ops import cast
-from minigraph.ops.state_ops import Assign, AssignAdd, AssignSub, VariableV2
+from minigraph.ops.math_ops import cast, logical_not
+from minigraph.ops.state_ops import (Assign, AssignAdd, AssignSub, VariableV2,
+                                     is_variable_initialized)
+
+is_variable_initialized = is_variable_initialized  # tf.is_variable_initialized
 
 __all__ = ["Variable", "global_variables_initializer", "variables_initializer",
            "global_variables", "trainable_variables", "local_variables", "model_variables",
            "assign", "assign_add", "assign_sub", "report_uninitialized_variables",
-           "initialize_all_variables"]
+           "initialize_all_variables", "is_variable_initialized", "variable_of"]
 
 
 #: tf.Variable arguments of TF1 that change nothing on one CPU device, taken and ignored
@@ -75,8 +88,10 @@ class Variable:
             self._op = graph.create_op(VariableV2, [], {"shape": shape, "dtype": init.dtype},
                                        scope)
             self._initializer = graph.create_op(
-                Assign, [init], {"variable": self._op, "validate_shape": validate_shape},
+                Assign, [self._op.outputs[0], init], {"validate_shape": validate_shape},
                 "Assign")
+            # the value every user of the variable reads (TF1's snapshot)
+            self._snapshot = identity(self._op.outputs[0], name="read")
         self._initial_value = init
         self._trainable = trainable
         self._constraint = constraint
@@ -92,6 +107,11 @@ class Variable:
     def op(self):
         """The ``VariableV2`` operation."""
         return self._op
+
+    @property
+    def ref(self):
+        """The variable itself: the ``VariableV2`` op's output, which the assign ops take."""
+        return self._op.outputs[0]
 
     @property
     def name(self):
@@ -131,15 +151,24 @@ class Variable:
         return self._initial_value
 
     def _as_graph_tensor(self):
+        # a variable used as a tensor is its value: TF1's snapshot, <name>/read:0
+        return self._snapshot
+
+    def _as_graph_element(self):
+        # what sess.run(w) fetches and tf.gradients differentiates by: the variable itself
         return self._op.outputs[0]
 
     def value(self):
-        """The variable's value as a tensor (its ``VariableV2`` output)."""
-        return self._op.outputs[0]
+        """The variable's value as a tensor (``<name>/read:0``)."""
+        return self._snapshot
 
     def read_value(self, name=None):
         """A new ``Identity`` op reading the variable's value."""
         return identity(self._op.outputs[0], name=name or "read")
+
+    def is_initialized(self, name=None):
+        """A bool tensor: has this variable a value in the session that runs it?"""
+        return is_variable_initialized(self, name=name)
 
     # -- updates -----------------------------------------------------------------------------
     def assign(self, value, use_locking=False, name=None, read_value=True):
@@ -158,7 +187,7 @@ class Variable:
     def _update(self, opdef, value, name, read_value):
         value = as_tensor(value, dtype=self.dtype) if not hasattr(value, "_as_graph_tensor") \
             else as_tensor(value)
-        op = self.graph.create_op(opdef, [value], {"variable": self._op}, name)
+        op = self.graph.create_op(opdef, [self._op.outputs[0], value], {}, name)
         return op.outputs[0] if read_value else op
 
     # -- with a session ------------------------------------------------------------------------
@@ -170,7 +199,7 @@ class Variable:
         """Set the value in ``session`` without adding ops (``Variable.load``): as TF1 does,
         by running the initializer with ``value`` fed in place of the initial value."""
         sess = session_lib.session_for(session, self.graph)
-        init = self._initializer.inputs[0]
+        init = self._initializer.inputs[1]
         if self.shape.ndims is not None and not self.shape.is_compatible_with(np.shape(value)):
             raise ValueError("Cannot load a value of shape %s into variable %s of shape %s"
                              % (np.shape(value), self.name, self.shape))
@@ -191,13 +220,26 @@ class Variable:
 install_operators(Variable)
 
 
-def _target(ref):
+def variable_of(ref):
+    """The ``tf.Variable`` behind ``ref``: a Variable, its ``VariableV2`` output or op, or its
+    ``read`` tensor; None if ``ref`` is none of these."""
     if isinstance(ref, Variable):
         return ref
-    t = ref if isinstance(ref, Tensor) else None
-    if t is not None and t.op.type == "VariableV2":
-        return t.op.attrs["python_variable"]
-    raise TypeError("%r is not a Variable: only variables can be assigned to" % (ref,))
+    op = ref.op if isinstance(ref, Tensor) else ref
+    if getattr(op, "type", None) == "Identity" and op.inputs[0].op.type == "VariableV2":
+        op = op.inputs[0].op
+    if getattr(op, "type", None) == "VariableV2":
+        return op.attrs.get("python_variable")
+    return None
+
+
+def _target(ref):
+    # as TF1: the variable or its ref, not a value read from it (w/read:0 is not a ref)
+    var = variable_of(ref) if not (isinstance(ref, Tensor) and ref.op.type == "Identity") \
+        else None
+    if var is None:
+        raise TypeError("%r is not a Variable: only variables can be assigned to" % (ref,))
+    return var
 
 
 def assign(ref, value, validate_shape=None, use_locking=None, name=None):
@@ -247,12 +289,17 @@ def global_variables_initializer():
 initialize_all_variables = global_variables_initializer
 
 
-def report_uninitialized_variables(var_list=None, session=None):
-    """Names of the variables in ``var_list`` (default: all) not yet initialized in
-    ``session`` (default: the default session). A plain Python helper, not a graph op."""
-    var_list = global_variables() if var_list is None else var_list
-    if not var_list:
-        return []
-    sess = session_lib.session_for(session, var_list[0].graph)
-    return [v.op.name for v in var_list if not session_lib.has_value(sess, v.op)]
-
+def report_uninitialized_variables(var_list=None, name="report_uninitialized_variables"):
+    """``tf.report_uninitialized_variables``: a 1-D string tensor (an op to ``sess.run``)
+    holding the names of the variables in ``var_list`` (default: all global and local
+    variables) that have no value yet in the session that runs it, as bytes, as in TF1."""
+    if var_list is None:
+        var_list = global_variables() + local_variables()
+    graph = get_default_graph()
+    with graph.name_scope(name):
+        if not var_list:
+            return constant(np.array([], dtype=object), dtype=dtypes.string)
+        initialized = stack([is_variable_initialized(v) for v in var_list])
+        uninitialized = logical_not(initialized)
+        names = constant(np.array([v.op.name.encode() for v in var_list], dtype=object))
+        return boolean_mask(names, uninitialized)

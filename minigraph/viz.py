@@ -352,8 +352,16 @@ def _edges(scene, marks, shared, show_shapes, link_gradients):
 
     for op in scene.ops:
         dst = node_id(op)
-        for t in op.inputs:
+        refs = op.opdef.ref_inputs if op.opdef.writes_refs else ()
+        for i, t in enumerate(op.inputs):
             if t.op not in scene.op_set:
+                continue
+            if i in refs:   # TF1's ref edge: the update writes this variable
+                attrs = {"color": "#cb4335", "style": "bold", "arrowhead": "normal",
+                         "label": "writes", "fontcolor": "#cb4335", "dir": "back"}
+                if not scene.ran(op):
+                    attrs.update(color=GREY_LINE, fontcolor=GREY_TEXT, style="dashed")
+                edge(node_id(t.op), dst, attrs)
                 continue
             src = _q(t.op.name + "#" + op.name) if t.op in shared else node_id(t.op)
             attrs = {}
@@ -376,13 +384,6 @@ def _edges(scene, marks, shared, show_shapes, link_gradients):
                 if not scene.ran(op):
                     attrs["color"] = GREY_LINE
                 edge(node_id(c), dst, attrs)
-        var = op.attrs.get("variable") if op.opdef.kind == "assign" else None
-        if var is not None and var in scene.op_set:
-            attrs = {"color": "#cb4335", "style": "bold", "constraint": "false",
-                     "arrowhead": "normal", "label": "writes", "fontcolor": "#cb4335"}
-            if not scene.ran(op):
-                attrs.update(color=GREY_LINE, fontcolor=GREY_TEXT, style="dashed")
-            edge(dst, node_id(var), attrs)
         if link_gradients and op.gradient_of in scene.op_set and \
                 scene.owner(op) is None and head.get(op.gradient_of) is op:
             edge(dst, node_id(op.gradient_of),

@@ -86,9 +86,9 @@ def test_orphans_group_the_stale_copy_by_line():
         run_cell(MODEL_CELL, ns)
         run_cell(MODEL_CELL, ns)
     stale = tf.orphans([ns["loss"]])
-    assert [op.name for op in stale] == ["x", "w", "MatMul", "Relu", "loss"]
+    assert [op.name for op in stale] == ["x", "w", "w/read", "MatMul", "Relu", "loss"]
     assert [(site.lineno, [op.name for op in ops]) for site, ops in stale.groups] == [
-        (1, ["x"]), (2, ["w"]), (3, ["MatMul", "Relu"]), (4, ["loss"])]
+        (1, ["x"]), (2, ["w", "w/read"]), (3, ["MatMul", "Relu"]), (4, ["loss"])]
     assert "3141592.py:3 (2 ops): MatMul, Relu" in repr(stale)
     old_loss = tf.get_default_graph().get_operation_by_name("loss")
     assert len(tf.orphans([ns["loss"], old_loss])) == 0  # fetching both copies reaches all
@@ -169,13 +169,14 @@ def test_uninitialized_variable_and_runtime_errors_show_the_path():
     sess = tf.Session()
     with pytest.raises(tf.errors.FailedPreconditionError) as info:
         sess.run(loss, {x: np.ones((2, 3))})
-    assert [op.name for op in info.value.path] == ["loss", "MatMul", "w"]
-    assert "loss <- MatMul <- w (variable)" in str(info.value)
+    # as in TF1, the error is raised where the variable is read: its w/read
+    assert [op.name for op in info.value.path] == ["loss", "MatMul", "w/read"]
+    assert "loss <- MatMul <- w/read" in str(info.value)
     sess.run(tf.global_variables_initializer())
     with pytest.raises(tf.errors.InvalidArgumentError) as info:
         sess.run(loss, {x: np.ones((2, 5))})
     assert [op.name for op in info.value.path] == ["loss", "MatMul"]
-    assert "x:0 float32 (2, 5), w:0 float32 (3, 2)" in str(info.value)
+    assert "x:0 float32 (2, 5), w/read:0 float32 (3, 2)" in str(info.value)
 
 
 def test_check_numerics_error_shows_the_path():

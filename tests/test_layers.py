@@ -342,7 +342,7 @@ def test_update_ops_hold_the_two_moving_average_assigns():
     updates = tf.get_collection(tf.GraphKeys.UPDATE_OPS)
     assert len(updates) == 2
     assert [u.op.type for u in updates] == ["AssignSub", "AssignSub"]
-    assert [u.op.attrs["variable"] for u in updates] == [moving_mean.op, moving_var.op]
+    assert [u.op.inputs[0].op for u in updates] == [moving_mean.op, moving_var.op]
     assert [u.op.name for u in updates] == ["batch_normalization/AssignMovingAvg",
                                             "batch_normalization/AssignMovingAvg_1"]
 

@@ -679,7 +679,7 @@ COVERED_ELSEWHERE = {
     # and its errors belong to the session tests.
     "Placeholder", "Const",
     # Variables live in the session: the variable tests cover reading and assigning.
-    "VariableV2", "Assign", "AssignAdd", "AssignSub",
+    "VariableV2", "Assign", "AssignAdd", "AssignSub", "IsVariableInitialized",
     # Does nothing; tf.group / control dependencies are session tests.
     "NoOp",
     # Random numbers have no numpy reference value to compare with; seeding is tested with

@@ -326,7 +326,7 @@ def test_slot_variables_are_named_as_tf_names_them(make_opt, expected):
     for slot_name, op_name in expected.items():
         slot = opt.get_slot(w, slot_name)
         assert slot.op.name == op_name
-        assert opt.get_slot(w.value(), slot_name) is slot      # by the variable's tensor too
+        assert opt.get_slot(w.op.outputs[0], slot_name) is slot  # by the variable itself too
         assert not slot.trainable
         assert slot in tf.global_variables() and slot not in tf.trainable_variables()
         assert slot.shape == w.shape and slot.dtype == w.dtype

@@ -170,7 +170,7 @@ def test_lecture_plan_is_rewritten_as_described():
     # diff ** 2 is np.square; the ReLU gradient's where(c, g, 0) masks bits
     assert names(fast.specialized) == ["pow", "gradients/Maximum_grad/Select"]
     # w - lr * grad is stored in the variable without a copy
-    assert [op.inputs[0].op.name for op in fast.owning] == ["sub_1", "sub_2"]
+    assert [op.inputs[1].op.name for op in fast.owning] == ["sub_1", "sub_2"]
     executed = set(names(fast.executed))
     assert not executed & set(folded) and "gradients/pow_grad/Pow" not in executed
     assert len(executed) == fast.n_ops - len(folded) - 1

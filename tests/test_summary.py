@@ -319,8 +319,6 @@ class _Split(OpDef):
 
 def expected_inputs(op):
     names = [t.op.name if t.value_index == 0 else t.name for t in op.inputs]
-    if op.opdef.kind == "assign":          # TF's Assign(ref, value)
-        names.insert(0, op.attrs["variable"].name)
     return names + ["^" + c.name for c in op.control_inputs]
 
 

@@ -131,7 +131,8 @@ def test_global_variables_initializer_runs_all():
         assert sess.run(init) is None
         assert sess.run(vs) == [0.0, 1.0, 2.0, 3.0, 4.0]
         assert sess.run(hidden) == 9.0
-        assert tf.report_uninitialized_variables() == []
+        # TF1: a string tensor of the uninitialized variables' names (bytes), run like any op
+        assert sess.run(tf.report_uninitialized_variables()).tolist() == []
 
 
 def test_variables_initializer_subset():
@@ -143,7 +144,9 @@ def test_variables_initializer_subset():
         with pytest.raises(errors.FailedPreconditionError) as info:
             sess.run(b)
         assert "b" in str(info.value)
-        assert tf.report_uninitialized_variables() == ["b"]
+        report = tf.report_uninitialized_variables()
+        assert report.dtype == tf.string and report.shape.as_list() == [None]
+        assert sess.run(report).tolist() == [b"b"]
         sess.run(tf.variables_initializer([]))     # an empty list is a no-op
         sess.run(tf.variables_initializer([b]))
         assert sess.run(b) == 2.0
@@ -312,3 +315,43 @@ def test_truncated_normal_within_two_stddev():
     # the standard normal truncated to [-2, 2] has sd ~0.8796
     assert abs(tv.std() - 0.5 * 0.8796) < 0.02
     assert abs(tv.mean() - 1.0) < 0.02
+
+
+def test_a_variable_is_tf1s_three_ops_and_is_read_through_its_read():
+    w = tf.Variable(tf.zeros((2, 3)), name="w")
+    graph = tf.get_default_graph()
+    assert w.op.type == "VariableV2" and w.initializer.name == "w/Assign"
+    assert [t.op.name for t in w.initializer.inputs] == ["w", "zeros"]   # Assign(ref, value)
+    assert w.value().name == "w/read:0" and w.value().op.type == "Identity"
+    assert graph.get_tensor_by_name("w/read:0") is w.value()
+    h = tf.matmul(tf.ones((1, 2)), w)
+    assert h.op.inputs[1] is w.value()                  # users read w/read:0, as in TF1
+    update = w.assign(w + 1.0)
+    assert update.op.inputs[0] is w.op.outputs[0]        # the assign takes the variable itself
+    assert update.op.inputs[1].op.inputs[0] is w.value()
+
+
+def test_is_variable_initialized_is_an_op_a_session_answers():
+    a = tf.Variable(1.0, name="a")
+    b = tf.Variable(2.0, name="b")
+    checks = [tf.is_variable_initialized(a), b.is_initialized()]
+    assert [c.op.type for c in checks] == ["IsVariableInitialized"] * 2
+    with tf.Session() as sess, tf.Session() as other:
+        assert sess.run(checks) == [False, False]
+        sess.run(a.initializer)
+        assert sess.run(checks) == [True, False]
+        assert other.run(checks) == [False, False]        # each session has its own values
+        assert sess.run(tf.report_uninitialized_variables([a, b])).tolist() == [b"b"]
+        sess.run(b.initializer)
+        assert sess.run(tf.report_uninitialized_variables()).tolist() == []
+
+
+def test_a_fetched_variable_is_read_before_the_runs_updates():
+    v = tf.Variable([1.0, 2.0], name="v")
+    bump = v.assign_add([10.0, 10.0])
+    with tf.Session() as sess:
+        _, before = sess.run([v.initializer, v])           # initialized in this run, then read
+        assert before.tolist() == [1.0, 2.0]
+        old, new = sess.run([v, bump])                      # read before the update
+        assert old.tolist() == [1.0, 2.0] and new.tolist() == [11.0, 12.0]
+        assert sess.run(v).tolist() == [11.0, 12.0]

@@ -66,7 +66,9 @@ def test_data_edges_solid_control_edges_dashed_and_writes_edges_red():
     es = {(a, b): attrs or "" for a, b, attrs in edges(dot)}
     assert "dashed" not in es[("x", "MatMul")]
     assert 'style="dashed"' in es[(m["a1"].op.name, "updates")]          # control input of group
-    assert "writes" in es[(m["a1"].op.name, "w1")] and "#cb4335" in es[(m["a1"].op.name, "w1")]
+    # TF1's ref edge, variable -> Assign, drawn pointing back: the assign writes w1
+    writes = es[("w1", m["a1"].op.name)]
+    assert "writes" in writes and "#cb4335" in writes and "dir=\"back\"" in writes
 
 
 def test_forward_only_drawing_leaves_out_every_gradient_op():
@@ -96,7 +98,7 @@ def test_name_scopes_are_clusters_and_collapsed_scopes_are_one_node():
     assert '"gradients/MatMul_grad/MatMul"' not in collapsed
     # edges into and out of the scope are rerouted to its node, once each
     pairs = [(a, b) for a, b, _ in edges(collapsed)]
-    assert ("scope:gradients", "mul") in pairs and ("w2", "scope:gradients") in pairs
+    assert ("scope:gradients", "mul") in pairs and ("w2/read", "scope:gradients") in pairs
     assert len(pairs) == len(set(pairs))
     expanded = viz.to_dot(expand=["gradients"])
     assert '"scope:gradients"' not in expanded and '"gradients/MatMul_grad/MatMul"' in expanded

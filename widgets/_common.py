@@ -109,8 +109,10 @@ def node_attrs(dot, name):
 
 
 def as_op(x):
-    """The Operation of a tensor, Variable or op."""
-    if hasattr(x, "_as_graph_tensor") and not isinstance(x, Tensor):
+    """The Operation of a tensor, Variable (its ``VariableV2`` op) or op."""
+    if hasattr(x, "_as_graph_element"):
+        x = x._as_graph_element()
+    elif hasattr(x, "_as_graph_tensor") and not isinstance(x, Tensor):
         x = x._as_graph_tensor()
     return x.op if isinstance(x, Tensor) else x
 

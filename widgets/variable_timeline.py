@@ -36,7 +36,7 @@ def default_update_fetches(variables):
     graph = next(iter(var_ops)).graph
     out = []
     for op in graph.get_operations():
-        var = op.attrs.get("variable") if op.opdef.kind == "assign" else None
+        var = op.inputs[0].op if op.opdef.writes_refs else None
         if var in var_ops:
             pyvar = var.attrs.get("python_variable")
             if pyvar is None or pyvar.initializer is not op:

@@ -26,8 +26,8 @@ import numpy as np
 
 from minigraph.graph import GraphKeys, Operation, get_default_graph, reset_default_graph
 from minigraph.ops.array_ops import placeholder, placeholder_with_default
-from minigraph.session import Session
-from minigraph.variables import report_uninitialized_variables, variables_initializer
+from minigraph.session import Session, has_value
+from minigraph.variables import variables_initializer
 
 __all__ = ["learning_phase", "get_session", "set_session", "clear_session", "function",
            "Function", "get_value", "set_value", "batch_get_value", "batch_set_value",
@@ -129,10 +129,11 @@ def _initialize_variables(session):
     variables = session.graph.get_collection(GraphKeys.GLOBAL_VARIABLES)
     if not variables:
         return
-    names = set(report_uninitialized_variables(variables, session))
-    if names:
+    # (Keras runs tf.is_variable_initialized ops here; asking the session adds no ops)
+    todo = [v for v in variables if not has_value(session, v.op)]
+    if todo:
         with session.graph.as_default():
-            init = variables_initializer([v for v in variables if v.op.name in names])
+            init = variables_initializer(todo)
         session.run(init)
 
 

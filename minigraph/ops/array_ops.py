@@ -1068,3 +1068,38 @@ def strided_slice_from_key(x, key):
                             "for indexing by a tensor." % (k,))
     return make(StridedSlice, [x], {"key": tuple(norm)}, "strided_slice")
 
+
+
+# ------------------------------------------------------------------- boolean_mask
+
+@export("boolean_mask")
+def boolean_mask(tensor, mask, name="boolean_mask", axis=None):
+    """``tf.boolean_mask``: the elements (rows, for a 1-D mask of a matrix) of ``tensor``
+    where ``mask`` is true, as TF1 builds it: the mask's true positions (``Where``) gather
+    from ``tensor`` flattened over the mask's dimensions."""
+    with get_default_graph().name_scope(name):
+        tensor = as_tensor(tensor)
+        mask = as_tensor(mask)
+        if mask.dtype != dtypes.bool:
+            raise TypeError("boolean_mask: mask must be bool, got %s" % mask.dtype.name)
+        m = mask.shape.ndims
+        if m is None:
+            raise ValueError("Number of mask dimensions must be specified, even if some "
+                             "dimensions are None.  E.g. shape=[None] is ok, but shape=None "
+                             "is not.")
+        if m == 0:
+            raise ValueError("mask cannot be scalar.")
+        axis = 0 if axis is None else int(axis)
+        leading = tensor.shape.as_list()[axis:axis + m] if tensor.shape.ndims else None
+        if leading is not None and not TensorShape(leading).is_compatible_with(mask.shape):
+            raise ValueError("Shapes %s and %s are incompatible" % (TensorShape(leading),
+                                                                   mask.shape))
+        if m > 1 or axis:
+            rest = tensor.shape.as_list()[axis + m:] if tensor.shape.ndims else None
+            if rest is None or None in rest or None in tensor.shape.as_list()[:axis]:
+                raise ValueError("boolean_mask of a mask with several dimensions needs the "
+                                 "tensor's other dimensions known")
+            tensor = reshape(tensor, tensor.shape.as_list()[:axis] + [-1] + rest)
+        flat = reshape(mask, [-1])
+        indices = squeeze(where(flat), axis=[1])
+        return gather(tensor, indices, axis=axis)

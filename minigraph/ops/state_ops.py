@@ -1,33 +1,82 @@
-"""Variables' ops: the variable itself (its value, read from the session) and assignments.
+"""Variables' ops: the variable itself, reading it, and assignments.
 
-A variable's value lives in the *session*, not in the graph: the ``VariableV2`` op reads the
-session's copy (``state.variables``), and the ``Assign`` family writes it. An ``Assign`` runs
-only when a fetch reaches it, which is exactly why an unfetched update op never updates
-anything. A variable's array is never written into: an update stores a new array, so a value
-read earlier (in this run, or fetched, or kept by a trace) never changes under its reader.
+A variable's value lives in the *session*, not in the graph. As in TF1, a variable is a
+``VariableV2`` op whose output is the variable itself (TF1's *ref*), not a value: in a run it
+is a :class:`Ref`. Ops that update a variable take that ref as an input (``Assign(ref,
+value)``: see ``OpDef.ref_inputs``); every other op fed by it gets the variable's current
+value, read when that op runs. ``tf.Variable`` reads it once, in the ``Identity`` op
+``<name>/read`` that every user of the variable consumes, which is where TF1 reports an
+uninitialized variable.
+
+An ``Assign`` runs only when a fetch reaches it, which is exactly why an unfetched update op
+never updates anything. A variable's array is never written into: an update stores a new
+array, so a value read earlier (in this run, or fetched, or kept by a trace) never changes
+under its reader.
 """
 
 import numpy as np
 
+from minigraph import dtypes
 from minigraph.errors import FailedPreconditionError
 from minigraph.op_def import OpDef, register
+from minigraph.tensor_shape import TensorShape
+
+__all__ = ["Ref", "uninitialized_error", "written_variables", "is_variable_initialized"]
 
 
-def uninitialized_error(var_op):
-    """The error of reading ``var_op`` in a session where it has no value yet."""
+def uninitialized_error(var_op, reader=None):
+    """The error of reading ``var_op`` (in op ``reader``) in a session where it has no value
+    yet. TF1 names the op that read it: the variable's ``read``."""
+    reader = reader if reader is not None else var_op
     return FailedPreconditionError(
-        var_op.name, var_op,
+        reader.name, reader,
         "Attempting to use uninitialized value %s\n  [[node %s, created at %s]]\n  Run "
         "sess.run(tf.global_variables_initializer()) (or this variable's initializer) first. "
         "If you did: that op initializes only the variables that existed when it was "
         "created, so create it after every variable (also after optimizer.minimize(), "
         "which adds slot variables)."
-        % (var_op.name, var_op.name, var_op.site.with_source()))
+        % (var_op.name, reader.name, reader.site.with_source()))
+
+
+def written_variables(op):
+    """The ``VariableV2`` ops that ``op`` writes when it runs (none for most ops)."""
+    if not op.opdef.writes_refs:
+        return []
+    return [op.inputs[i].op for i in op.opdef.ref_inputs]
+
+
+class Ref:
+    """The value of a ``VariableV2`` op's output in a run: the variable itself, not a value.
+
+    ``value(reader)`` is the variable's current array in this session, or TF1's
+    ``FailedPreconditionError`` naming ``reader`` if it was never initialized."""
+
+    __slots__ = ("variable", "_store")
+
+    def __init__(self, variable, store):
+        self.variable = variable
+        self._store = store
+
+    def value(self, reader=None):
+        __tracebackhide__ = True  # the error names the variable; this frame adds nothing
+        try:
+            return self._store[self.variable]
+        except KeyError:
+            raise uninitialized_error(self.variable, reader) from None
+
+    @property
+    def initialized(self):
+        return self.variable in self._store
+
+    def __repr__(self):
+        v = self._store.get(self.variable)
+        what = "uninitialized" if v is None else "%s %s" % (v.dtype, list(v.shape))
+        return "<ref to variable %s: %s>" % (self.variable.name, what)
 
 
 @register
 class VariableV2(OpDef):
-    """y = the variable's current value in this session (an error if not initialized)."""
+    """y = the variable itself (a ref): the ops reading it get its value in this session."""
     kind = "variable"
     stateful = True
 
@@ -37,15 +86,32 @@ class VariableV2(OpDef):
 
     @classmethod
     def make_kernel(cls, op, state):
-        store = state.variables
+        ref = Ref(op, state.variables)
+        return lambda: ref
 
-        def read():
-            __tracebackhide__ = True  # the error names the variable; this frame adds nothing
-            try:
-                return store[op]
-            except KeyError:
-                raise uninitialized_error(op) from None
-        return read
+
+@register
+class IsVariableInitialized(OpDef):
+    """y = True if the variable (a ref input) has a value in this session."""
+    ref_inputs = (0,)
+    stateful = True
+    differentiable = False
+
+    @staticmethod
+    def infer(inputs, attrs):
+        return TensorShape([]), dtypes.bool
+
+    @classmethod
+    def make_kernel(cls, op, state):
+        var, store = op.inputs[0].op, state.variables
+        return lambda: np.array(var in store)
+
+
+def is_variable_initialized(variable, name=None):
+    """``tf.is_variable_initialized(v)``: a bool tensor, True once ``v`` has a value."""
+    from minigraph.ops._util import make  # noqa: PLC0415 -- _util imports graph, a cycle
+    ref = variable.op.outputs[0] if hasattr(variable, "initializer") else variable
+    return make(IsVariableInitialized, [ref], {}, name or "IsVariableInitialized")
 
 
 def _check_value(var, value):
@@ -56,17 +122,22 @@ def _check_value(var, value):
 
 
 class _AssignBase(OpDef):
+    """Inputs ``(ref, value)``: the variable (a ref input) and the value to store."""
     kind = "assign"
     stateful = True
     differentiable = False
+    ref_inputs = (0,)
+    writes_refs = True
 
     @staticmethod
     def infer(inputs, attrs):
-        var = attrs["variable"].outputs[0]
-        value = inputs[0]
+        var, value = inputs
+        if var.op.type != "VariableV2":
+            raise TypeError("Input 'ref' of an assign must be a variable (a VariableV2 "
+                            "output), got %s from a %s op" % (var.name, var.op.type))
         if value.dtype != var.dtype:
             raise TypeError("Input 'value' has type %s that does not match type %s of variable "
-                            "'%s'" % (value.dtype.name, var.dtype.name, attrs["variable"].name))
+                            "'%s'" % (value.dtype.name, var.dtype.name, var.op.name))
         if attrs.get("validate_shape", True) and not var.shape.is_compatible_with(value.shape):
             raise ValueError("Shapes must be equal rank / compatible, but are %s and %s"
                              % (var.shape, value.shape))
@@ -88,7 +159,7 @@ class Assign(_AssignBase):
 
     @staticmethod
     def _kernel(op, state, owns_value):
-        var = op.attrs["variable"]
+        var = op.inputs[0].op
         validate = op.attrs.get("validate_shape", True)
         dtype = var.outputs[0].dtype.as_numpy_dtype
         store = state.variables
@@ -124,7 +195,7 @@ class AssignSub(_AssignBase):
 
 def _update_kernel(op, state, ufunc):
     store = state.variables
-    var = op.attrs["variable"]
+    var = op.inputs[0].op
 
     def update(value):
         __tracebackhide__ = True  # the error names the variable; this frame adds nothing

@@ -282,7 +282,7 @@ def _as_variable(v):
     """``v`` itself if a Variable; the Variable behind a variable's tensor; else an error."""
     if isinstance(v, Variable):
         return v
-    if isinstance(v, Tensor) and v.op.type == "VariableV2":
+    if isinstance(v, Tensor) and v.op.type == "VariableV2" and "python_variable" in v.op.attrs:
         return v.op.attrs["python_variable"]
     raise TypeError("Trying to optimize unsupported type %r: optimizers update "
                     "tf.Variable objects only." % (v,))
@@ -295,7 +295,7 @@ def _project(optimizer, var, update, graph):
     once, before any update (see :mod:`minigraph.plan`), so the constraint is given the
     update's output instead: the new value, which is what TF1's read sees."""
     op = _as_op(update)
-    if op.opdef.kind != "assign" or op.attrs["variable"] is not var.op:
+    if not op.opdef.writes_refs or op.inputs[0].op is not var.op:
         raise NotImplementedError(
             "%s._apply_dense returned %s, not an update of %s: the variable's constraint needs "
             "the updated value (return the var.assign... op)"
