@@ -2,15 +2,24 @@
 
 Nothing is computed here. For the ops on a path from ``xs`` to ``ys``, visited in reverse
 topological order, each op's ``gradient`` function builds the ops that turn the gradient
-of its outputs into gradients of its inputs. Gradients that reach a tensor along several
-paths (fan-out) are summed with an ``AddN`` op. Every op built is placed under the
-``gradients`` name scope and tagged with the forward op it differentiates
-(``op.gradient_of``), so the backward graph can be drawn beside the forward one, run,
-and differentiated again.
+of its outputs into gradients of its inputs: of *every* floating point input, as TF1 does,
+also of inputs no x depends on (a placeholder, a constant); those ops are built but never
+run, since no fetch needs them, and building them gives the gradient ops TF1's names
+(``matmul(x, w1)``'s gradient for ``w1`` is ``gradients/MatMul_grad/MatMul_1``, built after
+the one for ``x``). Gradients that reach a tensor along several paths (fan-out) are summed
+with an ``AddN`` op. Every op built is placed under the ``gradients`` name scope and tagged
+with the forward op it differentiates (``op.gradient_of``), so the backward graph can be
+drawn beside the forward one, run, and differentiated again.
+
+With ``gate_gradients=True`` (what ``Optimizer.compute_gradients`` asks for by default,
+TF1's ``GATE_OP``) the gradients of an op's inputs, when there are several, pass through
+``<op>_grad/tuple/control_dependency`` Identities that wait for all of them
+(``tf.tuple``), as in TF1.
 """
 
-from minigraph.ops.array_ops import fill, shape
+from minigraph.ops.array_ops import fill, identity, shape
 from minigraph.ops.constant_op import as_tensor, constant
+from minigraph.ops.control_flow_ops import group
 from minigraph.ops.math_ops import add_n
 from minigraph.topo import ops_between
 
@@ -21,7 +30,8 @@ def _as_list(x):
     return list(x) if isinstance(x, (list, tuple)) else [x]
 
 
-def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None, **unused):
+def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_ops=False,
+              gate_gradients=False, aggregation_method=None, stop_gradients=None, **unused):
     """Symbolic derivatives of ``sum(ys)`` with respect to each of ``xs`` (``tf.gradients``).
 
     Args:
@@ -29,7 +39,11 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None, **unu
       xs: a tensor, Variable or list of them.
       grad_ys: optional initial gradients, one per y (default: ones of y's shape).
       name: the name scope of the ops added ("gradients", "gradients_1", ...).
+      gate_gradients: if True, each op's input gradients (when there are several) wait for
+        each other: TF1's ``tuple/control_dependency`` Identities (``GATE_OP``).
       stop_gradients: tensors to treat as constants (no gradient flows through them).
+      colocate_gradients_with_ops, aggregation_method: TF1's device and summation options;
+        one CPU and ``AddN`` here, so they change nothing.
 
     Returns:
       A list with one tensor per x, of x's shape, or ``None`` where x does not affect ys.
@@ -60,13 +74,13 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None, **unu
             grads.setdefault(y, []).append(gy)
 
         between = ops_between(xs, ys)
-        # only tensors that depend on some x need a gradient (not constants, not labels)
-        live = set(xs).union(t for op in between for t in op.outputs)
         for op in reversed(between):
             out_grads = [_summed(grads, t, op) for t in op.outputs]
             if all(g is None for g in out_grads):
                 continue
-            needed = [t in live and t.dtype.is_floating and t not in stops for t in op.inputs]
+            # every floating point input gets its gradient built, as in TF1 (the ones no x
+            # depends on never run); integer inputs (indices, shapes, labels) get none
+            needed = [t.dtype.is_floating and t not in stops for t in op.inputs]
             if not any(needed):
                 continue
             if not op.opdef.differentiable:
@@ -77,6 +91,8 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None, **unu
             with graph.name_scope(op.name + "_grad"), graph.gradient_scope(op):
                 grad_arg = out_grads[0] if len(op.outputs) == 1 else out_grads
                 in_grads = op.opdef.gradient(op, grad_arg, needed)
+                if gate_gradients and sum(g is not None for g in in_grads) > 1:
+                    in_grads = _gated(in_grads, graph)
             if len(in_grads) != len(op.inputs):
                 raise ValueError("The gradient of %s returned %d gradients for %d inputs"
                                  % (op.type, len(in_grads), len(op.inputs)))
@@ -85,6 +101,15 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None, **unu
                     grads.setdefault(t, []).append(g)
 
         return [_summed(grads, x, x.op) for x in xs]
+
+
+def _gated(grads, graph):
+    """``tf.tuple(grads)``: each gradient through an Identity that waits for all of them."""
+    with graph.name_scope("tuple"):
+        gate = group(*[g.op for g in grads if g is not None])
+        with graph.control_dependencies([gate]):
+            return [None if g is None else identity(g, name="control_dependency")
+                    for g in grads]
 
 
 def _summed(grads, t, op):

@@ -195,6 +195,13 @@ def _scatter_add(shape, indices, dy, axis):
     return out
 
 
+def _sum_to_shape_op(grad, z, like):
+    """A ``SumToShape`` op reducing ``grad`` (of ``z``'s shape) to ``like``'s shape."""
+    from minigraph.ops._util import make
+    from minigraph.ops.array_ops import SumToShape
+    return make(SumToShape, [grad * tf.ones_like(z), tf.shape(like)], None, "SumToShape")
+
+
 def _strided_slice_grad(shape, dy):
     out = np.zeros(shape)
     out[1:, ::2] = dy
@@ -633,13 +640,16 @@ ROWS = [
         lambda x, dy: dy * _sigmoid(x) * _sigmoid(-x), [floats(3, 4), floats(3, 4)]),
     Row("TanhGrad", "TanhGrad", lambda x, dy: tf.gradients(tf.tanh(x), x, grad_ys=dy)[0],
         lambda x, dy: dy / np.cosh(x) ** 2, [floats(3, 4), floats(3, 4)]),
+    # (built directly: a broadcasting op's gradient uses it only where the static shapes
+    # do not tell the axes to sum; otherwise it is TF1's Reshape(Sum(...)), which the Add
+    # and Mul rows test)
     Row("SumToShape[3x1]", "SumToShape",
-        lambda x, y, dz: tf.gradients(x + y, y, grad_ys=dz)[0],
+        lambda x, y, dz: _sum_to_shape_op(dz, x + y, y),
         lambda x, y, dz: dz @ np.ones((4, 1)), [floats(3, 4), floats(3, 1), floats(3, 4)],
         grad=[2]),
     Row("SumToShape[4]", "SumToShape",
-        lambda x, y, dz: tf.gradients(x * y, y, grad_ys=dz)[0],
-        lambda x, y, dz: np.einsum("ijk,ijk->k", x, dz), [floats(2, 3, 4), floats(4),
+        lambda x, y, dz: _sum_to_shape_op(dz, x * y, y),
+        lambda x, y, dz: dz.sum(axis=(0, 1)), [floats(2, 3, 4), floats(4),
                                                           floats(2, 3, 4)]),
     Row("BroadcastTo[grad_of_Sum]", "BroadcastTo",
         lambda x, dy: tf.gradients(tf.reduce_sum(x, 1), x, grad_ys=dy)[0],

@@ -852,10 +852,37 @@ def broadcast_to(input, shape, name=None):  # noqa: A002
 
 
 def sum_to_shape(grad, like):
-    """Reduce ``grad`` to the shape of tensor ``like`` (identity when shapes already match)."""
+    """Reduce ``grad`` to the shape of tensor ``like`` (identity when shapes already match).
+
+    When the axes to sum are known from the static shapes, this is what TF1 builds,
+    ``Reshape(Sum(grad, axes), shape)`` (so a bias's gradient is ``.../add_grad/Reshape``);
+    otherwise one ``SumToShape`` op, which finds the axes at run time (TF1 computes them
+    with ``BroadcastGradientArgs``)."""
     if like.shape.is_fully_defined() and grad.shape == like.shape:
         return grad
+    axes = _summed_axes(grad.shape, like.shape)
+    if axes is not None:
+        from minigraph.ops.reduce_ops import reduce_sum  # noqa: PLC0415 -- reduce_ops imports this module
+        return reshape(reduce_sum(grad, axes), like.shape.as_list())
     return make(SumToShape, [grad, shape_of(like)], None, "SumToShape")
+
+
+def _summed_axes(have, target):
+    """The axes of a gradient of static shape ``have`` that broadcasting to ``target`` added
+    or stretched, if the static shapes tell (``target`` known, ``have``'s rank known and its
+    dimension known wherever ``target`` has a 1); else None."""
+    if not target.is_fully_defined() or have.ndims is None or have.ndims < target.ndims:
+        return None
+    have, target = have.as_list(), target.as_list()
+    lead = len(have) - len(target)
+    axes = list(range(lead))
+    for i, d in enumerate(target):
+        if d == 1:
+            if have[lead + i] is None:
+                return None
+            if have[lead + i] != 1:
+                axes.append(lead + i)
+    return axes
 
 
 # -------------------------------------------------------------------------- select
