@@ -62,7 +62,7 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
     with graph.name_scope(name):
         # grads[t]: the list of gradient contributions reaching tensor t so far
         grads = {}
-        for y, gy in zip(ys, grad_ys):
+        for i, (y, gy) in enumerate(zip(ys, grad_ys)):
             with graph.gradient_scope(y.op):
                 if gy is None:
                     if not y.dtype.is_floating:
@@ -70,7 +70,7 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
                                         % (y.name, y.dtype.name))
                     gy = _ones_like(y)
                 else:
-                    gy = as_tensor(gy, dtype=y.dtype)
+                    gy = _grad_y(gy, y, i)
             grads.setdefault(y, []).append(gy)
 
         between = ops_between(xs, ys)
@@ -101,6 +101,21 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
                     grads.setdefault(t, []).append(g)
 
         return [_summed(grads, x, x.op) for x in xs]
+
+
+def _grad_y(gy, y, i):
+    """``grad_ys[i]`` as a tensor of ``y``'s dtype: a Python number or array is converted
+    to it; a tensor must have it already (TF1 raises a TypeError too)."""
+    __tracebackhide__ = True
+    if not hasattr(gy, "_as_graph_tensor"):
+        return as_tensor(gy, dtype=y.dtype)
+    gy = as_tensor(gy)
+    if gy.dtype != y.dtype:
+        raise TypeError("tf.gradients: grad_ys[%d] (%s) has dtype %s, but ys[%d] (%s) has dtype "
+                        "%s: pass grad_ys of the same dtype as ys (e.g. tf.constant(0.7, "
+                        "dtype=tf.%s), or a plain number, which takes ys' dtype)"
+                        % (i, gy.name, gy.dtype.name, i, y.name, y.dtype.name, y.dtype.name))
+    return gy
 
 
 def _gated(grads, graph):

@@ -196,3 +196,16 @@ def test_check_gradients_twice_adds_no_ops():
     n = len(tf.get_default_graph().get_operations())
     tf.testing.check_gradients(y, [x], feed)
     assert len(tf.get_default_graph().get_operations()) == n
+
+
+def test_grad_ys_of_another_dtype_is_a_type_error_naming_grad_ys():
+    # TF1 (tf.compat.v1 of TF 2.21) raises TypeError too, from the Mul gradient
+    x = tf.placeholder(tf.float64, (3,))
+    y = x * x
+    with pytest.raises(TypeError, match=r"grad_ys\[0\] \(Const:0\) has dtype float32, but "
+                                        r"ys\[0\] \(mul:0\) has dtype float64"):
+        tf.gradients(y, x, grad_ys=tf.constant(0.7))
+    g, = tf.gradients(y, x, grad_ys=0.5)        # a plain number takes y's dtype
+    assert g.dtype == tf.float64
+    with tf.Session() as sess:
+        np.testing.assert_allclose(sess.run(g, {x: [1.0, 2.0, 3.0]}), [1.0, 2.0, 3.0])

@@ -73,30 +73,41 @@ def build(name):
     return graph, returned
 
 
-def differences(name):
-    """The differences between minigraph's graph of ``name`` and TF1's, as lines."""
-    graph, returned = build(name)
-    ref = REF[name]
-    theirs = {n["name"]: n for n in ref["nodes"] if not n["name"].startswith("gradients/")}
-    ours = {op.name: op for op in graph.get_operations() if not op.name.startswith("gradients/")}
+def our_nodes(graph):
+    """``{name: (op type, NodeDef inputs, small Const value or None)}`` of ``graph``."""
+    return {op.name: (op.type, node_inputs(op), _const_value(op) if op.type == "Const"
+                      else None) for op in graph.get_operations()}
+
+
+def node_differences(name, ours):
+    """Lines telling how ``ours`` (as :func:`our_nodes` gives) differs from TF1's graph of
+    program ``name`` outside ``gradients/``."""
+    theirs = {n["name"]: n for n in REF[name]["nodes"] if not n["name"].startswith("gradients/")}
+    ours = {k: v for k, v in ours.items() if not k.startswith("gradients/")}
     out = []
     for missing in [n for n in theirs if n not in ours]:
         node = theirs[missing]
         out.append("missing: %s (%s) <- %s" % (missing, node["op"], node["inputs"]))
     for extra in [n for n in ours if n not in theirs]:
-        op = ours[extra]
-        out.append("extra:   %s (%s) <- %s" % (extra, op.type, node_inputs(op)))
+        out.append("extra:   %s (%s) <- %s" % (extra, ours[extra][0], ours[extra][1]))
     for name_ in [n for n in theirs if n in ours]:
-        node, op = theirs[name_], ours[name_]
+        node, (op_type, inputs, value) = theirs[name_], ours[name_]
         want_type = SAME_TYPE.get(node["op"], node["op"])
-        if op.type != want_type:
-            out.append("type:    %s is %s, TF1 %s" % (name_, op.type, want_type))
-        if _split(node_inputs(op)) != _split(node["inputs"]):
-            out.append("inputs:  %s has %s, TF1 %s" % (name_, node_inputs(op), node["inputs"]))
-        if op.type == "Const" and isinstance(node["attrs"].get("value"), (dict, list)):
-            mine = _const_value(op)
-            if not _same_value(mine, node["attrs"]["value"]):
-                out.append("value:   %s is %s, TF1 %s" % (name_, mine, node["attrs"]["value"]))
+        if op_type != want_type:
+            out.append("type:    %s is %s, TF1 %s" % (name_, op_type, want_type))
+        if _split(inputs) != _split(node["inputs"]):
+            out.append("inputs:  %s has %s, TF1 %s" % (name_, inputs, node["inputs"]))
+        if op_type == "Const" and isinstance(node["attrs"].get("value"), (dict, list)):
+            if not _same_value(value, node["attrs"]["value"]):
+                out.append("value:   %s is %s, TF1 %s" % (name_, value, node["attrs"]["value"]))
+    return out
+
+
+def differences(name):
+    """The differences between minigraph's graph of ``name`` and TF1's, as lines."""
+    graph, returned = build(name)
+    ref = REF[name]
+    out = node_differences(name, our_nodes(graph))
     for label, tf_name in ref["returned"].items():
         ours_name = returned[label].name
         if ours_name != tf_name:
@@ -117,6 +128,46 @@ def test_graph_is_tf1s(name):
     diff = differences(name)
     assert not diff, "%s: %d differences from TF1's graph:\n  %s" % (
         name, len(diff), "\n  ".join(diff))
+
+
+@pytest.mark.parametrize("name", [p for p in PROGRAMS if p not in NOT_YET])
+def test_tensorboard_reads_tf1s_graph_from_our_event_file(name, tmp_path):
+    """What TensorBoard's graph view loads (its EventAccumulator reading the event file a
+    tf.summary.FileWriter wrote) is TF1's graph too."""
+    event_accumulator = pytest.importorskip(
+        "tensorboard.backend.event_processing.event_accumulator")
+    graph, _ = build(name)
+    writer = tf.summary.FileWriter(str(tmp_path), graph)
+    writer.close()
+    acc = event_accumulator.EventAccumulator(str(tmp_path))
+    acc.Reload()
+    graph_def = acc.Graph()
+    read = {}
+    for node in graph_def.node:
+        value = None
+        if node.op == "Const":
+            value = _proto_value(node.attr["value"].tensor)
+        read[node.name] = (node.op, list(node.input), value)
+    assert [n.name for n in graph_def.node] == [op.name for op in graph.get_operations()]
+    assert not node_differences(name, read)
+
+
+def _proto_value(t):
+    """A small TensorProto's value as :func:`_const_value` gives it (a big one is left out of
+    the GraphDef: its shape)."""
+    from tensorboard.compat.proto import types_pb2
+    shape = [d.size for d in t.tensor_shape.dim]
+    if t.dtype == types_pb2.DT_STRING:
+        return [s.decode() for s in t.string_val]
+    if not t.tensor_content:
+        return "big:%s" % ",".join(str(d) for d in shape)
+    dtype = {types_pb2.DT_FLOAT: np.float32, types_pb2.DT_DOUBLE: np.float64,
+             types_pb2.DT_INT32: np.int32, types_pb2.DT_INT64: np.int64,
+             types_pb2.DT_BOOL: np.bool_}[t.dtype]
+    arr = np.frombuffer(t.tensor_content, dtype=dtype).reshape(shape)
+    if arr.size > 16:
+        return "big:%s" % ",".join(str(d) for d in shape)
+    return {"shape": shape, "values": [float(v) for v in arr.ravel()]}
 
 
 def test_every_program_has_a_reference():
