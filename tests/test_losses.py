@@ -298,9 +298,10 @@ def test_loss_ops_are_named_like_tf():
 # --------------------------------------------------------------------- errors
 
 def test_errors():
-    with pytest.raises(ValueError, match="labels must not be None"):
+    # TF1's messages
+    with pytest.raises(ValueError, match="^Argument `labels` must not be None.$"):
         tf.losses.mean_squared_error(None, tf.constant(REAL_P))
-    with pytest.raises(ValueError, match="predictions must not be None"):
+    with pytest.raises(ValueError, match="^Argument `predictions` must not be None.$"):
         tf.losses.mean_squared_error(REAL_Y, None)
     with pytest.raises(ValueError, match="incompatible"):
         tf.losses.mean_squared_error(np.zeros((N, 3)), tf.constant(REAL_P))
