@@ -15,23 +15,24 @@ The graph is TF1's, node for node (``tests/test_graph_def.py``, programs ``losse
 ``tf.losses.mean_squared_error(labels, predictions)`` builds, in the scope
 ``mean_squared_error/``::
 
-    SquaredDifference                    (predictions - labels)^2
-    assert_broadcastable/...             weights' and values' shape and rank; the check
-      static_scalar_check_success        a NoOp when the static shapes settle it
-                                         (static_dims_check_success for tensor weights)
-    Cast/x, Mul                          weights (as float32) * losses  } every op from
-    Const, Sum                           their sum                      } here on runs
-    num_present/...                      where(weights == 0, 0, 1) broadcast to the losses  } after
-      (Equal, zeros_like, ones_like, Select, broadcast_weights, Sum)   and summed          } the check
-    Rank, range, Sum_1                   reduce_sum of that (scalar) sum, as TF1 does
-    value                                DivNoNan(Sum_1, num_present): 0, not NaN, if no
-                                         weight is non-zero
+    SquaredDifference            (predictions - labels)^2, the elementwise losses
+    assert_broadcastable/...     the weights' and losses' shape and rank; when they settle
+      static_scalar_check_success  the check as the graph is built, a NoOp named so (or
+                                   static_dims_check_success, for tensor weights), which
+                                   every op below runs after
+    Cast/x, Mul                  weights (as float32) * losses
+    Const, Sum                   the sum of the weighted losses
+    num_present/...              how many weights are not 0: where(weights == 0, 0, 1)
+      Equal, zeros_like,           (Select), times ones_like(losses) to broadcast it to
+      ones_like, Select,           the losses' shape (broadcast_weights, after a check of
+      broadcast_weights, Sum       its own), summed
+    Rank, range, Sum_1           reduce_sum of the (scalar) sum, as TF1's _safe_mean does
+    value                        DivNoNan(Sum_1, num_present): 0, not NaN, if every weight
+                                 is 0
 
 ``Reduction.MEAN`` divides by ``sum(ones_like(losses) * weights)`` instead,
 ``SUM_OVER_BATCH_SIZE`` by ``num_elements`` (the size of the losses); ``SUM`` stops at
-``Sum``; ``NONE`` at ``Mul``. Weights that must be broadcast to the losses (``[batch, 1]``
-for ``[batch, d]`` losses) are multiplied by ``ones_like(losses)`` in
-``num_present/broadcast_weights``.
+``Sum``; ``NONE`` at ``Mul``.
 
 The result is added to the ``GraphKeys.LOSSES`` collection; ``get_total_loss()`` sums that
 collection and the regularization losses.
@@ -45,8 +46,8 @@ Two differences from TF1, both on purpose:
 * Where the static shapes do not settle whether tensor weights broadcast to the losses
   (weights of shape ``[None, 1]``, say), TF1 builds a run-time check (``tf.cond`` and
   ``Assert``: ``is_valid_shape``, ``AssertGuard``) that minigraph, which has no
-  ``tf.cond``, leaves out; the ``Mul`` of weights and losses still fails if they do not
-  broadcast. Likewise labels or weights of unknown rank are not squeezed at run time by
+  ``tf.cond``, leaves out: the ``Mul`` of weights and losses then broadcasts as numpy
+  does. Likewise labels or weights of unknown rank are not squeezed at run time by
   ``sparse_softmax_cross_entropy``.
 """
 
@@ -158,7 +159,9 @@ def _safe_mean(losses, num_present):
 def _num_present(losses, weights):
     """How many elements of ``losses`` have a non-zero weight (weights broadcast to it)."""
     if isinstance(weights, float) and weights != 0.0:
-        return _num_elements(losses)   # a non-zero Python float: every element counts
+        # a non-zero Python float: every element counts. (TF1's shortcut; but
+        # compute_weighted_loss hands over its weights as a tensor, so its graph counts.)
+        return _num_elements(losses)
     with name_scope(None, "num_present", [losses, weights]) as scope:
         weights = cast(weights, losses.dtype)
         # present = 1 where the weight is not 0, else 0; broadcast to the losses and counted

@@ -820,8 +820,13 @@ class Range(OpDef):
 
 
 def _constant_scalar(t):
-    """The value of ``t`` if it is a Const, else None."""
-    return t.op.attrs["value"] if t.op.type == "Const" else None
+    """The value of ``t`` if it is known when the graph is built: a Const, or the Cast of
+    one (``tf.range(1, 2.5)`` casts its int 1 to float32), else None."""
+    op = t.op
+    if op.type == "Cast":
+        v = _constant_scalar(op.inputs[0])
+        return None if v is None else np.asarray(v).astype(op.attrs["DstT"].as_numpy_dtype)
+    return op.attrs["value"] if op.type == "Const" else None
 
 
 @export("range")
