@@ -2,7 +2,8 @@
 
 Every loss here has the same two halves, as in TF1:
 
-1. an elementwise loss, e.g. ``(predictions - labels)^2`` for ``mean_squared_error``;
+1. an elementwise loss, e.g. ``SquaredDifference(predictions, labels)`` for
+   ``mean_squared_error``;
 2. ``compute_weighted_loss``: multiply by ``weights`` (a scalar, or a tensor that
    broadcasts to the losses: 0 drops an element) and reduce. The default reduction,
    ``Reduction.SUM_BY_NONZERO_WEIGHTS``, is ``sum(weights * losses)`` divided by the
@@ -10,21 +11,55 @@ Every loss here has the same two halves, as in TF1:
    default ``weights=1.0`` that is the plain mean: ``tf.losses.mean_squared_error(y, p)``
    equals ``tf.reduce_mean((y - p) ** 2)``.
 
+The graph is TF1's, node for node (``tests/test_graph_def.py``, programs ``losses_*``).
+``tf.losses.mean_squared_error(labels, predictions)`` builds, in the scope
+``mean_squared_error/``::
+
+    SquaredDifference            (predictions - labels)^2, the elementwise losses
+    assert_broadcastable/...     the weights' and losses' shape and rank; when they settle
+      static_scalar_check_success  the check as the graph is built, a NoOp named so (or
+                                   static_dims_check_success, for tensor weights), which
+                                   every op below runs after
+    Cast/x, Mul                  weights (as float32) * losses
+    Const, Sum                   the sum of the weighted losses
+    num_present/...              how many weights are not 0: where(weights == 0, 0, 1)
+      Equal, zeros_like,           (Select), times ones_like(losses) to broadcast it to
+      ones_like, Select,           the losses' shape (broadcast_weights, after a check of
+      broadcast_weights, Sum       its own), summed
+    Rank, range, Sum_1           reduce_sum of the (scalar) sum, as TF1's _safe_mean does
+    value                        DivNoNan(Sum_1, num_present): 0, not NaN, if every weight
+                                 is 0
+
+``Reduction.MEAN`` divides by ``sum(ones_like(losses) * weights)`` instead,
+``SUM_OVER_BATCH_SIZE`` by ``num_elements`` (the size of the losses); ``SUM`` stops at
+``Sum``; ``NONE`` at ``Mul``.
+
 The result is added to the ``GraphKeys.LOSSES`` collection; ``get_total_loss()`` sums that
 collection and the regularization losses.
 
-One difference from TF1, on purpose: TF1 casts these losses to float32 whatever the input
-dtype. minigraph keeps float64 inputs in float64 (so that losses can be gradient-checked
-in float64); for float32 inputs, which is what TF1 code uses, the numbers are the same.
+Two differences from TF1, both on purpose:
+
+* TF1 casts these losses to float32 whatever the input dtype. minigraph keeps float64
+  inputs in float64 (so that losses can be gradient-checked in float64): a float64 tensor
+  among the inputs makes the loss float64, without TF1's ``Cast`` ops to float32 and back.
+  For float32 inputs, which is what TF1 code uses, graph and numbers are TF1's.
+* Where the static shapes do not settle whether tensor weights broadcast to the losses
+  (weights of shape ``[None, 1]``, say), TF1 builds a run-time check (``tf.cond`` and
+  ``Assert``: ``is_valid_shape``, ``AssertGuard``) that minigraph, which has no
+  ``tf.cond``, leaves out: the ``Mul`` of weights and losses then broadcasts as numpy
+  does. Likewise labels or weights of unknown rank are not squeezed at run time by
+  ``sparse_softmax_cross_entropy``.
 """
 
 from minigraph import dtypes
-from minigraph.graph import GraphKeys, add_to_collection, get_collection, name_scope
-from minigraph.ops.array_ops import (ones_like, shape, size, squeeze, stop_gradient, where,
-                                     zeros_like)
-from minigraph.ops.constant_op import as_tensor, constant
-from minigraph.ops.math_ops import (abs, add_n, cast, divide, equal, greater, log, minimum,  # noqa: A004
-                                    multiply, square, subtract)
+from minigraph.graph import (GraphKeys, add_to_collection, control_dependencies,
+                             get_collection, name_scope)
+from minigraph.ops.array_ops import (ones_like, rank, shape, size, squeeze, stop_gradient,
+                                     where, zeros_like)
+from minigraph.ops.constant_op import constant, convert_to_tensor
+from minigraph.ops.control_flow_ops import no_op
+from minigraph.ops.math_ops import (abs, add, add_n, cast, div_no_nan, equal, log,  # noqa: A004
+                                    minimum, multiply, squared_difference, subtract)
 from minigraph.ops.nn_ops import (relu, sigmoid_cross_entropy_with_logits,
                                   softmax_cross_entropy_with_logits_v2,
                                   sparse_softmax_cross_entropy_with_logits)
@@ -62,7 +97,8 @@ class Reduction:
     @classmethod
     def validate(cls, key):
         if key not in cls.all():
-            raise ValueError("Invalid Reduction Key %s." % key)
+            raise ValueError("Invalid Reduction Key %s. Key should be one of %s."
+                             % (key, cls.all()))
 
 
 # ------------------------------------------------------------------- the reduction
@@ -80,49 +116,57 @@ def compute_weighted_loss(losses, weights=1.0, scope=None, loss_collection=Graph
       reduction: a :class:`Reduction` key.
 
     Returns:
-      A scalar tensor (of ``losses``' shape for ``Reduction.NONE``).
+      A scalar tensor (of ``losses``' shape for ``Reduction.NONE``), of ``losses``' dtype.
     """
     Reduction.validate(reduction)
     with name_scope(scope, "weighted_loss", [losses, weights]):
-        losses = as_tensor(losses)
-        if not losses.dtype.is_floating:
-            losses = cast(losses, dtypes.float32)
-        w = _to_dtype(weights, losses.dtype, "weights")
-        _assert_broadcastable(w, losses)
-        weighted_losses = multiply(losses, w)
-        if reduction == Reduction.NONE:
-            loss = weighted_losses
-        else:
-            loss = reduce_sum(weighted_losses)
-            if reduction == Reduction.MEAN:
-                # sum(w * l) / sum(w), w broadcast to the losses' shape
-                loss = _safe_div(loss, reduce_sum(ones_like(losses) * w))
-            elif reduction == Reduction.SUM_BY_NONZERO_WEIGHTS:
-                loss = _safe_div(loss, _num_present(losses, weights, w))
-            elif reduction == Reduction.SUM_OVER_BATCH_SIZE:
-                loss = _safe_div(loss, _num_elements(losses))
-        add_loss(loss, loss_collection)
-        return loss
+        # every op below runs after the check that the weights broadcast to the losses
+        with control_dependencies(_checks(_assert_broadcastable(weights, losses))):
+            losses = convert_to_tensor(losses)
+            input_dtype = losses.dtype
+            losses = cast(losses, _compute_dtype(input_dtype))
+            weights = cast(weights, losses.dtype)
+            weighted_losses = multiply(losses, weights)
+            if reduction == Reduction.NONE:
+                loss = weighted_losses
+            else:
+                loss = reduce_sum(weighted_losses)
+                if reduction == Reduction.MEAN:
+                    # sum(w * l) / sum(w), w broadcast to the losses' shape
+                    loss = _safe_mean(loss, reduce_sum(ones_like(losses) * weights))
+                elif reduction == Reduction.SUM_BY_NONZERO_WEIGHTS:
+                    loss = _safe_mean(loss, _num_present(losses, weights))
+                elif reduction == Reduction.SUM_OVER_BATCH_SIZE:
+                    loss = _safe_mean(loss, _num_elements(losses))
+            loss = cast(loss, input_dtype)
+            add_loss(loss, loss_collection)
+            return loss
 
 
-def _safe_div(numerator, denominator, name="value"):
-    """numerator / denominator, or 0 where denominator is 0 (never NaN, nor a NaN
-    gradient: the division itself never sees a zero)."""
-    # where(den > 0, num / (den if den != 0 else 1), 0)
-    safe_den = where(equal(denominator, 0), ones_like(denominator), denominator)
-    return where(greater(denominator, 0), divide(numerator, safe_den),
-                 zeros_like(numerator), name=name)
+def _compute_dtype(dtype):
+    """TF1 computes the weighted loss in float32; minigraph keeps float64 in float64 (see
+    the module docstring)."""
+    return dtypes.float64 if dtype == dtypes.float64 else dtypes.float32
 
 
-def _num_present(losses, weights, w):
+def _safe_mean(losses, num_present):
+    """sum(losses) / num_present, or 0 if num_present is 0 (a DivNoNan named ``value``: never
+    NaN, nor a NaN gradient)."""
+    total_loss = reduce_sum(losses)
+    return div_no_nan(total_loss, num_present, name="value")
+
+
+def _num_present(losses, weights):
     """How many elements of ``losses`` have a non-zero weight (weights broadcast to it)."""
     if isinstance(weights, float) and weights != 0.0:
-        return _num_elements(losses)   # a non-zero Python float: every element counts
-    with name_scope(None, "num_present", [losses, w]) as scope:
-        # present = 1 where w != 0, else 0; broadcast to the losses' shape and counted
-        present = where(equal(w, 0.0), zeros_like(w), ones_like(w))
-        if not (present.shape.is_fully_defined() and present.shape == losses.shape):
-            present = multiply(present, ones_like(losses))
+        # a non-zero Python float: every element counts. (TF1's shortcut; but
+        # compute_weighted_loss hands over its weights as a tensor, so its graph counts.)
+        return _num_elements(losses)
+    with name_scope(None, "num_present", [losses, weights]) as scope:
+        weights = cast(weights, losses.dtype)
+        # present = 1 where the weight is not 0, else 0; broadcast to the losses and counted
+        present = where(equal(weights, 0.0), zeros_like(weights), ones_like(weights))
+        present = _broadcast_weights(present, losses)
         return reduce_sum(present, name=scope)
 
 
@@ -132,29 +176,65 @@ def _num_elements(losses):
         return cast(size(losses, name=scope), losses.dtype)
 
 
+# ---------------------------------------------------- weights against the losses' shape
+# TF1's weights_broadcast_ops: the check that weights broadcast to the values, and the
+# broadcast itself.
+
 def _assert_broadcastable(weights, values):
-    """TF1's rule, checked on the static shapes: weights are a scalar, or have the rank of
-    the values with every dimension either 1 or equal to theirs."""
-    ws, vs = weights.shape, values.shape
-    if ws.ndims is None or vs.ndims is None or ws.ndims == 0:
-        return
-    bad = ws.ndims != vs.ndims or any(
-        w is not None and v is not None and w not in (1, v)
-        for w, v in zip(ws.as_list(), vs.as_list()))
-    if bad:
-        raise ValueError("weights can not be broadcast to values. values.rank=%d. "
-                         "weights.rank=%d. values.shape=%s. weights.shape=%s."
-                         % (vs.ndims, ws.ndims, vs, ws))
+    """The op that checks that ``weights`` broadcast to ``values``: a scalar, or the same
+    rank with every dimension either 1 or that of ``values``.
+
+    When the static shapes settle it, the check happens now (a ``ValueError`` here) and the
+    op is a NoOp named for it: ``static_scalar_check_success`` or
+    ``static_dims_check_success``. Otherwise TF1 checks at run time, with ``tf.cond``, which
+    minigraph does not have: then there is no op (None).
+    """
+    with name_scope(None, "assert_broadcastable", [weights, values]):
+        with name_scope(None, "weights", [weights]) as weights_scope:
+            weights = convert_to_tensor(weights, name=weights_scope)
+            shape(weights, name="shape")
+            rank(weights, name="rank")
+        with name_scope(None, "values", [values]) as values_scope:
+            values = convert_to_tensor(values, name=values_scope)
+            shape(values, name="shape")
+            rank(values, name="rank")
+        ws, vs = weights.shape, values.shape
+        if ws.ndims is None or vs.ndims is None:
+            return None
+        if ws.ndims == 0:
+            return no_op(name="static_scalar_check_success")
+        if ws.ndims != vs.ndims:
+            raise ValueError("weights can not be broadcast to values. values.rank=%d. "
+                             "weights.rank=%d. values.shape=%s. weights.shape=%s."
+                             % (vs.ndims, ws.ndims, vs, ws))
+        if not (ws.is_fully_defined() and vs.is_fully_defined()):
+            return None
+        for i, (w, v) in enumerate(zip(ws.as_list(), vs.as_list())):
+            if w not in (1, v):
+                raise ValueError("weights can not be broadcast to values. Mismatch at dim %d. "
+                                 "values.shape=%s, weights.shape=%s." % (i, vs, ws))
+        return no_op(name="static_dims_check_success")
+
+
+def _checks(check):
+    """The control inputs for ``check`` (none if there is no check op)."""
+    return [] if check is None else [check]
+
+
+def _broadcast_weights(weights, values):
+    """``weights`` broadcast to the shape of ``values``: as they are if their static shapes
+    already match, else ``weights * ones_like(values)`` (after the broadcast check)."""
+    with name_scope(None, "broadcast_weights", [weights, values]) as scope:
+        values = convert_to_tensor(values, name="values")
+        weights = convert_to_tensor(weights, dtype=values.dtype, name="weights")
+        ws, vs = weights.shape, values.shape
+        if ws.is_fully_defined() and vs.is_fully_defined() and ws.is_compatible_with(vs):
+            return weights
+        with control_dependencies(_checks(_assert_broadcastable(weights, values))):
+            return multiply(weights, ones_like(values), name=scope)
 
 
 # ------------------------------------------------------------------- conversions
-
-def _to_dtype(x, dtype, name):
-    """``x`` as a tensor of ``dtype``: a constant for Python/numpy values, else a cast."""
-    if hasattr(x, "_as_graph_tensor"):
-        return cast(x, dtype)
-    return constant(x, dtype=dtype, name=name)
-
 
 def _float_dtype(*values):
     """TF1 computes these losses in float32; a float64 tensor among ``values`` keeps
@@ -168,12 +248,7 @@ def _float_dtype(*values):
 def _not_none(**values):
     for name, v in values.items():
         if v is None:
-            raise ValueError("%s must not be None." % name)
-
-
-def _compatible(a, b):
-    """Same shapes (None matching anything), else ValueError naming both."""
-    a.shape.assert_is_compatible_with(b.shape)
+            raise ValueError("Argument `%s` must not be None." % name)
 
 
 # ------------------------------------------------------------------- regression losses
@@ -189,10 +264,10 @@ def mean_squared_error(labels, predictions, weights=1.0, scope=None,
     _not_none(labels=labels, predictions=predictions)
     with name_scope(scope, "mean_squared_error", [predictions, labels, weights]) as scope:
         dtype = _float_dtype(predictions, labels)
-        predictions = _to_dtype(predictions, dtype, "predictions")
-        labels = _to_dtype(labels, dtype, "labels")
-        _compatible(predictions, labels)
-        losses = square(subtract(predictions, labels))  # TF1's squared_difference
+        predictions = cast(predictions, dtype)
+        labels = cast(labels, dtype)
+        predictions.shape.assert_is_compatible_with(labels.shape)
+        losses = squared_difference(predictions, labels)
         return compute_weighted_loss(losses, weights, scope, loss_collection, reduction)
 
 
@@ -203,9 +278,9 @@ def absolute_difference(labels, predictions, weights=1.0, scope=None,
     _not_none(labels=labels, predictions=predictions)
     with name_scope(scope, "absolute_difference", [predictions, labels, weights]) as scope:
         dtype = _float_dtype(predictions, labels)
-        predictions = _to_dtype(predictions, dtype, "predictions")
-        labels = _to_dtype(labels, dtype, "labels")
-        _compatible(predictions, labels)
+        predictions = cast(predictions, dtype)
+        labels = cast(labels, dtype)
+        predictions.shape.assert_is_compatible_with(labels.shape)
         losses = abs(subtract(predictions, labels))
         return compute_weighted_loss(losses, weights, scope, loss_collection, reduction)
 
@@ -217,15 +292,16 @@ def huber_loss(labels, predictions, weights=1.0, delta=1.0, scope=None,
     _not_none(labels=labels, predictions=predictions)
     with name_scope(scope, "huber_loss", [predictions, labels, weights]) as scope:
         dtype = _float_dtype(predictions, labels)
-        predictions = _to_dtype(predictions, dtype, "predictions")
-        labels = _to_dtype(labels, dtype, "labels")
-        _compatible(predictions, labels)
+        predictions = cast(predictions, dtype)
+        labels = cast(labels, dtype)
+        predictions.shape.assert_is_compatible_with(labels.shape)
         abs_error = abs(subtract(predictions, labels))
         quadratic = minimum(abs_error, delta)
         # |x| - min(|x|, delta) = max(|x| - delta, 0), but with gradient 0 (not 1) at
         # |x| = delta, where the quadratic part already carries the gradient
         linear = subtract(abs_error, quadratic)
-        losses = 0.5 * square(quadratic) + delta * linear
+        half = convert_to_tensor(0.5, dtype=quadratic.dtype)
+        losses = add(multiply(half, multiply(quadratic, quadratic)), multiply(delta, linear))
         return compute_weighted_loss(losses, weights, scope, loss_collection, reduction)
 
 
@@ -239,9 +315,9 @@ def log_loss(labels, predictions, weights=1.0, epsilon=1e-7, scope=None,
     _not_none(labels=labels, predictions=predictions)
     with name_scope(scope, "log_loss", [predictions, labels, weights]) as scope:
         dtype = _float_dtype(predictions, labels)
-        predictions = _to_dtype(predictions, dtype, "predictions")
-        labels = _to_dtype(labels, dtype, "labels")
-        _compatible(predictions, labels)
+        predictions = cast(predictions, dtype)
+        labels = cast(labels, dtype)
+        predictions.shape.assert_is_compatible_with(labels.shape)
         losses = (-multiply(labels, log(predictions + epsilon))
                   - multiply(1 - labels, log(1 - predictions + epsilon)))
         return compute_weighted_loss(losses, weights, scope, loss_collection, reduction)
@@ -254,12 +330,12 @@ def hinge_loss(labels, logits, weights=1.0, scope=None, loss_collection=GraphKey
     _not_none(labels=labels, logits=logits)
     with name_scope(scope, "hinge_loss", [logits, labels, weights]) as scope:
         dtype = _float_dtype(logits, labels)
-        logits = _to_dtype(logits, dtype, "logits")
-        labels = _to_dtype(labels, dtype, "labels")
-        _compatible(logits, labels)
+        logits = cast(logits, dtype)
+        labels = cast(labels, dtype)
+        logits.shape.assert_is_compatible_with(labels.shape)
         all_ones = ones_like(labels)
-        signs = subtract(2 * labels, all_ones)                    # {0, 1} -> {-1, +1}
-        losses = relu(subtract(all_ones, multiply(signs, logits)))
+        labels = subtract(2 * labels, all_ones)                   # {0, 1} -> {-1, +1}
+        losses = relu(subtract(all_ones, multiply(labels, logits)))
         return compute_weighted_loss(losses, weights, scope, loss_collection, reduction)
 
 
@@ -275,12 +351,13 @@ def sigmoid_cross_entropy(multi_class_labels, logits, weights=1.0, label_smoothi
     _not_none(multi_class_labels=multi_class_labels, logits=logits)
     with name_scope(scope, "sigmoid_cross_entropy_loss",
                     [logits, multi_class_labels, weights]) as scope:
-        logits = as_tensor(logits)
-        labels = _to_dtype(multi_class_labels, logits.dtype, "multi_class_labels")
-        _compatible(logits, labels)
+        logits = convert_to_tensor(logits)
+        multi_class_labels = cast(multi_class_labels, logits.dtype)
+        logits.shape.assert_is_compatible_with(multi_class_labels.shape)
         if label_smoothing > 0:
-            labels = labels * (1 - label_smoothing) + 0.5 * label_smoothing
-        losses = sigmoid_cross_entropy_with_logits(labels=labels, logits=logits,
+            multi_class_labels = (multi_class_labels * (1 - label_smoothing)
+                                  + 0.5 * label_smoothing)
+        losses = sigmoid_cross_entropy_with_logits(labels=multi_class_labels, logits=logits,
                                                    name="xentropy")
         return compute_weighted_loss(losses, weights, scope, loss_collection, reduction)
 
@@ -297,16 +374,16 @@ def softmax_cross_entropy(onehot_labels, logits, weights=1.0, label_smoothing=0,
     _not_none(onehot_labels=onehot_labels, logits=logits)
     with name_scope(scope, "softmax_cross_entropy_loss",
                     [logits, onehot_labels, weights]) as scope:
-        logits = as_tensor(logits)
-        labels = _to_dtype(onehot_labels, logits.dtype, "onehot_labels")
-        _compatible(logits, labels)
+        logits = convert_to_tensor(logits)
+        onehot_labels = cast(onehot_labels, logits.dtype)
+        logits.shape.assert_is_compatible_with(onehot_labels.shape)
         if label_smoothing > 0:
-            n = labels.shape[-1] if labels.shape.ndims else None
-            num_classes = (constant(n, dtype=logits.dtype, name="num_classes") if n is not None
-                           else cast(shape(labels)[-1], logits.dtype))
-            labels = labels * (1.0 - label_smoothing) + label_smoothing / num_classes
-        labels = stop_gradient(labels, name="labels_stop_gradient")
-        losses = softmax_cross_entropy_with_logits_v2(labels=labels, logits=logits,
+            num_classes = cast(shape(onehot_labels)[-1], logits.dtype)
+            smooth_positives = 1.0 - label_smoothing
+            smooth_negatives = label_smoothing / num_classes
+            onehot_labels = onehot_labels * smooth_positives + smooth_negatives
+        onehot_labels = stop_gradient(onehot_labels, name="labels_stop_gradient")
+        losses = softmax_cross_entropy_with_logits_v2(labels=onehot_labels, logits=logits,
                                                       name="xentropy")
         return compute_weighted_loss(losses, weights, scope, loss_collection, reduction)
 
@@ -315,23 +392,39 @@ def sparse_softmax_cross_entropy(labels, logits, weights=1.0, scope=None,
                                  loss_collection=GraphKeys.LOSSES,
                                  reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
     """``tf.losses.sparse_softmax_cross_entropy``: ``softmax_cross_entropy`` with integer
-    class ``labels`` (shape ``[batch_size]``, or ``[batch_size, 1]``, squeezed) instead of
-    one-hot rows."""
+    class ``labels`` (shape ``[batch_size]``, or ``[batch_size, 1]``, squeezed, as are
+    weights of shape ``[batch_size, 1]``) instead of one-hot rows."""
     _not_none(labels=labels, logits=logits)
     with name_scope(scope, "sparse_softmax_cross_entropy_loss",
                     [logits, labels, weights]) as scope:
-        logits = as_tensor(logits)
-        labels = as_tensor(labels) if hasattr(labels, "_as_graph_tensor") else \
-            constant(labels, dtype=dtypes.int32, name="labels")
-        # labels of logits' rank (a trailing axis of 1) are squeezed, as are such weights
-        if labels.shape.ndims is not None and labels.shape.ndims == logits.shape.ndims:
-            labels = squeeze(labels, [-1])
-        if hasattr(weights, "_as_graph_tensor") and labels.shape.ndims is not None and \
-                weights.shape.ndims == labels.shape.ndims + 1:
-            weights = squeeze(weights, [-1])
+        labels, logits, weights = _remove_squeezable_dimensions(labels, logits, weights,
+                                                                expected_rank_diff=1)
         losses = sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits,
                                                           name="xentropy")
         return compute_weighted_loss(losses, weights, scope, loss_collection, reduction)
+
+
+def _remove_squeezable_dimensions(labels, predictions, weights, expected_rank_diff):
+    """Labels (and weights) with a trailing axis of 1 more than expected, squeezed: TF1's
+    rule for integer labels of shape ``[batch, 1]`` against logits ``[batch, classes]``.
+    Decided on the static ranks (TF1 decides at run time, with ``tf.cond``, when a rank is
+    unknown; minigraph then leaves the tensor as it is)."""
+    with name_scope(None, "remove_squeezable_dimensions", [labels, predictions]):
+        predictions = convert_to_tensor(predictions)
+        labels = convert_to_tensor(labels)
+        p_rank, l_rank = predictions.shape.ndims, labels.shape.ndims
+        if p_rank is not None and l_rank is not None:
+            rank_diff = p_rank - l_rank
+            if rank_diff == expected_rank_diff + 1 and \
+                    predictions.shape[-1] in (None, 1):
+                predictions = squeeze(predictions, [-1])
+            elif rank_diff == expected_rank_diff - 1 and labels.shape[-1] in (None, 1):
+                labels = squeeze(labels, [-1])
+    weights = convert_to_tensor(weights)
+    if labels.shape.ndims is not None and weights.shape.ndims is not None and \
+            weights.shape.ndims - labels.shape.ndims == 1:
+        weights = squeeze(weights, [-1])
+    return labels, predictions, weights
 
 
 # ------------------------------------------------------------------- collections

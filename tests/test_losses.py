@@ -2,7 +2,10 @@
 
 Truth is each loss's formula written out in numpy (TF1's definitions), the reductions as TF1
 documents them (the default divides by the number of NON-ZERO weights), and central
-differences for the gradients (minigraph.testing.check_gradients, float64).
+differences for the gradients (minigraph.testing.check_gradients, float64). The nodes the
+losses build themselves are checked against TF1's composite (the whole graph is compared
+with real TF1's in tests/test_graph_def.py), and so are the ops they are built from that
+need more than the table of tests/test_ops.py: DivNoNan where the denominator is 0, Range.
 """
 
 import numpy as np
@@ -295,12 +298,217 @@ def test_loss_ops_are_named_like_tf():
     assert "softmax_cross_entropy_loss/xentropy" in names
 
 
+# ------------------------------------------------------------- TF1's graph, in part
+# tests/test_graph_def.py compares whole graphs with TF1's (programs losses_*); these check
+# the nodes losses.py builds itself: the elementwise op, the broadcast check every later op
+# runs after, num_present, and the DivNoNan named "value".
+
+def _ops(scope):
+    return {op.name: op for op in tf.get_default_graph().get_operations()
+            if op.name.startswith(scope + "/")}
+
+
+def _ancestors(op):
+    """Every op ``op`` runs after: through its data and its control inputs."""
+    seen, todo = set(), [op]
+    while todo:
+        o = todo.pop()
+        for parent in [t.op for t in o.inputs] + list(o.control_inputs):
+            if parent not in seen:
+                seen.add(parent)
+                todo.append(parent)
+    return seen
+
+
+def test_mean_squared_error_builds_tf1s_composite():
+    labels = tf.placeholder(tf.float32, (N, C))
+    predictions = tf.placeholder(tf.float32, (N, C))
+    weights = tf.placeholder(tf.float32, (N, 1))       # one per example: broadcast
+    loss = tf.losses.mean_squared_error(labels, predictions, weights=weights)
+    ops = _ops("mean_squared_error")
+    sq = ops["mean_squared_error/SquaredDifference"]
+    assert sq.type == "SquaredDifference" and list(sq.inputs) == [predictions, labels]
+    check = ops["mean_squared_error/assert_broadcastable/static_dims_check_success"]
+    assert check.type == "NoOp"
+    present = ops["mean_squared_error/num_present"]
+    assert present.type == "Sum"
+    assert ops["mean_squared_error/num_present/broadcast_weights"].type == "Mul"
+    assert loss.op.name == "mean_squared_error/value" and loss.op.type == "DivNoNan"
+    assert loss.op.inputs[1] is present.outputs[0]
+    # every op made after the check runs after it
+    made = list(ops.values())
+    after = made[made.index(check) + 1:]
+    assert after and all(check in _ancestors(op) for op in after), \
+        [op.name for op in after if check not in _ancestors(op)]
+
+
+def test_a_scalar_weight_is_checked_statically():
+    loss = tf.losses.absolute_difference(REAL_Y, tf.constant(REAL_P), weights=2.0)
+    ops = _ops("absolute_difference")
+    assert ops["absolute_difference/assert_broadcastable/weights"].type == "Const"
+    check = ops["absolute_difference/assert_broadcastable/static_scalar_check_success"]
+    assert check.type == "NoOp" and check in _ancestors(loss.op)
+    # num_present broadcasts the scalar weight's 0/1 to the losses' shape
+    assert ops["absolute_difference/num_present/broadcast_weights"].type == "Mul"
+    assert "absolute_difference/num_present/broadcast_weights/assert_broadcastable/" \
+           "static_scalar_check_success" in ops
+
+
+def test_weights_of_the_losses_shape_need_no_broadcast():
+    w = tf.placeholder(tf.float64, (N, C))
+    tf.losses.huber_loss(REAL_Y, tf.constant(REAL_P), weights=w)
+    ops = _ops("huber_loss")
+    assert "huber_loss/assert_broadcastable/static_dims_check_success" in ops
+    assert "huber_loss/num_present/broadcast_weights" not in ops
+    assert ops["huber_loss/num_present"].inputs[0].op.name == "huber_loss/num_present/Select"
+
+
+@pytest.mark.parametrize("reduction, last", [("none", "Mul"), ("weighted_sum", "Sum"),
+                                             ("weighted_mean", "DivNoNan"),
+                                             ("weighted_sum_over_batch_size", "DivNoNan"),
+                                             ("weighted_sum_by_nonzero_weights", "DivNoNan")])
+def test_each_reduction_ends_where_tf1s_does(reduction, last):
+    losses = tf.placeholder(tf.float32, (N, C))
+    loss = tf.losses.compute_weighted_loss(losses, reduction=reduction)
+    assert loss.op.type == last
+    assert loss.op.name == {"Mul": "weighted_loss/Mul", "Sum": "weighted_loss/Sum",
+                            "DivNoNan": "weighted_loss/value"}[last]
+    names = set(_ops("weighted_loss"))
+    assert ("weighted_loss/num_elements" in names) == (reduction == "weighted_sum_over_batch_size")
+    assert ("weighted_loss/num_present" in names) == (
+        reduction == "weighted_sum_by_nonzero_weights")
+
+
+def test_zero_weights_give_zero_and_a_zero_gradient_not_nan():
+    p = tf.placeholder(tf.float64, (N, C))
+    w = tf.placeholder(tf.float64, (N, 1))
+    feed = {p: REAL_P, w: np.zeros((N, 1))}
+    for reduction in ("weighted_mean", "weighted_sum_by_nonzero_weights"):
+        loss = tf.losses.mean_squared_error(REAL_Y, p, weights=w, reduction=reduction)
+        g_p, g_w = tf.gradients(loss, [p, w])
+        with tf.Session() as sess:
+            value, gp, gw = sess.run([loss, g_p, g_w], feed)
+        assert value == 0.0
+        np.testing.assert_array_equal(gp, np.zeros((N, C)))
+        assert np.all(np.isfinite(gw)), gw
+
+
+def test_weights_whose_shape_is_known_only_at_run_time():
+    """TF1 checks them at run time with tf.cond, which minigraph does not build (see the
+    losses module docstring): no check op, the same value."""
+    y = tf.placeholder(tf.float64, (None, C))
+    p = tf.placeholder(tf.float64, (None, C))
+    w = tf.placeholder(tf.float64, (None, 1))
+    loss = tf.losses.mean_squared_error(y, p, weights=w)
+    names = set(_ops("mean_squared_error"))
+    assert not [n for n in names if n.endswith("_check_success")]
+    weights = np.array([[1.0], [0.0], [2.0], [0.5], [1.5]])
+    with tf.Session() as sess:
+        value = sess.run(loss, {y: REAL_Y, p: REAL_P, w: weights})
+    np.testing.assert_allclose(value, numpy_weighted((REAL_P - REAL_Y) ** 2, weights),
+                               rtol=1e-12)
+
+
+def test_sparse_weights_with_a_trailing_axis_of_one_are_squeezed():
+    labels = tf.constant(SPARSE.reshape(N, 1))
+    w = np.array([[1.0], [0.0], [2.0], [0.5], [1.5]])
+    loss = tf.losses.sparse_softmax_cross_entropy(labels, tf.constant(LOGITS),
+                                                  weights=tf.constant(w))
+    ops = _ops("sparse_softmax_cross_entropy_loss")
+    assert "sparse_softmax_cross_entropy_loss/remove_squeezable_dimensions/Squeeze" in ops
+    assert ops["sparse_softmax_cross_entropy_loss/Squeeze"].outputs[0].shape == (N,)
+    expected = numpy_weighted(-_log_softmax(LOGITS)[np.arange(N), SPARSE], w[:, 0])
+    with tf.Session() as sess:
+        np.testing.assert_allclose(sess.run(loss), expected, rtol=1e-12)
+
+
+def test_label_smoothing_counts_the_classes_from_the_labels_shape():
+    tf.losses.softmax_cross_entropy(ONEHOT, tf.constant(LOGITS), label_smoothing=0.2)
+    ops = _ops("softmax_cross_entropy_loss")
+    cast = ops["softmax_cross_entropy_loss/Cast"]
+    assert cast.type == "Cast" and cast.inputs[0].op.type == "StridedSlice"
+    assert ops["softmax_cross_entropy_loss/truediv"].inputs[1].op is cast
+    assert ops["softmax_cross_entropy_loss/labels_stop_gradient"].type == "StopGradient"
+
+
+# --------------------------------------------------- the ops the losses are built from
+
+def test_div_no_nan_is_zero_where_the_denominator_is_zero_and_so_is_its_gradient():
+    x = tf.placeholder(tf.float64, (5,))
+    y = tf.placeholder(tf.float64, (5,))
+    z = tf.div_no_nan(x, y)
+    assert z.op.type == "DivNoNan" and z.op.name == "div_no_nan"
+    assert tf.math.divide_no_nan is tf.div_no_nan
+    xv = np.array([3.0, np.nan, np.inf, -2.0, 0.0])
+    yv = np.array([0.0, 0.0, 0.0, 4.0, -0.0])
+    gx, gy = tf.gradients(tf.reduce_sum(z), [x, y])
+    with tf.Session() as sess:
+        value, gxv, gyv = sess.run([z, gx, gy], {x: xv, y: yv})
+    np.testing.assert_array_equal(value, [0.0, 0.0, 0.0, -0.5, 0.0])
+    # d/dx = 1 / y and d/dy = -x / y^2 where y != 0; 0 (TF1's) where y == 0
+    np.testing.assert_array_equal(gxv, [0.0, 0.0, 0.0, 0.25, 0.0])
+    np.testing.assert_array_equal(gyv, [0.0, 0.0, 0.0, 2.0 / 16.0, 0.0])
+
+
+def test_div_no_nan_of_integers_divides_as_floats():
+    z = tf.div_no_nan(tf.constant([7, 3], dtype=tf.int32), tf.constant([2, 0], dtype=tf.int32))
+    assert z.dtype == tf.float64     # as tf.divide: int32 -> float64
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(z), [3.5, 0.0])
+
+
+def test_squared_difference_is_one_op():
+    z = tf.squared_difference(tf.constant([1.0, -2.0]), 3.0)
+    assert z.op.type == "SquaredDifference" and tf.math.squared_difference is tf.squared_difference
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(z), [4.0, 25.0])
+
+
+def test_range_as_tf1():
+    r = tf.range(5)
+    assert r.op.type == "Range" and r.dtype == tf.int32 and r.shape == (5,)
+    names = [op.name for op in tf.get_default_graph().get_operations()]
+    assert names == ["range/start", "range/limit", "range/delta", "range"]
+    f = tf.range(1, 2.5, 0.5)                # the widest argument's dtype
+    assert f.dtype == tf.float32 and f.shape == (3,)
+    assert [t.op.name for t in f.op.inputs] == ["range_1/Cast", "range_1/limit", "range_1/delta"]
+    n = tf.placeholder(tf.int64, ())
+    d = tf.range(0, n, 2, name="evens")      # start and delta take the limit's int64
+    assert d.dtype == tf.int64 and d.shape.as_list() == [None] and d.op.name == "evens"
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(r), np.arange(5))
+        np.testing.assert_array_equal(sess.run(f), [1.0, 1.5, 2.0])
+        np.testing.assert_array_equal(sess.run(d, {n: 7}), [0, 2, 4, 6])
+        with pytest.raises(tf.errors.InvalidArgumentError, match="Requires delta != 0"):
+            sess.run(tf.range(0, n, 0), {n: 3})
+        with pytest.raises(tf.errors.InvalidArgumentError,
+                           match="Requires start <= limit when delta > 0: 0/-3"):
+            sess.run(d, {n: -3})
+    with pytest.raises(ValueError, match="Range's limit must be a scalar"):
+        tf.range(tf.constant([1, 2]))
+
+
+def test_range_values_are_tf_kernels():
+    """TF's Range computes start + i * delta in the dtype (checked against TF 2.21), which
+    differs from np.arange in the last bit of some elements."""
+    g = tf.range(-3.7, 9.1, 0.013)
+    assert g.shape == (985,)                # ceil((9.1 + 3.7) / 0.013), in float32
+    start, delta = np.float32(-3.7), np.float32(0.013)
+    want = start + np.arange(985, dtype=np.float32) * delta
+    assert not np.array_equal(want, np.arange(start, np.float32(9.1), delta, dtype=np.float32))
+    with tf.Session() as sess:
+        got = sess.run(g)
+    assert got.dtype == np.float32
+    np.testing.assert_array_equal(got, want)
+
+
 # --------------------------------------------------------------------- errors
 
 def test_errors():
-    with pytest.raises(ValueError, match="labels must not be None"):
+    # TF1's messages
+    with pytest.raises(ValueError, match="^Argument `labels` must not be None.$"):
         tf.losses.mean_squared_error(None, tf.constant(REAL_P))
-    with pytest.raises(ValueError, match="predictions must not be None"):
+    with pytest.raises(ValueError, match="^Argument `predictions` must not be None.$"):
         tf.losses.mean_squared_error(REAL_Y, None)
     with pytest.raises(ValueError, match="incompatible"):
         tf.losses.mean_squared_error(np.zeros((N, 3)), tf.constant(REAL_P))

@@ -721,3 +721,132 @@ class Log1p(UnaryOp):
 
 
 log1p = Log1p.function
+
+
+# ----------------------------------------------- the ops tf.losses is built from
+
+@register("squared_difference", "math.squared_difference")
+class SquaredDifference(BinaryOp):
+    """z = (x - y)^2, one op (``tf.losses.mean_squared_error``'s elementwise loss)"""
+
+    @staticmethod
+    def forward(x, y):
+        d = np.subtract(x, y)
+        return d * d
+
+    @staticmethod
+    def gradient(op, grad, needed):
+        x, y = op.inputs
+        x_grad = (2.0 * grad) * subtract(x, y)  # dz/dx = 2 (x - y) = -dz/dy
+        return [sum_to_shape(x_grad, x) if needed[0] else None,
+                sum_to_shape(negative(x_grad), y) if needed[1] else None]
+
+
+squared_difference = SquaredDifference.function
+
+
+@register
+class DivNoNan(BinaryOp):
+    """z = x / y, but 0 where y == 0 (whatever x is)"""
+
+    @staticmethod
+    @quiet
+    def forward(x, y):
+        z = np.true_divide(x, y)
+        return np.where(np.equal(y, 0), np.zeros((), z.dtype), z)
+
+    @staticmethod
+    def gradient(op, grad, needed):
+        # TF1's _DivNoNanGrad: the quotient rule with each division a div_no_nan, so that
+        # where y == 0 both gradients are 0 (as the value is), never inf or NaN
+        x, y = op.inputs
+        return [sum_to_shape(div_no_nan(grad, y), x) if needed[0] else None,      # grad / y
+                sum_to_shape(grad * div_no_nan(div_no_nan(negative(x), y), y), y)  # -x / y^2
+                if needed[1] else None]
+
+
+@export("div_no_nan", "math.divide_no_nan")
+def div_no_nan(x, y, name=None):
+    """``tf.div_no_nan`` / ``tf.math.divide_no_nan``: ``x / y``, but 0 where ``y`` is 0 (the
+    safe mean of ``tf.losses``: a sum over zero weights is 0, not NaN). Integers are cast to
+    float first, as ``tf.divide`` does."""
+    with graph_of(x, y).name_scope(name or "div_no_nan") as scope:
+        x, y = binary_operands(x, y)
+        if x.dtype.is_integer:
+            target = dtypes.float32 if x.dtype.size <= 2 else dtypes.float64
+            x, y = cast(x, target), cast(y, target)
+        return make(DivNoNan, [x, y], None, scope)
+
+
+#: the dtypes tf.range infers from its arguments, lowest first
+_RANGE_DTYPES = (dtypes.int32, dtypes.int64, dtypes.float16, dtypes.float32, dtypes.float64)
+
+
+@register
+class Range(OpDef):
+    """y = [start, start + delta, start + 2 delta, ...], up to but not including limit"""
+    differentiable = False
+
+    @staticmethod
+    def infer(inputs, attrs):
+        start, limit, delta = inputs
+        dtype = same_dtype(inputs, ("start", "limit", "delta"))
+        for arg, t in zip(("start", "limit", "delta"), inputs):
+            if t.shape.ndims not in (None, 0):
+                raise ValueError("Range's %s must be a scalar, not of shape %s"
+                                 % (arg, t.shape.bracketed()))
+        known = [_constant_scalar(t) for t in inputs]
+        if any(v is None for v in known):
+            return TensorShape([None]), dtype
+        return TensorShape([len(Range.forward(*known))]), dtype
+
+    @staticmethod
+    def forward(start, limit, delta):
+        # TF's kernel refuses what np.arange would quietly make empty
+        if delta == 0:
+            raise ValueError("Requires delta != 0: %s" % delta)
+        if (delta > 0 and start > limit) or (delta < 0 and start < limit):
+            raise ValueError("Requires start %s limit when delta %s 0: %s/%s"
+                             % ("<=" if delta > 0 else ">=", ">" if delta > 0 else "<",
+                                start, limit))
+        # TF's own count and values: start + i * delta, computed in the dtype (np.arange
+        # would count in float64 and may differ from TF in the last bit)
+        dtype = np.asarray(start).dtype
+        if dtype.kind in "iu":
+            n = (np.abs(limit - start) + np.abs(delta) - 1) // np.abs(delta)
+        else:
+            n = np.ceil(np.abs((limit - start) / delta))
+        return (start + np.arange(int(n), dtype=dtype) * delta).astype(dtype)
+
+
+def _constant_scalar(t):
+    """The value of ``t`` if it is known when the graph is built: a Const, or the Cast of
+    one (``tf.range(1, 2.5)`` casts its int 1 to float32), else None."""
+    op = t.op
+    if op.type == "Cast":
+        v = _constant_scalar(op.inputs[0])
+        return None if v is None else np.asarray(v).astype(op.attrs["DstT"].as_numpy_dtype)
+    return op.attrs["value"] if op.type == "Const" else None
+
+
+@export("range")
+def range_(start, limit=None, delta=1, dtype=None, name="range"):
+    """``tf.range`` (``range_`` in this module, which keeps Python's own ``range``): the
+    numbers from ``start`` (default 0) up to but not including ``limit``, ``delta`` apart.
+    ``tf.range(5)`` is ``[0, 1, 2, 3, 4]``. The dtype is ``dtype``, else the widest of the
+    arguments' (int32 for Python ints, float32 for Python floats)."""
+    if limit is None:
+        start, limit = 0, start
+    with get_default_graph().name_scope(name or "Range") as scope:
+        args = []
+        for arg, value in (("start", start), ("limit", limit), ("delta", delta)):
+            args.append(value._as_graph_tensor() if hasattr(value, "_as_graph_tensor")
+                        else as_tensor(value, dtype=dtype, name=arg))
+        if dtype is None:
+            for t in args:
+                if t.dtype not in _RANGE_DTYPES:
+                    raise TypeError("tf.range takes %s, not %s"
+                                    % (", ".join(d.name for d in _RANGE_DTYPES), t.dtype.name))
+            dtype = max((t.dtype for t in args), key=_RANGE_DTYPES.index)
+        args = [cast(t, dtype) for t in args]
+        return make(Range, args, None, scope)

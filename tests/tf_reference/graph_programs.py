@@ -222,3 +222,100 @@ def describe_tf_graph(graph_def, returned):
                       "attrs": attrs})
     names = {label: t.name for label, t in returned.items()}
     return {"nodes": nodes, "returned": names}
+
+
+# ------------------------------------------------------------------------------- tf.losses
+# Every tf.losses function is a composite graph: its elementwise loss, then
+# compute_weighted_loss under the loss's scope: assert_broadcastable (a NoOp when the shapes
+# settle it statically, which every op after it depends on), the weights' Cast and Mul, the
+# Sum, num_present (where(weights == 0, 0, 1) broadcast to the losses and summed), and the
+# DivNoNan named "value". One program per loss family, float32 as TF1 code is.
+
+C = 3  # outputs (or classes) per example in the loss programs
+
+
+def program_losses_regression(tf):
+    """mean_squared_error, absolute_difference, huber_loss; a weight per example (broadcast
+    by a Mul), a Python weight, and a weight per element (no broadcast needed)."""
+    labels = tf.placeholder(tf.float32, shape=(N, C))
+    predictions = tf.placeholder(tf.float32, shape=(N, C))
+    per_example = tf.placeholder(tf.float32, shape=(N, 1))
+    per_element = tf.placeholder(tf.float32, shape=(N, C))
+    mse = tf.losses.mean_squared_error(labels, predictions, weights=per_example)
+    mad = tf.losses.absolute_difference(labels, predictions, weights=0.5)
+    huber = tf.losses.huber_loss(labels, predictions, weights=per_element, delta=0.5)
+    return {"mse": mse, "mad": mad, "huber": huber}
+
+
+def program_losses_unknown_batch(tf):
+    """A batch size known only at run time: the losses' shape is a Shape op, num_present
+    fills ones of it. And labels given as a numpy array (float64), cast to float32 (Cast/x,
+    Cast)."""
+    predictions = tf.placeholder(tf.float32, shape=(None, C))
+    labels = tf.placeholder(tf.float32, shape=(None, C))
+    mse = tf.losses.mean_squared_error(labels, predictions)
+    batch = tf.placeholder(tf.float32, shape=(N, C))
+    fixed = tf.losses.absolute_difference(np.ones((N, C)), batch, weights=2.0)
+    return {"mse": mse, "fixed": fixed}
+
+
+def program_losses_log_hinge(tf):
+    """log_loss of probabilities, hinge_loss of logits (labels in {0, 1})."""
+    labels = tf.placeholder(tf.float32, shape=(N, C))
+    probabilities = tf.placeholder(tf.float32, shape=(N, C))
+    logits = tf.placeholder(tf.float32, shape=(N, C))
+    log = tf.losses.log_loss(labels, probabilities)
+    hinge = tf.losses.hinge_loss(labels, logits, weights=2.0)
+    return {"log": log, "hinge": hinge}
+
+
+def program_losses_sigmoid_cross_entropy(tf):
+    """sigmoid_cross_entropy, plain and with label smoothing (its xentropy is
+    tf.nn.sigmoid_cross_entropy_with_logits, itself a composite)."""
+    labels = tf.placeholder(tf.float32, shape=(N, C))
+    logits = tf.placeholder(tf.float32, shape=(N, C))
+    plain = tf.losses.sigmoid_cross_entropy(labels, logits)
+    smooth = tf.losses.sigmoid_cross_entropy(labels, logits, label_smoothing=0.1)
+    return {"plain": plain, "smooth": smooth}
+
+
+def program_losses_softmax_cross_entropy(tf):
+    """softmax_cross_entropy, plain and with label smoothing (num_classes from the labels'
+    shape) and a weight per example."""
+    labels = tf.placeholder(tf.float32, shape=(N, C))
+    logits = tf.placeholder(tf.float32, shape=(N, C))
+    per_example = tf.placeholder(tf.float32, shape=(N,))
+    plain = tf.losses.softmax_cross_entropy(labels, logits)
+    smooth = tf.losses.softmax_cross_entropy(labels, logits, weights=per_example,
+                                             label_smoothing=0.2)
+    return {"plain": plain, "smooth": smooth}
+
+
+def program_losses_sparse(tf):
+    """sparse_softmax_cross_entropy: labels [N] as they are; labels and weights [N, 1]
+    squeezed to [N]."""
+    labels = tf.placeholder(tf.int32, shape=(N,))
+    column = tf.placeholder(tf.int64, shape=(N, 1))
+    weights = tf.placeholder(tf.float32, shape=(N, 1))
+    logits = tf.placeholder(tf.float32, shape=(N, C))
+    plain = tf.losses.sparse_softmax_cross_entropy(labels, logits)
+    squeezed = tf.losses.sparse_softmax_cross_entropy(column, logits, weights=weights)
+    return {"plain": plain, "squeezed": squeezed}
+
+
+def program_losses_reductions(tf):
+    """compute_weighted_loss with each Reduction, tensor weights (one per example, broadcast)
+    and a Python weight of 0 (num_present counts nothing); get_total_loss adds them up."""
+    losses = tf.placeholder(tf.float32, shape=(N, C))
+    weights = tf.placeholder(tf.float32, shape=(N, 1))
+    R = tf.losses.Reduction
+    out = {}
+    out["none"] = tf.losses.compute_weighted_loss(losses, weights, reduction=R.NONE,
+                                                  loss_collection=None)  # not a scalar
+    for key in (R.SUM, R.MEAN, R.SUM_OVER_BATCH_SIZE, R.SUM_BY_NONZERO_WEIGHTS):
+        out[key] = tf.losses.compute_weighted_loss(losses, weights, reduction=key)
+    out["zero"] = tf.losses.compute_weighted_loss(losses, 0.0)
+    out["scoped"] = tf.losses.compute_weighted_loss(losses, scope="mine",
+                                                    reduction=R.SUM_OVER_BATCH_SIZE)
+    out["total"] = tf.losses.get_total_loss()
+    return out
