@@ -461,7 +461,9 @@ class Graph:
     def control_dependencies(self, control_inputs):
         """Ops created inside run only after every op in ``control_inputs`` has run.
 
-        ``None`` clears the dependencies of enclosing blocks.
+        ``None`` clears the dependencies of enclosing blocks. As in TF1, an op gets no control
+        input that is already one of its data inputs, and none from a block when one of its
+        data inputs was itself created inside that block (it already waits, through it).
         """
         if control_inputs is None:
             saved, self._control_stack = self._control_stack, []
@@ -474,7 +476,7 @@ class Graph:
         for c in control_inputs:
             c = self.as_graph_element(c)
             ops.append(c.op if isinstance(c, Tensor) else c)
-        self._control_stack.append(ops)
+        self._control_stack.append(_ControlBlock(ops))
         try:
             yield
         finally:
@@ -550,15 +552,18 @@ class Graph:
             control = []
             input_ops = {t.op for t in inputs}
             for block in self._control_stack:
-                for c in block:
-                    if c not in input_ops and c not in control:
-                        control.append(c)
+                if block.created.isdisjoint(input_ops):   # else dominated by that input
+                    for c in block.inputs:
+                        if c not in input_ops and c not in control:
+                            control.append(c)
             op = Operation(self, full_name, opdef, inputs, control, attrs, site, self._gradient_of)
             if isinstance(specs, tuple):
                 specs = [specs]
             op.outputs = tuple(Tensor(op, i, dtype, shape) for i, (shape, dtype) in enumerate(specs))
             self._ops.append(op)
             self._by_name[full_name] = op
+            for block in self._control_stack:
+                block.created.add(op)
         for listener in self._listeners:
             listener(op)
         return op
@@ -577,6 +582,16 @@ class Graph:
         """Draw the graph inline in Jupyter (through minigraph.viz)."""
         from minigraph import viz  # a cycle: viz draws graphs
         return viz.draw(self)._repr_mimebundle_(include, exclude)
+
+
+class _ControlBlock:
+    """One ``control_dependencies`` block: its control inputs and the ops made inside it."""
+
+    __slots__ = ("inputs", "created")
+
+    def __init__(self, inputs):
+        self.inputs = inputs
+        self.created = set()
 
 
 def _construction_message(msg, name, type_, inputs, site):

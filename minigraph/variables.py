@@ -185,9 +185,13 @@ class Variable:
         return self._update(AssignSub, delta, name or "AssignSub", read_value)
 
     def _update(self, opdef, value, name, read_value):
-        value = as_tensor(value, dtype=self.dtype) if not hasattr(value, "_as_graph_tensor") \
-            else as_tensor(value)
-        op = self.graph.create_op(opdef, [self._op.outputs[0], value], {}, name)
+        graph = self.graph
+        if hasattr(value, "_as_graph_tensor"):
+            op = graph.create_op(opdef, [self._op.outputs[0], as_tensor(value)], {}, name)
+        else:  # as TF1: a plain value becomes the Const <op name>/value, inside the op's scope
+            with graph.name_scope(name) as scope:
+                value = as_tensor(value, dtype=self.dtype, name="value")
+                op = graph.create_op(opdef, [self._op.outputs[0], value], {}, scope)
         return op.outputs[0] if read_value else op
 
     # -- with a session ------------------------------------------------------------------------

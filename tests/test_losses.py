@@ -423,7 +423,10 @@ def test_sparse_weights_with_a_trailing_axis_of_one_are_squeezed():
 
 
 def test_label_smoothing_counts_the_classes_from_the_labels_shape():
-    tf.losses.softmax_cross_entropy(ONEHOT, tf.constant(LOGITS), label_smoothing=0.2)
+    # (labels as a tensor: numpy labels would first become a Const `Cast/x`, as in TF1, and
+    # the smoothing's Cast would be `Cast_1`)
+    tf.losses.softmax_cross_entropy(tf.constant(ONEHOT), tf.constant(LOGITS),
+                                    label_smoothing=0.2)
     ops = _ops("softmax_cross_entropy_loss")
     cast = ops["softmax_cross_entropy_loss/Cast"]
     assert cast.type == "Cast" and cast.inputs[0].op.type == "StridedSlice"

@@ -195,6 +195,11 @@ def _scatter_add(shape, indices, dy, axis):
     return out
 
 
+def _unshaped(x):
+    """``x`` with its static shape forgotten: a placeholder_with_default of unknown shape."""
+    return tf.placeholder_with_default(x, shape=None)
+
+
 def _sum_to_shape_op(grad, z, like):
     """A ``SumToShape`` op reducing ``grad`` (of ``z``'s shape) to ``like``'s shape."""
     from minigraph.ops._util import make
@@ -597,10 +602,14 @@ ROWS = [
         lambda i, x: tf.nn.sparse_softmax_cross_entropy_with_logits(labels=i, logits=x),
         lambda i, x: -_log_softmax(x)[np.arange(3), i], [ints((3,), 4, tf.int64), floats(3, 4)]),
     # ------------------------------------------------------------------- shapes and arrays
-    Row("Shape", "Shape", tf.shape, lambda x: np.array([2, 3, 4]), [floats(2, 3, 4)],
+    # (of a tensor whose static shape is unknown: a known one makes a Const, as in TF1,
+    # test_shape_size_rank_of_a_known_shape_are_consts)
+    Row("Shape", "Shape", lambda x: tf.shape(_unshaped(x)), lambda x: np.array([2, 3, 4]),
+        [floats(2, 3, 4)], differentiable=False),
+    Row("Size", "Size", lambda x: tf.size(_unshaped(x)), lambda x: 24, [floats(2, 3, 4)],
         differentiable=False),
-    Row("Size", "Size", tf.size, lambda x: 24, [floats(2, 3, 4)], differentiable=False),
-    Row("Rank", "Rank", tf.rank, lambda x: 3, [floats(2, 3, 4)], differentiable=False),
+    Row("Rank", "Rank", lambda x: tf.rank(_unshaped(x)), lambda x: 3, [floats(2, 3, 4)],
+        differentiable=False),
     Row("Reshape[-1]", "Reshape", lambda x: tf.reshape(x, [-1]), lambda x: x.ravel(),
         [floats(2, 3, 4)]),
     Row("Reshape[4,-1]", "Reshape", lambda x: tf.reshape(x, [4, -1]),
@@ -1059,3 +1068,16 @@ def test_outputs_share_memory_with_inputs_only_where_the_op_says_so(row):
                 for value in step.inputs:
                     if isinstance(out, np.ndarray) and isinstance(value, np.ndarray):
                         assert not np.shares_memory(out, value), (op.name, op.type)
+
+
+def test_shape_size_rank_of_a_known_shape_are_consts():
+    # TF1 (tf.compat.v1): tf.shape/size/rank of a fully known static shape are Consts
+    x = tf.placeholder(tf.float32, (2, 3))
+    u = tf.placeholder(tf.float32, (None, 3))
+    s, n, r = tf.shape(x), tf.size(x), tf.rank(u)
+    assert [t.op.type for t in (s, n, r)] == ["Const"] * 3
+    assert [t.op.name for t in (s, n, r)] == ["Shape", "Size", "Rank"]
+    assert tf.shape(u).op.type == "Shape" and tf.size(u).op.type == "Size"
+    with tf.Session() as sess:
+        sv, nv, rv = sess.run([s, n, r])
+        assert sv.tolist() == [2, 3] and nv == 6 and rv == 2

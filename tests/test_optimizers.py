@@ -437,8 +437,10 @@ def test_global_step_increments_by_one_per_run_after_the_updates():
     step = tf.train.get_or_create_global_step()
     train_op = tf.train.AdamOptimizer(0.1).minimize(tf.reduce_sum(w * w), global_step=step)
     assert train_op.name == "Adam" and train_op.type == "AssignAdd"
-    # TF1: the increment waits, by a control dependency, for the grouped updates
-    assert [op.name for op in train_op.control_inputs] == ["Adam/update"]
+    # TF1: the increment waits for the grouped updates through its `Adam/value` Const, made
+    # inside the control_dependencies block (so the AssignAdd itself needs no control input)
+    assert not train_op.control_inputs and train_op.inputs[1].op.name == "Adam/value"
+    assert [op.name for op in train_op.inputs[1].op.control_inputs] == ["Adam/update"]
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
         assert sess.run(step) == 0

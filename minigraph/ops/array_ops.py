@@ -220,9 +220,12 @@ class Shape(OpDef):
 
 @export("shape")
 def shape(input, name=None, out_type=dtypes.int32):  # noqa: A002
-    """The dynamic shape of ``input`` (``tf.shape``), known only when the graph runs."""
-    return make(Shape, [as_tensor(input)], {"out_type": dtypes.as_dtype(out_type)},
-                name or "Shape")
+    """``tf.shape``: the shape of ``input`` as a tensor. As in TF1, a ``Const`` when the
+    static shape is fully known, else a ``Shape`` op that reads it when the graph runs."""
+    x, out_type = as_tensor(input), dtypes.as_dtype(out_type)
+    if x.shape.is_fully_defined():
+        return constant(x.shape.as_list(), dtype=out_type, name=name or "Shape")
+    return make(Shape, [x], {"out_type": out_type}, name or "Shape")
 
 
 def shape_of(x):
@@ -249,8 +252,12 @@ class Size(OpDef):
 
 @export("size")
 def size(input, name=None, out_type=dtypes.int32):  # noqa: A002
-    """``tf.size``: the number of elements of ``input``, known when the graph runs."""
-    return make(Size, [as_tensor(input)], {"out_type": dtypes.as_dtype(out_type)}, name or "Size")
+    """``tf.size``: the number of elements of ``input`` (a ``Const`` when the static shape
+    tells it, as in TF1; else a ``Size`` op, known when the graph runs)."""
+    x, out_type = as_tensor(input), dtypes.as_dtype(out_type)
+    if x.shape.is_fully_defined():
+        return constant(x.shape.num_elements(), dtype=out_type, name=name or "Size")
+    return make(Size, [x], {"out_type": out_type}, name or "Size")
 
 
 @register
@@ -270,8 +277,12 @@ class Rank(OpDef):
 
 @export("rank")
 def rank(input, name=None):  # noqa: A002
-    """``tf.rank``: the number of dimensions of ``input``, known when the graph runs."""
-    return make(Rank, [as_tensor(input)], None, name or "Rank")
+    """``tf.rank``: the number of dimensions of ``input`` (a ``Const`` when the static rank is
+    known, as in TF1; else a ``Rank`` op, known when the graph runs)."""
+    x = as_tensor(input)
+    if x.shape.ndims is not None:
+        return constant(x.shape.ndims, dtype=dtypes.int32, name=name or "Rank")
+    return make(Rank, [x], None, name or "Rank")
 
 
 def _reshape_static(in_shape, target):

@@ -536,12 +536,20 @@ class Cast(OpDef):
 
 @export("cast")
 def cast(x, dtype, name=None):
-    """``tf.cast``: convert to ``dtype`` (floats to ints truncate toward zero)."""
-    x = as_tensor(x)
+    """``tf.cast``: convert to ``dtype`` (floats to ints truncate toward zero).
+
+    As in TF1: a tensor already of ``dtype`` is returned as it is; a Python or numpy value
+    first becomes a Const named ``Cast/x`` (of its own dtype), and a ``Cast`` op named
+    ``Cast`` follows only if that dtype differs."""
+    __tracebackhide__ = True
     dtype = dtypes.as_dtype(dtype)
-    if x.dtype == dtype:
-        return x
-    return make(Cast, [x], {"DstT": dtype}, name or "Cast")
+    if hasattr(x, "_as_graph_tensor") and as_tensor(x).dtype == dtype:
+        return as_tensor(x)
+    with get_default_graph().name_scope(name or "Cast") as scope:
+        x = as_tensor(x) if hasattr(x, "_as_graph_tensor") else as_tensor(x, name="x")
+        if x.dtype == dtype:
+            return x
+        return make(Cast, [x], {"DstT": dtype}, scope)
 
 
 @export("to_float")
