@@ -41,7 +41,7 @@ PROGRAMS = [k for k in REF if not k.startswith("meta/")]
 
 #: programs whose graph does not match TF1's yet (strict: the test fails once one matches,
 #: so it must then leave this set)
-NOT_YET = {"adagrad", "adam_global_step", "fill_and_reduce", "gradient_descent",
+NOT_YET = {"adagrad", "adam_global_step", "gradient_descent",
            "gradient_descent_minimize", "layers_dense", "lecture_feed_dict",
            "lecture_variables", "momentum", "name_scopes", "report_uninitialized", "rmsprop",
            "summaries"}
