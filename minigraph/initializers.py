@@ -6,7 +6,13 @@ whose value, when the variable's initializer runs, becomes the variable's first 
 
     init = tf.glorot_uniform_initializer(seed=0)
     w = tf.get_variable("w", shape=(784, 100), initializer=init)
-    # the graph now holds w/Initializer/random_uniform/..., run by tf.global_variables_initializer()
+    # the graph now holds TF1's w/Initializer/random_uniform/{shape, min, max, RandomUniform,
+    # sub, mul} and the sum w/Initializer/random_uniform, run by
+    # tf.global_variables_initializer()
+
+The ops are those of ``tf.zeros``, ``tf.constant`` and the random functions of
+``random_ops``, node for node what TF1's ``init_ops`` build (``tf.zeros_initializer()`` of
+1000 elements or more is a Fill, as ``tf.zeros``).
 
 Random initializers take a ``seed`` and follow TF1's seed rules (see ``random_ops``): with a
 graph seed (``tf.set_random_seed``) or an op seed, the same program draws the same numbers.
@@ -169,9 +175,11 @@ class TruncatedNormal(Initializer):
 
 class RandomUniform(Initializer):
     """``tf.random_uniform_initializer``: uniform samples in [minval, maxval) (maxval
-    defaults to 1 for floats)."""
+    defaults to 1 for floats). TF1's default ``minval`` is the float 0.0, so even the default
+    bounds build ``min``, ``max``, ``sub``, ``mul`` and the sum, unlike
+    ``tf.random_uniform(shape)``."""
 
-    def __init__(self, minval=0, maxval=None, seed=None, dtype=dtypes.float32):
+    def __init__(self, minval=.0, maxval=None, seed=None, dtype=dtypes.float32):
         self.minval, self.maxval, self.seed = minval, maxval, seed
         self.dtype = dtypes.as_dtype(dtype)
 

@@ -20,10 +20,11 @@ import re
 import time
 import warnings
 
+from minigraph import dtypes
 from minigraph.graph import Graph, GraphKeys, Operation, get_default_graph
 from minigraph.graphdef import as_graph_def
 from minigraph.ops._util import graph_of
-from minigraph.ops.constant_op import as_tensor
+from minigraph.ops.constant_op import as_tensor, constant
 from minigraph.ops.summary_ops import (HistogramSummary, HistogramValue, MergeSummary,
                                        ScalarSummary, SummaryRecord, SummaryValue, _as_record)
 
@@ -46,16 +47,18 @@ def _clean_tag(name):
 
 # ------------------------------------------------------------------------ summary ops
 
-def _summary(opdef, name, tensor, collections, family):
+def _summary(opdef, tag_input, name, tensor, collections, family):
     """Build a summary op named and tagged as TF1's ``summary_scope`` does: the tag is the
-    op's full name (``"train/loss"``), so two summaries never share a tag."""
+    op's full name (``"train/loss"``), so two summaries never share a tag. As in TF1 the tag
+    is the op's first input, a string Const called ``<name>/<tag_input>``."""
     name, family = _clean_tag(name), _clean_tag(family)
-    x = as_tensor(tensor)
-    graph = graph_of(x)
+    graph = graph_of(tensor)
     with graph.name_scope(name if family is None else "%s/%s" % (family, name)) as scope:
         tag = scope.rstrip("/") if family is None else "%s/%s" % (family, scope.rstrip("/"))
+        tag = constant(tag, dtype=dtypes.string, name=tag_input)
+        x = as_tensor(tensor, name="values")
         # a name ending in "/" makes the op take the scope's exact name
-        op = graph.create_op(opdef, [x], {"tag": tag}, scope)
+        op = graph.create_op(opdef, [tag, x], None, scope)
     y = op.outputs[0]
     graph.add_to_collections(GraphKeys.SUMMARIES if collections is None else collections, y)
     return y
@@ -72,22 +75,22 @@ def scalar(name, tensor, collections=None, family=None):
 
     Returns a scalar string tensor; fetching it gives a :class:`SummaryRecord`.
     """
-    return _summary(ScalarSummary, name, tensor, collections, family)
+    return _summary(ScalarSummary, "tags", name, tensor, collections, family)
 
 
 def histogram(name, values, collections=None, family=None):
     """``tf.summary.histogram``: the distribution of ``values`` (any shape), in TF's
     default exponential buckets. NaN or infinity in ``values`` is an InvalidArgumentError
     when the summary runs."""
-    return _summary(HistogramSummary, name, values, collections, family)
+    return _summary(HistogramSummary, "tag", name, values, collections, family)
 
 
 def merge(inputs, collections=None, name=None):
     """``tf.summary.merge``: one summary tensor holding the values of all ``inputs``."""
     inputs = [as_tensor(t) for t in inputs]
     graph = graph_of(*inputs) if inputs else get_default_graph()
-    with graph.name_scope(name or "Merge"):
-        y = graph.create_op(MergeSummary, inputs, None, "MergeSummary").outputs[0]
+    with graph.name_scope(name or "Merge"):  # TF1: "Merge/MergeSummary", or "<name>/<name>"
+        y = graph.create_op(MergeSummary, inputs, None, name or "MergeSummary").outputs[0]
     if collections:
         graph.add_to_collections(collections, y)
     return y

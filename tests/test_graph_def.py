@@ -41,16 +41,9 @@ PROGRAMS = [k for k in REF if not k.startswith("meta/")]
 
 #: programs whose graph does not match TF1's yet (strict: the test fails once one matches,
 #: so it must then leave this set)
-NOT_YET = {"adagrad", "adam_global_step", "fill_and_reduce", "gradient_descent",
-           "gradient_descent_minimize", "layers_dense", "lecture_feed_dict",
-           "lecture_variables", "momentum", "name_scopes", "report_uninitialized", "rmsprop",
-           "summaries",
-           # tf.losses: their own nodes are TF1's; these wait for tf.cast, tf.ones_like,
-           # tf.zeros_like, tf.shape/rank/size, reduce_sum's axis input and
-           # control_dependencies to be TF1's (softmax and sparse: tf.nn's cross-entropies too)
-           "losses_log_hinge", "losses_reductions", "losses_regression",
-           "losses_sigmoid_cross_entropy", "losses_softmax_cross_entropy", "losses_sparse",
-           "losses_unknown_batch"}
+NOT_YET = {"adagrad", "adam_global_step", "gradient_descent",
+           "gradient_descent_minimize", "layers_dense", "momentum", "report_uninitialized",
+           "rmsprop", "losses_softmax_cross_entropy", "losses_sparse"}
 
 #: TF1 op types minigraph builds under another name, on purpose
 SAME_TYPE = {"AddV2": "Add"}
@@ -163,6 +156,8 @@ def _proto_value(t):
     the GraphDef: its shape)."""
     from tensorboard.compat.proto import types_pb2
     shape = [d.size for d in t.tensor_shape.dim]
+    if 0 in shape:
+        return {"shape": shape, "values": []}
     if t.dtype == types_pb2.DT_STRING:
         return [s.decode() for s in t.string_val]
     if not t.tensor_content:

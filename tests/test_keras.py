@@ -540,7 +540,9 @@ def test_dropout_is_active_only_when_the_learning_phase_is_true(rng):
     dropped = (out == 0) & (clean > 0)
     assert 0.3 < dropped.sum() / (clean > 0).sum() < 0.7
     kept = out != 0
-    np.testing.assert_allclose(out[kept], 2 * clean[kept], rtol=1e-5)   # scaled by 1/(1-rate)
+    # scaled by 1/(1-rate): against the model's own float32 output (clean, in float64, is
+    # 1e-5 away from it where x @ kernel + bias nearly cancels)
+    np.testing.assert_allclose(out[kept], 2 * model.predict(x)[kept], rtol=1e-6)
     model.fit(x, clean, verbose=0)
     assert model.train_function.inputs[-1] is phase   # fit feeds True
 

@@ -428,6 +428,38 @@ def _reduce_rows():
             rows.append(Row("%s[%s]" % (op, ",".join("%s=%s" % kv for kv in kw.items()) or "all"),
                             op, lambda x, f=tf_fn, kw=kw: f(x, **kw),
                             lambda x, f=np_fn, kw=np_kw: f(x, **kw), [floats(2, 3, 4)]))
+    # the axes as the op's second input when they are not constants: a placeholder, or
+    # range(0, rank(x)) for an input of unknown rank (a placeholder_with_default of shape None)
+    unknown = lambda x: tf.placeholder_with_default(x, None)  # noqa: E731
+    for op, tf_fn, np_fn in reductions + [("Prod", tf.reduce_prod, np.prod)]:
+        # (its gradient: test_reduce_over_all_axes_of_unknown_rank_has_a_gradient, as
+        # placeholder_with_default hands on a gradient of unknown rank)
+        rows.append(Row("%s[unknown_rank]" % op, op, lambda x, f=tf_fn: f(unknown(x)),
+                        lambda x, f=np_fn: f(x), [floats(2, 3, 4)], grad=[], none=[]))
+        rows.append(Row("%s[axis_tensor]" % op, op,
+                        lambda x, f=tf_fn: f(x, tf.placeholder_with_default([2, -3], [2])),
+                        lambda x, f=np_fn: f(x, axis=(0, 2)), [floats(2, 3, 4)]))
+        rows.append(Row("%s[axis_tensor,keep_dims]" % op, op,
+                        lambda x, f=tf_fn: f(x, tf.placeholder_with_default(1, []),
+                                             keepdims=True),
+                        lambda x, f=np_fn: f(x, axis=1, keepdims=True), [floats(2, 3, 4)]))
+        rows.append(Row("%s[scalar]" % op, op, tf_fn, np_fn, [floats()]))
+    for kw in variants:
+        np_kw = dict(kw)
+        if isinstance(kw.get("axis"), list):
+            np_kw["axis"] = tuple(kw["axis"])
+        rows.append(Row("Prod[%s]" % (",".join("%s=%s" % kv for kv in kw.items()) or "all"),
+                        "Prod", lambda x, kw=kw: tf.reduce_prod(x, **kw),
+                        lambda x, kw=np_kw: np.prod(x, **kw), [nonzero(2, 3, 4)]))
+        for op, tf_fn, np_fn in (("All", tf.reduce_all, np.all), ("Any", tf.reduce_any, np.any)):
+            rows.append(Row("%s[%s]" % (op, ",".join("%s=%s" % kv for kv in kw.items()) or "all"),
+                            op, lambda x, f=tf_fn, kw=kw: f(x, **kw),
+                            lambda x, f=np_fn, kw=np_kw: f(x, **kw), [bools(2, 3, 4)]))
+    # a product's gradient where an element is 0: the product of the others, not y / x
+    rows.append(Row("Prod[with_zeros]", "Prod", lambda x: tf.reduce_prod(x, axis=1),
+                    lambda x: np.prod(x, axis=1),
+                    [fixed([[0.5, 0.0, 2.0], [0.0, 0.0, 1.5], [1.0, -2.0, 0.75]])],
+                    second_order=False))  # the second derivative divides by x
     rows.append(Row("Sum[reduction_indices,keep_dims]", "Sum",
                     lambda x: tf.reduce_sum(x, reduction_indices=[1], keep_dims=True),
                     lambda x: x.sum(axis=1, keepdims=True), [floats(2, 3, 4)]))
@@ -549,8 +581,10 @@ ROWS = [
     *unary("Identity", tf.identity, lambda x: x),
     *unary("StopGradient", tf.stop_gradient, lambda x: x, differentiable=False),
     *unary("CheckNumerics", lambda x: tf.check_numerics(x, "x is finite"), lambda x: x),
-    *unary("ZerosLike", tf.zeros_like, lambda x: 0 * x, differentiable=False),
-    *unary("OnesLike", tf.ones_like, lambda x: 0 * x + 1, differentiable=False),
+    # tf.zeros_like builds a ZerosLike op only for a shape not fully known (else tf.zeros);
+    # tf.ones_like is always Fill(shape, 1) in TF1, checked with the Fill rows below
+    *unary("ZerosLike", lambda x: tf.zeros_like(tf.placeholder_with_default(x, None)),
+           lambda x: 0 * x, differentiable=False),
     Row("Cast[to_other_float]", "Cast",
         lambda x: tf.cast(x, tf.float32 if x.dtype == tf.float64 else tf.float64),
         lambda x: x, [floats(3, 4)],
@@ -581,6 +615,21 @@ ROWS = [
     Row("ArgMin[axis=-1]", "ArgMin", lambda x: tf.argmin(x, axis=-1),
         lambda x: np.array([list(r).index(min(r)) for r in x]), [floats(3, 4)],
         differentiable=False),
+    Row("ArgMax[default_axis_0]", "ArgMax", tf.argmax,
+        lambda x: np.array([list(c).index(max(c)) for c in x.T]), [floats(3, 4)],
+        differentiable=False),
+    Row("ArgMin[dimension_tensor]", "ArgMin",
+        lambda x: tf.argmin(x, dimension=tf.placeholder_with_default(1, [])),
+        lambda x: np.array([list(r).index(min(r)) for r in x]), [floats(3, 4)],
+        differentiable=False),
+    # --------------------------------------------------------------------------- range
+    Row("Range[tensor_bounds]", "Range", lambda a, b: tf.range(a, b, 3),
+        lambda a, b: np.arange(a, b, 3, dtype=np.int32), [fixed(-2, tf.int32),
+                                                          fixed(9, tf.int32)]),
+    Row("Range[negative_delta,float]", "Range", lambda a: tf.range(a, -1.0, -0.5),
+        lambda a: np.arange(a, -1.0, -0.5), [fixed(1.0)], differentiable=False),
+    Row("Range[int_start,float_limit]", "Range", lambda b: tf.range(0, b),
+        lambda b: np.arange(0, b), [fixed(2.5)], differentiable=False),
     # --------------------------------------------------------------------------------- nn
     Row("Softmax", "Softmax", tf.nn.softmax,
         lambda x: np.exp(x) / np.exp(x).sum(axis=-1, keepdims=True), [floats(3, 4)]),
@@ -646,6 +695,17 @@ ROWS = [
         lambda i: (np.eye(4)[i] * 6 - 1).T, [ints((3,), 4)]),
     Row("Fill", "Fill", lambda v: tf.fill([2, 3], v), lambda v: v + np.zeros((2, 3)),
         [floats()]),
+    Row("Fill[ones_like]", "Fill", tf.ones_like, lambda x: 0 * x + 1, [floats(3, 4)],
+        differentiable=False),
+    Row("Fill[ones_like,int32]", "Fill", lambda x: tf.ones_like(x, dtype=tf.int32),
+        lambda x: np.ones(x.shape, np.int32), [floats(3, 4)], differentiable=False),
+    Row("Fill[zeros_like,int32,unknown_shape]", "Fill",
+        lambda x: tf.zeros_like(tf.placeholder_with_default(x, None), dtype=tf.int32),
+        lambda x: np.zeros(x.shape, np.int32), [floats(3, 4)], differentiable=False),
+    Row("Fill[zeros,1000_elements]", "Fill", lambda x: x + tf.zeros((10, 100), x.dtype),
+        lambda x: x + np.zeros((10, 100)), [floats(100)]),
+    Row("Fill[ones,from_shape]", "Fill", lambda x: x * tf.ones(tf.shape(x), x.dtype),
+        lambda x: x * 1.0, [floats(3, 4)]),
     Row("BroadcastTo", "BroadcastTo", lambda x: tf.broadcast_to(x, [2, 3, 4]),
         lambda x: x + np.zeros((2, 3, 4)), [floats(3, 1)]),
     Row("Select", "Select", tf.where, lambda c, x, y: np.choose(c.astype(int), [y, x]),
@@ -675,6 +735,14 @@ ROWS = [
         lambda x, y, dz: _sum_to_shape_op(dz, x * y, y),
         lambda x, y, dz: dz.sum(axis=(0, 1)), [floats(2, 3, 4), floats(4),
                                                           floats(2, 3, 4)]),
+    Row("ReducedShape[grad_of_Sum,axis_tensor]", "ReducedShape",
+        lambda x, dy: tf.gradients(tf.reduce_sum(x, tf.placeholder_with_default(1, [])), x,
+                                   grad_ys=dy)[0],
+        lambda x, dy: dy[:, None] * np.ones((3, 4)), [floats(3, 4), floats(3)], grad=[1]),
+    Row("ProdOfOthers[grad_of_Prod]", "ProdOfOthers",
+        lambda x, dy: tf.gradients(tf.reduce_prod(x, [0, 2]), x, grad_ys=dy)[0],
+        lambda x, dy: dy[None, :, None] * np.prod(x, axis=(0, 2), keepdims=True) / x,
+        [nonzero(2, 3, 4), floats(3)]),
     Row("BroadcastTo[grad_of_Sum]", "BroadcastTo",
         lambda x, dy: tf.gradients(tf.reduce_sum(x, 1), x, grad_ys=dy)[0],
         lambda x, dy: dy[:, None] * np.ones((3, 4)), [floats(3, 4), floats(3)], grad=[1]),
@@ -904,7 +972,7 @@ def test_reduce_max_min_ties_split_the_gradient_evenly(reduce, x, want):
 
 
 @pytest.mark.parametrize("reduce", [tf.reduce_sum, tf.reduce_mean, tf.reduce_max,
-                                    tf.reduce_min])
+                                    tf.reduce_min, tf.reduce_prod])
 def test_reduce_over_all_axes_of_unknown_rank_has_a_gradient(reduce):
     x = tf.placeholder(tf.float64)  # nothing known of its shape, not even the rank
     check_gradients(reduce(x), [x], {x: np.random.default_rng(0).uniform(-1, 1, (2, 3))})

@@ -75,10 +75,39 @@ def test_tags_follow_name_scopes_and_are_unique():
         c = tf.summary.scalar("loss", x)
     d = tf.summary.scalar("acc", x, family="metrics")
     e = tf.summary.scalar("bad name!", x)
-    assert [t.op.attrs["tag"] for t in (a, b, c)] == ["loss", "loss_1", "train/loss"]
+    assert [_tag(t) for t in (a, b, c)] == ["loss", "loss_1", "train/loss"]
     assert [t.op.name for t in (a, b, c)] == ["loss", "loss_1", "train/loss"]
-    assert d.op.attrs["tag"] == "metrics/metrics/acc"      # TF1's summary_scope, exactly
-    assert e.op.attrs["tag"] == "bad_name_"
+    assert _tag(d) == "metrics/metrics/acc"      # TF1's summary_scope, exactly
+    assert _tag(e) == "bad_name_"
+
+
+def _tag(summary):
+    """The tag of a summary op: as in TF1, its first input is a string Const."""
+    tag = summary.op.inputs[0]
+    assert tag.op.type == "Const" and tag.dtype == tf.string
+    return tag.op.attrs["value"].item()
+
+
+def test_summary_ops_are_built_as_tf1_builds_them():
+    x = tf.placeholder(tf.float32, (), name="x")
+    w = tf.placeholder(tf.float32, (3, 4), name="w")
+    s = tf.summary.scalar("loss", x)
+    h = tf.summary.histogram("w", w)
+    assert [t.op.name for t in s.op.inputs] == ["loss/tags", "x"]
+    assert [t.op.name for t in h.op.inputs] == ["w_1/tag", "w"]   # "w" is the placeholder
+    assert h.op.name == "w_1" and _tag(h) == "w_1"
+    merged = tf.summary.merge_all()
+    assert merged.op.name == "Merge/MergeSummary"
+    assert merged.op.inputs == (s, h)
+    named = tf.summary.merge([s], name="mine")
+    assert named.op.name == "mine/mine"      # TF1: the op takes the name inside its scope
+    # a Python value becomes <name>/values, after the tag
+    v = tf.summary.scalar("v", 2.0)
+    assert [t.op.name for t in v.op.inputs] == ["v/tags", "v/values"]
+    with tf.Session() as sess:
+        rec = sess.run(tf.summary.merge([s, h, v]), {x: 1.5, w: np.ones((3, 4))})
+    assert rec.tags == ["loss", "w_1", "v"]
+    assert [r.value for r in rec.values if r.kind == "scalar"] == [1.5, 2.0]
 
 
 def test_scalar_needs_a_real_scalar():
@@ -363,7 +392,8 @@ def test_graph_def_attrs():
     assert nodes[y.op.name].attr["T"].type == types_pb2.DT_FLOAT
     assert y.op.name.startswith("scope/")
     assert nodes["s"].attr["T"].type == types_pb2.DT_STRING
-    assert nodes["s"].attr["tag"].s == b"s"
+    assert list(nodes["s"].input) == ["s/tags", "Sum"]    # TF1's ScalarSummary(tags, values)
+    assert list(nodes["s/tags"].attr["value"].tensor.string_val) == [b"s"]
     assert s.op.name == "s"
     unknown = tf.placeholder(tf.float32, None, name="u")
     assert as_graph_def(unknown.graph).node[-1].attr["_output_shapes"].list.shape[0].unknown_rank

@@ -12,7 +12,7 @@ from minigraph.api import export
 from minigraph.errors import InvalidArgumentError
 from minigraph.graph import Tensor, get_default_graph
 from minigraph.op_def import FORWARD, OpDef, broadcast_static, register
-from minigraph.ops._util import make
+from minigraph.ops._util import graph_of, make
 from minigraph.ops.constant_op import as_tensor, binary_operands, constant, default_dtype
 from minigraph.tensor_shape import TensorShape, as_shape
 
@@ -726,80 +726,113 @@ class Fill(OpDef):
 
 @export("fill")
 def fill(dims, value, name=None):
-    """``tf.fill``: a tensor of shape ``dims`` whose every element is ``value``."""
-    d = dims if isinstance(dims, Tensor) else constant(dims, dtype=dtypes.int32, name="dims")
-    return make(Fill, [d, as_tensor(value)], None, name or "Fill")
+    """``tf.fill``: a tensor of shape ``dims`` whose every element is ``value``. As in TF1,
+    Python values become the constants ``Fill/dims`` (int32) and ``Fill/value``."""
+    with graph_of(dims, value).name_scope(name or "Fill") as scope:
+        d = as_tensor(dims) if _is_tensor(dims) else constant(dims, dtype=dtypes.int32,
+                                                              name="dims")
+        return make(Fill, [d, as_tensor(value, name="value")], None, scope)
 
 
-def _filled(shape, dtype, v, name):
-    """A constant for small shapes; a Fill op for large ones (as TF1 does above 1000
-    elements), so that building the graph allocates nothing big."""
+def _is_tensor(value):
+    """A Tensor or a Variable (anything TF1 would not convert to a new constant)."""
+    return hasattr(value, "_as_graph_tensor")
+
+
+#: TF1 makes ``tf.zeros``/``tf.ones`` of fewer elements a Const, larger ones a Fill, so a
+#: serialized graph never holds a big array of zeros
+_MAX_CONST_ELEMENTS = 1000
+
+
+def _filled(shape, dtype, value, name):
+    """``tf.zeros``/``tf.ones`` as TF1 builds them, in the scope ``name``: a Const called
+    ``name`` when the shape is known and has fewer than 1000 elements, else
+    ``Fill(<name>/shape_as_tensor, <name>/Const)`` called ``name`` (the shape tensor itself
+    when ``shape`` is a tensor)."""
     dtype = dtypes.as_dtype(dtype)
-    if not isinstance(shape, Tensor):
-        dims = as_shape(shape).as_list()
-        if int(np.prod(dims)) <= 1000:
-            return constant(np.full(tuple(dims), v, dtype=dtype.as_numpy_dtype), name=name)
-        shape = constant(dims, dtype=dtypes.int32, name="shape")
-    return fill(shape, constant(v, dtype=dtype), name=name)
+    if dtype.is_bool:
+        value = bool(value)
+    elif dtype == dtypes.string:
+        value = ""
+    with graph_of(shape).name_scope(name) as scope:
+        if _is_tensor(shape):
+            shape = as_tensor(shape)
+        else:
+            dims = as_shape(shape).as_list()
+            if int(np.prod(dims)) < _MAX_CONST_ELEMENTS:
+                return constant(value, dtype=dtype, shape=dims, name=scope)
+            shape = constant(dims, dtype=dtypes.int32, name="shape_as_tensor")
+        return make(Fill, [shape, constant(value, dtype=dtype)], None, scope)
 
 
 @export("zeros")
 def zeros(shape, dtype=dtypes.float32, name=None):
-    """``tf.zeros``: a constant of zeros (float32 by default)."""
+    """``tf.zeros``: zeros of ``shape`` (float32 by default): a Const, or a Fill for 1000
+    elements and more."""
     return _filled(shape, dtype, 0, name or "zeros")
 
 
 @export("ones")
 def ones(shape, dtype=dtypes.float32, name=None):
-    """``tf.ones``: a constant of ones (float32 by default)."""
+    """``tf.ones``: ones of ``shape`` (float32 by default): a Const, or a Fill for 1000
+    elements and more."""
     return _filled(shape, dtype, 1, name or "ones")
 
 
-class _FilledLike(OpDef):
-    """y = an array of ``value`` with x's shape (and x's dtype unless ``dtype`` is given)."""
+@register
+class ZerosLike(OpDef):
+    """y = zeros of x's shape and dtype (what ``tf.zeros_like`` builds when x's shape is not
+    fully known when the graph is built)."""
     differentiable = False
     reads_only_shape = True
-    value = None
 
     @staticmethod
     def infer(inputs, attrs):
-        return inputs[0].shape, attrs.get("dtype") or inputs[0].dtype
+        return inputs[0].shape, inputs[0].dtype
 
-    @classmethod
-    def make_kernel(cls, op, state):
-        dtype = op.attrs.get("dtype")
-        value = cls.value
-
-        def filled(x):
-            return np.full(np.shape(x), value,
-                           dtype=dtype.as_numpy_dtype if dtype else np.asarray(x).dtype)
-        return filled
+    @staticmethod
+    def forward(x):
+        return np.zeros_like(x)
 
 
-@register
-class ZerosLike(_FilledLike):
-    """y = zeros of x's shape and dtype."""
-    value = 0
-
-
-@register
-class OnesLike(_FilledLike):
-    """y = ones of x's shape and dtype."""
-    value = 1
+def _shape_internal(t, optimize=True):
+    """TF1's ``shape_internal``, in a scope ``Shape``: a Const ``Shape/shape_as_tensor`` when
+    the shape is fully known (and ``optimize``), else a ``Shape`` op called ``Shape``."""
+    with t.graph.name_scope("Shape") as scope:
+        if optimize and t.shape.is_fully_defined():
+            return constant(t.shape.as_list(), dtype=dtypes.int32, name="shape_as_tensor")
+        return make(Shape, [t], {"out_type": dtypes.int32}, scope)
 
 
 @export("zeros_like")
-def zeros_like(tensor, dtype=None, name=None):
-    """``tf.zeros_like``: zeros of ``tensor``'s shape (and dtype, unless ``dtype`` is given)."""
-    attrs = {"dtype": dtypes.as_dtype(dtype)} if dtype is not None else {}
-    return make(ZerosLike, [as_tensor(tensor)], attrs, name or "zeros_like")
+def zeros_like(tensor, dtype=None, name=None, optimize=True):
+    """``tf.zeros_like``: zeros of ``tensor``'s shape (and dtype, unless ``dtype`` is given).
+
+    As TF1: when the shape is fully known, ``tf.zeros`` of it (a Const, or a Fill for 1000
+    elements and more); else a ``ZerosLike`` op, or, for another dtype, a Fill of the run-time
+    ``Shape``. A Python value is first the constant ``zeros_like/tensor``."""
+    with graph_of(tensor).name_scope(name or "zeros_like") as scope:
+        t = as_tensor(tensor, name="tensor")
+        dtype = dtypes.as_dtype(dtype) if dtype is not None else None
+        if optimize and t.shape.is_fully_defined():
+            return zeros(t.shape.as_list(), dtype or t.dtype, name=scope)
+        if dtype is not None and dtype != t.dtype:
+            return zeros(_shape_internal(t, optimize), dtype, name=scope)
+        return make(ZerosLike, [t], None, scope)
 
 
 @export("ones_like")
-def ones_like(tensor, dtype=None, name=None):
-    """``tf.ones_like``: ones of ``tensor``'s shape (and dtype, unless ``dtype`` is given)."""
-    attrs = {"dtype": dtypes.as_dtype(dtype)} if dtype is not None else {}
-    return make(OnesLike, [as_tensor(tensor)], attrs, name or "ones_like")
+def ones_like(tensor, dtype=None, name=None, optimize=True):
+    """``tf.ones_like``: ones of ``tensor``'s shape (and dtype, unless ``dtype`` is given).
+
+    As TF1, always a Fill: ``Fill(ones_like/Shape/shape_as_tensor, ones_like/Const)`` when the
+    shape is fully known, ``Fill(ones_like/Shape, ones_like/Const)`` with a run-time ``Shape``
+    op otherwise. A Python value is first the constant ``ones_like/tensor``."""
+    with graph_of(tensor).name_scope(name or "ones_like") as scope:
+        t = as_tensor(tensor, name="tensor")
+        y = ones(_shape_internal(t, optimize), dtype or t.dtype, name=scope)
+        y.set_shape(t.shape)
+        return y
 
 
 # ------------------------------------------------------- broadcasting and its gradient

@@ -16,7 +16,7 @@ from minigraph.api import export
 from minigraph.graph import get_default_graph
 from minigraph.op_def import FORWARD, OpDef, broadcast_static, quiet, register, same_dtype
 from minigraph.ops._util import graph_of, make
-from minigraph.ops.array_ops import identity, sum_to_shape, where, zeros_like
+from minigraph.ops.array_ops import constant_value, identity, sum_to_shape, where, zeros_like
 from minigraph.ops.constant_op import as_tensor, binary_operands, make_binary
 from minigraph.tensor_shape import TensorShape
 
@@ -646,14 +646,24 @@ logical_not = LogicalNot.function
 
 
 class _ArgReduce(OpDef):
+    """Base of ArgMax and ArgMin: inputs ``(input, dimension)``, the axis a tensor as in TF1
+    (``ArgMax/dimension``, a Const, for a Python axis); attribute ``output_type``."""
     differentiable = False
 
-    @staticmethod
-    def infer(inputs, attrs):
-        s = inputs[0].shape
+    @classmethod
+    def infer(cls, inputs, attrs):
+        x, dimension = inputs
+        if dimension.dtype not in (dtypes.int32, dtypes.int64):
+            raise TypeError("Value passed to parameter 'dimension' of %s has DataType %s not "
+                            "in list of allowed values: int32, int64"
+                            % (cls.type, dimension.dtype.name))
+        s = x.shape
         if s.ndims is None:
             return TensorShape(None), attrs["output_type"]
-        axis = attrs["axis"]
+        axis = constant_value(dimension)
+        if axis is None:  # the rank is known: one less, every dimension unknown
+            return TensorShape([None] * max(s.ndims - 1, 0)), attrs["output_type"]
+        axis = int(axis)
         if not -s.ndims <= axis < s.ndims:
             raise ValueError("Expected dimension in the range [%d, %d), but got %d"
                              % (-s.ndims, s.ndims, axis))
@@ -664,38 +674,45 @@ class _ArgReduce(OpDef):
 
 @register
 class ArgMax(_ArgReduce):
-    """y = the index of the largest value along ``axis``"""
+    """y = the index of the largest value along ``dimension``"""
 
     @staticmethod
-    def forward(x, axis, output_type):
-        return np.argmax(x, axis=axis).astype(output_type.as_numpy_dtype)
+    def forward(x, dimension, output_type):
+        return np.argmax(x, axis=int(dimension)).astype(output_type.as_numpy_dtype)
 
 
 @register
 class ArgMin(_ArgReduce):
-    """y = the index of the smallest value along ``axis``"""
+    """y = the index of the smallest value along ``dimension``"""
 
     @staticmethod
-    def forward(x, axis, output_type):
-        return np.argmin(x, axis=axis).astype(output_type.as_numpy_dtype)
+    def forward(x, dimension, output_type):
+        return np.argmin(x, axis=int(dimension)).astype(output_type.as_numpy_dtype)
+
+
+def _arg_reduce(opdef, input, axis, dimension, output_type, name):  # noqa: A002
+    """Build ArgMax/ArgMin as TF1 does: in the op's scope, a Python input becomes
+    ``<Op>/input`` and a Python axis (default 0) ``<Op>/dimension``."""
+    if axis is not None and dimension is not None:
+        raise ValueError("Cannot specify both 'axis' and 'dimension'")
+    axis = dimension if axis is None else axis
+    axis = 0 if axis is None else axis
+    with graph_of(input, axis).name_scope(name or opdef.type) as scope:
+        x = as_tensor(input, name="input")
+        d = as_tensor(axis, name="dimension")
+        return make(opdef, [x, d], {"output_type": dtypes.as_dtype(output_type)}, scope)
 
 
 @export("argmax", "math.argmax")
 def argmax(input, axis=None, name=None, dimension=None, output_type=dtypes.int64):  # noqa: A002
     """``tf.argmax``: index of the largest entry along ``axis`` (default 0), as int64."""
-    axis = dimension if axis is None else axis
-    return make(ArgMax, [as_tensor(input)], {"axis": 0 if axis is None else int(axis),
-                                             "output_type": dtypes.as_dtype(output_type)},
-                name or "ArgMax")
+    return _arg_reduce(ArgMax, input, axis, dimension, output_type, name)
 
 
 @export("argmin", "math.argmin")
 def argmin(input, axis=None, name=None, dimension=None, output_type=dtypes.int64):  # noqa: A002
     """``tf.argmin``: index of the smallest entry along ``axis`` (default 0), as int64."""
-    axis = dimension if axis is None else axis
-    return make(ArgMin, [as_tensor(input)], {"axis": 0 if axis is None else int(axis),
-                                             "output_type": dtypes.as_dtype(output_type)},
-                name or "ArgMin")
+    return _arg_reduce(ArgMin, input, axis, dimension, output_type, name)
 
 
 # ------------------------------------------------------------------------ floor
@@ -858,3 +875,6 @@ def range_(start, limit=None, delta=1, dtype=None, name="range"):
             dtype = max((t.dtype for t in args), key=_RANGE_DTYPES.index)
         args = [cast(t, dtype) for t in args]
         return make(Range, args, None, scope)
+
+
+range_.__name__ = range_.__qualname__ = "range"

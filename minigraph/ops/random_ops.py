@@ -1,9 +1,17 @@
-"""Random tensors, seeded the TF1 way.
+"""Random tensors, seeded the TF1 way, built from the nodes TF1 builds.
+
+``tf.random_normal((3, 4), mean, stddev)`` is not one op but TF1's little subgraph, in the
+scope ``random_normal``: the Consts ``shape`` (int32), ``mean`` and ``stddev``, the op
+``RandomStandardNormal`` drawing N(0, 1), ``mul`` (times stddev) and the sum called
+``random_normal`` itself. ``truncated_normal`` is the same around ``TruncatedNormal``;
+``random_uniform`` is ``RandomUniform * (max - min) + min`` (``sub``, ``mul``, the sum), or
+the bare ``RandomUniform`` for the default bounds 0 and 1. The arithmetic happens in the
+sample's dtype, as in TF1.
 
 Seeds (``tf.set_random_seed`` for the graph, ``seed=`` for one op) follow TF1's rules:
-with a graph seed and no op seed, the op seed is taken from the op's position in the
-graph, so the same program gives the same numbers every time it is run. Each random op
-draws new numbers on every run; a new Session starts its sequence over.
+with a graph seed and no op seed, the op seed is taken from the op's position in the graph,
+so the same program gives the same numbers every time it is run. Each random op draws new
+numbers on every run; a new Session starts its sequence over.
 """
 
 import numpy as np
@@ -14,7 +22,7 @@ from minigraph.graph import Tensor, get_default_graph
 from minigraph.op_def import OpDef, register
 from minigraph.ops._util import make
 from minigraph.ops.array_ops import constant_value_as_shape
-from minigraph.ops.constant_op import constant
+from minigraph.ops.constant_op import as_tensor, constant
 from minigraph.ops.math_ops import add, multiply
 from minigraph.tensor_shape import TensorShape
 
@@ -91,68 +99,105 @@ class RandomUniform(_Random):
 
 
 @register
-class RandomUniformInt(_Random):
-    """y ~ uniform integers in [minval, maxval)."""
+class RandomUniformInt(OpDef):
+    """y ~ uniform integers in [minval, maxval): inputs ``(shape, minval, maxval)``."""
+    kind = "random"
+    stateful = True
+    differentiable = False
 
     @staticmethod
-    def draw(rng, shape, attrs):
-        return rng.integers(attrs["minval"], attrs["maxval"], size=shape)
+    def infer(inputs, attrs):
+        shape, minval, maxval = inputs
+        if minval.dtype != maxval.dtype or not minval.dtype.is_integer:
+            raise TypeError("RandomUniformInt needs minval and maxval of one integer dtype, got "
+                            "%s and %s" % (minval.dtype.name, maxval.dtype.name))
+        for t, what in ((minval, "minval"), (maxval, "maxval")):
+            if t.shape.ndims not in (None, 0):
+                raise ValueError("RandomUniformInt's %s must be a scalar, got shape %s"
+                                 % (what, t.shape.bracketed()))
+        return constant_value_as_shape(shape), minval.dtype
+
+    @classmethod
+    def make_kernel(cls, op, state):
+        np_dtype = op.outputs[0].dtype.as_numpy_dtype
+
+        def kernel(shape, minval, maxval):
+            if not minval < maxval:
+                raise ValueError("Need minval < maxval: %s >= %s" % (minval, maxval))
+            return state.rng(op).integers(int(minval), int(maxval),
+                                          size=tuple(int(d) for d in shape)).astype(np_dtype)
+        return kernel
 
 
 def _shape_tensor(shape):
-    if isinstance(shape, Tensor):
-        return shape
+    """TF1's ``shape_tensor``: a tensor as it is, else an int32 Const called ``shape``."""
+    if hasattr(shape, "_as_graph_tensor"):
+        return shape._as_graph_tensor()
     return constant(list(TensorShape(shape).as_list()), dtype=dtypes.int32, name="shape")
 
 
-def _is_python(value, number):
-    return not isinstance(value, Tensor) and bool(np.all(np.asarray(value) == number))
-
-
-def _scaled(primitive, shape, scale, shift, dtype, seed, name):
-    """scale * primitive(shape) + shift, named as TF1 names it (the last op gets ``name``);
-    a multiplication by 1 or an addition of 0 is left out."""
+def _normal(primitive, shape, mean, stddev, dtype, seed, name):
+    """``primitive(shape) * stddev + mean`` named as TF1 names it, in the scope ``name``:
+    ``<name>/shape``, ``<name>/mean``, ``<name>/stddev`` (Consts for Python values),
+    ``<name>/<primitive>``, ``<name>/mul``, and the sum, called ``name`` itself."""
     dtype = dtypes.as_dtype(dtype)
-    need_mul, need_add = not _is_python(scale, 1), not _is_python(shift, 0)
     with get_default_graph().name_scope(name) as scope:
+        # the op seed comes first: with a graph seed it is the op's position in the graph
         seed1, seed2 = get_seed(seed)
-        out = make(primitive, [_shape_tensor(shape)], {"dtype": dtype, "seed": seed1,
-                                                       "seed2": seed2},
-                   primitive.type if (need_mul or need_add) else scope)
-        if need_mul:
-            out = multiply(out, scale, name="mul" if need_add else scope)
-        if need_add:
-            out = add(out, shift, name=scope)
-    return out
+        shape = _shape_tensor(shape)
+        mean = as_tensor(mean, dtype=dtype, name="mean")
+        stddev = as_tensor(stddev, dtype=dtype, name="stddev")
+        rnd = make(primitive, [shape], {"dtype": dtype, "seed": seed1, "seed2": seed2},
+                   primitive.type)
+        return add(multiply(rnd, stddev, name="mul"), mean, name=scope)
 
 
 @export("random_normal")
 def random_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
-    """``tf.random_normal``: samples of N(mean, stddev**2) with the given shape (float32)."""
-    return _scaled(RandomStandardNormal, shape, stddev, mean, dtype, seed, name or "random_normal")
+    """``tf.random_normal``: samples of N(mean, stddev**2) with the given shape (float32):
+    ``RandomStandardNormal`` times ``stddev`` plus ``mean``, in the scope ``random_normal``."""
+    return _normal(RandomStandardNormal, shape, mean, stddev, dtype, seed,
+                   name or "random_normal")
 
 
 @export("truncated_normal")
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
     """``tf.truncated_normal``: like random_normal, but values more than two standard
-    deviations from the mean are drawn again."""
-    return _scaled(TruncatedNormal, shape, stddev, mean, dtype, seed, name or "truncated_normal")
+    deviations from the mean are drawn again (``TruncatedNormal``)."""
+    return _normal(TruncatedNormal, shape, mean, stddev, dtype, seed, name or "truncated_normal")
+
+
+def _is_python_int(value, number):
+    """TF1's test for the default bounds: a Python int (not a float, not numpy) equal to
+    ``number``."""
+    return isinstance(value, int) and not isinstance(value, bool) and value == number
 
 
 @export("random_uniform")
 def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=None):
     """``tf.random_uniform``: uniform samples in [minval, maxval) (maxval defaults to 1 for
-    floats and is required for integers)."""
+    floats and is required for integers).
+
+    Built as TF1 builds it, in the scope ``random_uniform``: with the default bounds (the
+    Python ints 0 and 1) the ``RandomUniform`` op alone; with ``minval`` 0 a ``Mul`` by
+    ``max``; otherwise ``RandomUniform * (max - min) + min`` (``sub``, ``mul``, and the sum
+    called ``random_uniform``). Integers are one ``RandomUniformInt`` op."""
     dtype = dtypes.as_dtype(dtype)
-    if dtype.is_integer:
-        if maxval is None:
+    if maxval is None:
+        if dtype.is_integer:
             raise ValueError("Must specify maxval for integer dtype %s" % dtype.name)
-        graph = get_default_graph()
-        with graph.name_scope(name or "random_uniform"):
-            seed1, seed2 = get_seed(seed)
-            return make(RandomUniformInt, [_shape_tensor(shape)],
-                        {"dtype": dtype, "seed": seed1, "seed2": seed2, "minval": int(minval),
-                         "maxval": int(maxval)}, "RandomUniformInt")
-    maxval = 1 if maxval is None else maxval
-    return _scaled(RandomUniform, shape, maxval - minval, minval, dtype, seed,
-                   name or "random_uniform")
+        maxval = 1
+    with get_default_graph().name_scope(name or "random_uniform") as scope:
+        seed1, seed2 = get_seed(seed)
+        shape = _shape_tensor(shape)
+        minval_is_zero, maxval_is_one = _is_python_int(minval, 0), _is_python_int(maxval, 1)
+        if not minval_is_zero or not maxval_is_one or dtype.is_integer:
+            minval = as_tensor(minval, dtype=dtype, name="min")
+            maxval = as_tensor(maxval, dtype=dtype, name="max")
+        attrs = {"seed": seed1, "seed2": seed2}
+        if dtype.is_integer:
+            return make(RandomUniformInt, [shape, minval, maxval], attrs, scope)
+        rnd = make(RandomUniform, [shape], dict(attrs, dtype=dtype), "RandomUniform")
+        if minval_is_zero:
+            return rnd if maxval_is_one else multiply(rnd, maxval)
+        return add(rnd * (maxval - minval), minval, name=scope)

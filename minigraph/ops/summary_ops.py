@@ -122,16 +122,30 @@ def _check_real(t, what):
                         % (what, t.name, t.dtype.name))
 
 
+def _check_tag(t, what):
+    if t.dtype != dtypes.string or t.shape.ndims not in (None, 0):
+        raise TypeError("%s takes its tag as a scalar string tensor, got %s of dtype %s and "
+                        "shape %s" % (what, t.name, t.dtype.name, t.shape.bracketed()))
+
+
+def _tag_of(tag):
+    """The Python string in a fetched tag tensor (a 0-d object array of str or bytes)."""
+    tag = np.asarray(tag).item() if isinstance(tag, np.ndarray) else tag
+    return tag.decode("utf-8") if isinstance(tag, bytes) else str(tag)
+
+
 @register
 class ScalarSummary(OpDef):
-    """y = a record {tag: float(x)} for a scalar x."""
+    """y = a record {tag: float(x)} for a scalar x: inputs ``(tags, values)``, as TF1's (the
+    tag is a string Const, ``<name>/tags``)."""
     kind = "summary"
     differentiable = False
     foldable = False  # a summary records what a run saw: computed at run time, every run
 
     @staticmethod
     def infer(inputs, attrs):
-        x, = inputs
+        tags, x = inputs
+        _check_tag(tags, "tf.summary.scalar")
         _check_real(x, "tf.summary.scalar")
         if x.shape.ndims not in (None, 0):
             raise ValueError("tf.summary.scalar needs a scalar (shape []), got shape %s; "
@@ -140,7 +154,8 @@ class ScalarSummary(OpDef):
         return TensorShape([]), dtypes.string
 
     @staticmethod
-    def forward(x, *, tag):
+    def forward(tags, x):
+        tag = _tag_of(tags)
         if np.ndim(x) != 0:
             raise ValueError("tags and values not the same shape: [] != %s (tag '%s')"
                              % (list(np.shape(x)), tag))
@@ -150,18 +165,22 @@ class ScalarSummary(OpDef):
 
 @register
 class HistogramSummary(OpDef):
-    """y = a record {tag: histogram of the values of x}."""
+    """y = a record {tag: histogram of the values of x}: inputs ``(tag, values)``, as TF1's
+    (the tag is a string Const, ``<name>/tag``)."""
     kind = "summary"
     differentiable = False
     foldable = False  # a summary records what a run saw: computed at run time, every run
 
     @staticmethod
     def infer(inputs, attrs):
-        _check_real(inputs[0], "tf.summary.histogram")
+        tag, x = inputs
+        _check_tag(tag, "tf.summary.histogram")
+        _check_real(x, "tf.summary.histogram")
         return TensorShape([]), dtypes.string
 
     @staticmethod
-    def forward(x, *, tag):
+    def forward(tag, x):
+        tag = _tag_of(tag)
         x = np.asarray(x, dtype=np.float64)
         if np.isnan(x).any():
             raise ValueError("Nan in summary histogram for: %s" % tag)

@@ -319,3 +319,144 @@ def program_losses_reductions(tf):
                                                     reduction=R.SUM_OVER_BATCH_SIZE)
     out["total"] = tf.losses.get_total_loss()
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# Reductions, fills, random ops, initializers and summaries, node for node (branch
+# ops-structure): the axes of a reduction as its second input, tf.zeros as a Const or a Fill,
+# random_normal as its little subgraph, summaries with their tag Consts.
+
+def program_reductions(tf):
+    """Every reduction with its axes as an input: Const axes, all axes of a known rank, of an
+    unknown rank (Rank + Range) and of a scalar, a tensor axis; ArgMax/ArgMin; tf.range."""
+    x = tf.placeholder(tf.float32, shape=(N, D), name="x")
+    u = tf.placeholder(tf.float32, name="u")
+    s = tf.placeholder(tf.float32, shape=(), name="s")
+    b = tf.placeholder(tf.bool, shape=(N, D), name="b")
+    axis = tf.placeholder(tf.int32, shape=(), name="axis")
+    out = {
+        "sum_all": tf.reduce_sum(x), "mean_1": tf.reduce_mean(x, axis=1),
+        "max_list_keep": tf.reduce_max(x, axis=[0, 1], keepdims=True),
+        "min_negative": tf.reduce_min(x, -1),
+        "prod_old_names": tf.reduce_prod(x, reduction_indices=[1], keep_dims=True),
+        "all": tf.reduce_all(b), "any_0": tf.reduce_any(b, 0),
+        "sum_unknown_rank": tf.reduce_sum(u), "mean_scalar": tf.reduce_mean(s),
+        "sum_axis_tensor": tf.reduce_sum(x, axis=axis), "named": tf.reduce_mean(x, name="avg"),
+        "sum_list_input": tf.reduce_sum([1.0, 2.0]),
+        "argmax": tf.argmax(x), "argmin_1": tf.argmin(x, 1, output_type=tf.int32),
+        "argmax_dimension": tf.argmax(x, dimension=1), "argmax_tensor": tf.argmax(x, axis),
+        "range": tf.range(5), "range_start_limit_delta": tf.range(1, 5, 2),
+        "range_cast": tf.range(0, 1.5),
+    }
+    with tf.name_scope("loss"):
+        out["scoped"] = tf.reduce_mean(tf.reduce_sum(tf.square(x), axis=1))
+    return out
+
+
+def program_fills(tf):
+    """tf.zeros/ones (a Const below 1000 elements, else a Fill), tf.fill, zeros_like and
+    ones_like of known and unknown shapes and other dtypes, tf.constant with a shape."""
+    x = tf.placeholder(tf.float32, shape=(N, D), name="x")
+    v = tf.placeholder(tf.float32, shape=(None, D), name="v")
+    big = tf.placeholder(tf.float32, shape=(2000, 3), name="big")
+    n = tf.placeholder(tf.int32, shape=(2,), name="n")
+    c = tf.placeholder(tf.float32, shape=(), name="c")
+    return {
+        "zeros_999": tf.zeros((999,)), "zeros_1000": tf.zeros((1000,)),
+        "zeros_int": tf.zeros((1000, 100), dtype=tf.int32),
+        "ones_named": tf.ones((2, 3), name="foo"),
+        "ones_big_named": tf.ones((100, 100), name="bar"),
+        "zeros_scalar": tf.zeros([]), "ones_bool": tf.ones((2,), dtype=tf.bool),
+        "zeros_string": tf.zeros((2, 3), dtype=tf.string), "zeros_shape_tensor": tf.zeros(n),
+        "fill": tf.fill([2, 3], 5.0), "fill_shape_tensor": tf.fill(n, 1),
+        "fill_value_tensor": tf.fill((2, 3), c, name="f"),
+        "zeros_like": tf.zeros_like(x), "ones_like": tf.ones_like(x),
+        "zeros_like_unknown": tf.zeros_like(v), "ones_like_unknown": tf.ones_like(v),
+        "zeros_like_int": tf.zeros_like(x, dtype=tf.int32),
+        "zeros_like_unknown_int": tf.zeros_like(v, dtype=tf.int32),
+        "ones_like_unknown_int": tf.ones_like(v, dtype=tf.int32),
+        "zeros_like_big": tf.zeros_like(big), "ones_like_big": tf.ones_like(big),
+        "zeros_like_list": tf.zeros_like([1.0, 2.0]),
+        "ones_like_array": tf.ones_like(np.ones((2, 2))),
+        "constant_shape": tf.constant(0.1, shape=(2,)),
+        "constant_reshaped": tf.constant([1, 2, 3, 4], shape=(2, 2)),
+    }
+
+
+def program_random(tf):
+    """random_normal, truncated_normal and random_uniform (each way TF1 builds it) with a graph
+    seed, op seeds, shape tensors and tensor arguments."""
+    tf.set_random_seed(7)
+    n = tf.placeholder(tf.int32, shape=(2,), name="n")
+    m = tf.placeholder(tf.float64, shape=(), name="m")
+    return {
+        "normal": tf.random_normal((2, 3)),
+        "normal_named": tf.random_normal((2, 3), mean=1.0, stddev=2.0, seed=3, name="rn"),
+        "truncated": tf.truncated_normal((2, 3), stddev=0.1),
+        "uniform_default": tf.random_uniform((2, 3)),
+        "uniform": tf.random_uniform((2, 3), -1, 1, seed=5),
+        "uniform_0_5": tf.random_uniform((2,), 0, 5),
+        "uniform_float_bounds": tf.random_uniform((2,), 0.0, 1.0),
+        "uniform_maxval": tf.random_uniform((2,), maxval=3.0),
+        "uniform_int": tf.random_uniform((2, 3), 0, 10, dtype=tf.int32),
+        "normal_shape_tensor": tf.random_normal(n),
+        "normal_mean_tensor": tf.random_normal((2, 3), dtype=tf.float64, mean=m),
+        "normal_scalar": tf.random_normal([]),
+    }
+
+
+def _initializers(tf):
+    return [("zeros", tf.zeros_initializer()), ("ones", tf.ones_initializer()),
+            ("constant", tf.constant_initializer(0.5)),
+            ("random_normal", tf.random_normal_initializer()),
+            ("truncated_normal", tf.truncated_normal_initializer(stddev=0.1)),
+            ("random_uniform", tf.random_uniform_initializer()),
+            ("random_uniform_bounds", tf.random_uniform_initializer(-1, 1)),
+            ("glorot_uniform", tf.glorot_uniform_initializer()),
+            ("glorot_normal", tf.glorot_normal_initializer()),
+            ("variance_scaling", tf.variance_scaling_initializer()),
+            ("untruncated_normal",
+             tf.variance_scaling_initializer(distribution="untruncated_normal")),
+            ("uniform", tf.variance_scaling_initializer(distribution="uniform")),
+            ("keras_he_normal", tf.keras.initializers.he_normal()),
+            ("keras_random_uniform", tf.keras.initializers.RandomUniform()),
+            ("keras_truncated_normal", tf.keras.initializers.TruncatedNormal())]
+
+
+def program_initializers(tf):
+    """Each initializer called on a shape: the ops TF1's init_ops build (a big zeros a Fill)."""
+    out = {}
+    for label, init in _initializers(tf):
+        with tf.name_scope(label):
+            out[label] = init((3, 4))
+    out["zeros_big"] = tf.zeros_initializer()((40, 40))
+    out["constant_big"] = tf.constant_initializer(2.0)((40, 40))
+    return out
+
+
+def program_initializers_get_variable(tf):
+    """The same initializers through tf.get_variable: their ops under <name>/Initializer/."""
+    out = {}
+    for label, init in _initializers(tf):
+        out[label] = tf.get_variable(label, (3, 4), initializer=init).initial_value
+    out["default"] = tf.get_variable("default", (3, 4)).initial_value
+    return out
+
+
+def program_summary_names(tf):
+    """Summary names and tags: unique names, name scopes, family, cleaned tags, merge names."""
+    x = tf.placeholder(tf.float32, shape=(), name="x")
+    w = tf.placeholder(tf.float32, shape=(3, 4), name="w")
+    a = tf.summary.scalar("loss", x)
+    b = tf.summary.scalar("loss", x)
+    with tf.name_scope("train"):
+        c = tf.summary.scalar("loss", x)
+    d = tf.summary.scalar("acc", x, family="metrics")
+    e = tf.summary.histogram("w", w)
+    f = tf.summary.scalar("bad name!", x)
+    g = tf.summary.scalar("two", 2.0)
+    merged = tf.summary.merge_all()
+    mine = tf.summary.merge([a, b], name="mine")
+    one = tf.summary.merge([a])
+    return {"a": a, "b": b, "c": c, "d": d, "e": e, "f": f, "g": g, "merged": merged,
+            "mine": mine, "one": one}
