@@ -115,6 +115,27 @@ def test_adagrad_without_update_slots_leaves_the_accumulator():
                                                 update_slots=False)
     assert new_accum is accum
     np.testing.assert_allclose(new_var, var - 0.1 * grad / np.sqrt(accum), rtol=1e-14)
+    w = tf.Variable(var, name="w")
+    acc = tf.Variable(accum, name="acc")
+    op = T.apply_adagrad(w, acc, tf.constant(0.1, tf.float64), tf.constant(grad),
+                         update_slots=False).op
+    assert op.attrs == {"use_locking": False, "update_slots": False}
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(op)
+        np.testing.assert_array_equal(sess.run(acc), accum)
+        np.testing.assert_allclose(sess.run(w), new_var, rtol=1e-14)
+
+
+def test_the_ops_carry_tf1s_attributes():
+    """use_locking (TF1's, for concurrent runs: recorded, never used here), use_nesterov."""
+    w = tf.Variable([1.0, 2.0], name="w")
+    opt = tf.train.MomentumOptimizer(0.1, 0.9, use_locking=True, use_nesterov=True)
+    opt.minimize(tf.reduce_sum(w * w))
+    op = tf.get_default_graph().get_operation_by_name("Momentum/update_w/ApplyMomentum")
+    assert op.attrs == {"use_locking": True, "use_nesterov": True}
+    adam = tf.train.AdamOptimizer().minimize(tf.reduce_sum(w * w))
+    assert adam.control_inputs[0].attrs == {"use_locking": False, "use_nesterov": False}
 
 
 # -------------------------------------------------------------- bit for bit TF1's kernels

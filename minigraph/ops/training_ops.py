@@ -91,7 +91,9 @@ class _ApplyOp(OpDef):
     def make_kernel(cls, op, state):
         store = state.variables
         variables = [op.inputs[i].op for i in cls.ref_inputs]
-        forward = functools.partial(cls.forward, **op.attrs) if op.attrs else cls.forward
+        # use_locking is TF1's attribute for concurrent runs: minigraph runs one op at a time
+        attrs = {k: v for k, v in op.attrs.items() if k != "use_locking"}
+        forward = functools.partial(cls.forward, **attrs) if attrs else cls.forward
 
         def apply(*values):
             __tracebackhide__ = True  # the error names the variable; this frame adds nothing
@@ -298,45 +300,51 @@ def _ref(v):
 
 def _build(opdef, refs, values, attrs, name):
     __tracebackhide__ = True
-    return make(opdef, [_ref(r) for r in refs] + list(values), attrs or None,
-                name or opdef.type)
+    return make(opdef, [_ref(r) for r in refs] + list(values), attrs, name or opdef.type)
 
 
-def apply_gradient_descent(var, alpha, delta, name=None):
+# Each builder records TF1's attributes: use_locking (kept for the GraphDef, ignored when
+# running) and the op's own switches (use_nesterov, update_slots).
+
+def apply_gradient_descent(var, alpha, delta, use_locking=False, name=None):
     """``ApplyGradientDescent(var, alpha, delta)``: the op; returns its output, the new var."""
-    return _build(ApplyGradientDescent, [var], [alpha, delta], None, name)
+    return _build(ApplyGradientDescent, [var], [alpha, delta], {"use_locking": use_locking},
+                  name)
 
 
-def apply_momentum(var, accum, lr, grad, momentum, use_nesterov=False, name=None):
+def apply_momentum(var, accum, lr, grad, momentum, use_locking=False, use_nesterov=False,
+                   name=None):
     """``ApplyMomentum(var, accum, lr, grad, momentum)``; returns the new var."""
     return _build(ApplyMomentum, [var, accum], [lr, grad, momentum],
-                  {"use_nesterov": True} if use_nesterov else None, name)
+                  {"use_locking": use_locking, "use_nesterov": use_nesterov}, name)
 
 
 def apply_adam(var, m, v, beta1_power, beta2_power, lr, beta1, beta2, epsilon, grad,
-               use_nesterov=False, name=None):
+               use_locking=False, use_nesterov=False, name=None):
     """``ApplyAdam(var, m, v, beta1_power, beta2_power, lr, beta1, beta2, epsilon, grad)``;
     returns the new var."""
     return _build(ApplyAdam, [var, m, v],
                   [beta1_power, beta2_power, lr, beta1, beta2, epsilon, grad],
-                  {"use_nesterov": True} if use_nesterov else None, name)
+                  {"use_locking": use_locking, "use_nesterov": use_nesterov}, name)
 
 
-def apply_adagrad(var, accum, lr, grad, update_slots=True, name=None):
+def apply_adagrad(var, accum, lr, grad, use_locking=False, update_slots=True, name=None):
     """``ApplyAdagrad(var, accum, lr, grad)``; returns the new var."""
     return _build(ApplyAdagrad, [var, accum], [lr, grad],
-                  None if update_slots else {"update_slots": False}, name)
+                  {"use_locking": use_locking, "update_slots": update_slots}, name)
 
 
-def apply_rms_prop(var, ms, mom, lr, rho, momentum, epsilon, grad, name=None):
+def apply_rms_prop(var, ms, mom, lr, rho, momentum, epsilon, grad, use_locking=False,
+                   name=None):
     """``ApplyRMSProp(var, ms, mom, lr, rho, momentum, epsilon, grad)``; returns the new
     var."""
-    return _build(ApplyRMSProp, [var, ms, mom], [lr, rho, momentum, epsilon, grad], None,
-                  name)
+    return _build(ApplyRMSProp, [var, ms, mom], [lr, rho, momentum, epsilon, grad],
+                  {"use_locking": use_locking}, name)
 
 
-def apply_centered_rms_prop(var, mg, ms, mom, lr, rho, momentum, epsilon, grad, name=None):
+def apply_centered_rms_prop(var, mg, ms, mom, lr, rho, momentum, epsilon, grad,
+                            use_locking=False, name=None):
     """``ApplyCenteredRMSProp(var, mg, ms, mom, lr, rho, momentum, epsilon, grad)``; returns
     the new var."""
     return _build(ApplyCenteredRMSProp, [var, mg, ms, mom], [lr, rho, momentum, epsilon, grad],
-                  None, name)
+                  {"use_locking": use_locking}, name)

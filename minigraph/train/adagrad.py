@@ -54,4 +54,5 @@ class AdagradOptimizer(Optimizer):
 
     def _apply_dense(self, grad, var):
         acc = self.get_slot(var, "accumulator")
-        return apply_adagrad(var, acc, cast(self._learning_rate_tensor, var.dtype), grad)
+        return apply_adagrad(var, acc, cast(self._learning_rate_tensor, var.dtype), grad,
+                             use_locking=self._use_locking)

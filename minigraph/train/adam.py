@@ -70,7 +70,8 @@ class AdamOptimizer(Optimizer):
         # beta1^t and beta2^t as they were when the step started: _finish advances them
         return apply_adam(var, m, v, cast(beta1_power, dtype), cast(beta2_power, dtype),
                           cast(self._lr_t, dtype), cast(self._beta1_t, dtype),
-                          cast(self._beta2_t, dtype), cast(self._epsilon_t, dtype), grad).op
+                          cast(self._beta2_t, dtype), cast(self._epsilon_t, dtype), grad,
+                          use_locking=self._use_locking).op
 
     def _finish(self, update_ops, name_scope):
         # after every variable's update: beta1^t -> beta1^(t+1), beta2^t -> beta2^(t+1)

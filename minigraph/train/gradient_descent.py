@@ -38,4 +38,5 @@ class GradientDescentOptimizer(Optimizer):
 
     def _apply_dense(self, grad, var):
         lr = cast(self._learning_rate_tensor, var.dtype)
-        return apply_gradient_descent(var, lr, grad).op          # var -= lr * grad
+        # var -= lr * grad
+        return apply_gradient_descent(var, lr, grad, use_locking=self._use_locking).op

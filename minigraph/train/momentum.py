@@ -49,4 +49,5 @@ class MomentumOptimizer(Optimizer):
         accum = self.get_slot(var, "momentum")
         return apply_momentum(var, accum, cast(self._learning_rate_tensor, var.dtype), grad,
                               cast(self._momentum_tensor, var.dtype),
+                              use_locking=self._use_locking,
                               use_nesterov=self._use_nesterov).op

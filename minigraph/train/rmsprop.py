@@ -73,6 +73,7 @@ class RMSPropOptimizer(Optimizer):
         epsilon = cast(self._epsilon_tensor, dtype)
         if self._centered:
             mg = self.get_slot(var, "mg")
-            return apply_centered_rms_prop(var, mg, ms, mom, lr, rho, momentum, epsilon,
-                                           grad).op
-        return apply_rms_prop(var, ms, mom, lr, rho, momentum, epsilon, grad).op
+            return apply_centered_rms_prop(var, mg, ms, mom, lr, rho, momentum, epsilon, grad,
+                                           use_locking=self._use_locking).op
+        return apply_rms_prop(var, ms, mom, lr, rho, momentum, epsilon, grad,
+                              use_locking=self._use_locking).op
