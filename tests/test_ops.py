@@ -782,6 +782,10 @@ COVERED_ELSEWHERE = {
     "Placeholder", "Const",
     # Variables live in the session: the variable tests cover reading and assigning.
     "VariableV2", "Assign", "AssignAdd", "AssignSub", "IsVariableInitialized",
+    # TF1's fused optimizer updates write variables: tests/test_training_ops.py checks each
+    # against numpy and TF1's recorded kernels, tests/test_optimizers.py the optimizers.
+    "ApplyGradientDescent", "ApplyMomentum", "ApplyAdam", "ApplyAdagrad", "ApplyRMSProp",
+    "ApplyCenteredRMSProp",
     # Does nothing; tf.group / control dependencies are session tests.
     "NoOp",
     # Random numbers have no numpy reference value to compare with; seeding is tested with

@@ -240,7 +240,9 @@ def test_a_constraint_projects_the_variable_right_after_each_update(case):
                                        err_msg="b after step %d" % t)
         assert clipped > 0                              # the constraint did bind
         # an assign of one's own is not projected
-        np.testing.assert_array_equal(sess.run(w.assign(w * 10.0)), params[0] * 10.0)
+        w_now = sess.run(w)
+        assert np.abs(w_now * 10.0).max() > limit
+        np.testing.assert_array_equal(sess.run(w.assign(w * 10.0)), w_now * 10.0)
 
 
 def test_a_constraint_must_be_callable_and_is_kept_by_get_variable_and_layers():
@@ -388,11 +390,16 @@ def test_minimize_returns_one_op_named_after_the_optimizer():
     assert named.name == "train"
     again = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
     assert again.name == "GradientDescent_1"
-    # the updates live under the optimizer's scope, one sub-scope per variable
-    names = {op.name for op in tf.get_default_graph().get_operations()}
-    assert "GradientDescent/update_Variable/AssignSub" in names
-    assert "GradientDescent/update_Variable_1/AssignSub" in names
-    assert any(n.startswith("Adam/update_Variable/") for n in names)
+    # the updates live under the optimizer's scope, one sub-scope per variable: ONE fused
+    # op per variable, as TF1 builds them
+    ops = {op.name: op.type for op in tf.get_default_graph().get_operations()}
+    assert ops["GradientDescent/update_Variable/ApplyGradientDescent"] == "ApplyGradientDescent"
+    assert ops["GradientDescent/update_Variable_1/ApplyGradientDescent"] == \
+        "ApplyGradientDescent"
+    for opt, fused in [("Momentum", "ApplyMomentum"), ("Adam", "ApplyAdam"),
+                       ("RMSProp", "ApplyRMSProp"), ("Adagrad", "ApplyAdagrad")]:
+        assert [n for n in ops if n.startswith(opt + "/update_Variable/")] == \
+            ["%s/update_Variable/%s" % (opt, fused)]
 
 
 def test_the_train_op_is_made_of_graph_ops_that_a_run_executes():
@@ -405,7 +412,7 @@ def test_the_train_op_is_made_of_graph_ops_that_a_run_executes():
         sess.run(train_op, options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE),
                  run_metadata=md)
         executed = [op.name for op in md.trace.executed]
-        assert "GradientDescent/update_w/AssignSub" in executed
+        assert "GradientDescent/update_w/ApplyGradientDescent" in executed
         assert executed[-1] == "GradientDescent"
         assert any(op.gradient_of is not None for op in md.trace.executed)
         np.testing.assert_allclose(sess.run(w), [0.5, 1.0])   # w - 0.25 * 2w
@@ -437,10 +444,12 @@ def test_global_step_increments_by_one_per_run_after_the_updates():
     step = tf.train.get_or_create_global_step()
     train_op = tf.train.AdamOptimizer(0.1).minimize(tf.reduce_sum(w * w), global_step=step)
     assert train_op.name == "Adam" and train_op.type == "AssignAdd"
-    # TF1: the increment waits for the grouped updates through its `Adam/value` Const, made
-    # inside the control_dependencies block (so the AssignAdd itself needs no control input)
-    assert not train_op.control_inputs and train_op.inputs[1].op.name == "Adam/value"
-    assert [op.name for op in train_op.inputs[1].op.control_inputs] == ["Adam/update"]
+    # TF1: the increment adds the constant Adam/value, which waits, by a control dependency,
+    # for the grouped updates
+    one = train_op.inputs[1].op
+    assert one.name == "Adam/value" and one.type == "Const"
+    assert [op.name for op in one.control_inputs] == ["Adam/update"]
+    assert list(train_op.control_inputs) == []
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
         assert sess.run(step) == 0

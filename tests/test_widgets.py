@@ -3,6 +3,8 @@ resulting state -- highlight sets, DOT content (nodes and attributes, never SVG 
 the stepper's position, the training curves, the measured bytes, and the error box.
 """
 
+import html
+
 import ipywidgets as W
 import numpy as np
 import pytest
@@ -292,6 +294,60 @@ def test_stepper_says_what_an_untraced_run_does_with_each_op():
             assert "untraced run" not in rs.details.value
         else:
             assert text in rs.details.value, (name, rs.details.value)
+
+
+def test_stepper_shows_what_a_fused_update_wrote_and_its_math():
+    x = tf.placeholder(tf.float32, (2, 3), name="x")
+    w = tf.Variable(np.array([[0.1, 0.2], [0.4, -0.3], [0.7, 0.5]], np.float32), name="w")
+    loss = tf.reduce_mean(tf.square(tf.matmul(x, w) - 1.0), name="loss")
+    opt = tf.train.AdamOptimizer(0.1)
+    train = opt.minimize(loss)
+    sess = tf.Session()
+    sess.run(tf.global_variables_initializer())
+    feed = {x: np.arange(6.0).reshape(2, 3) / 6}
+    rs = RunStepper([loss, train], feed_dict=feed, session=sess)
+    names = [s.op.name for s in rs.steps]
+    rs.slider.value = names.index("Adam/update_w/ApplyAdam")
+    details = rs.details.value
+    # the update math, from the op's docstring
+    assert "lr_t &lt;- lr * sqrt(1 - beta2_power) / (1 - beta1_power)" in details
+    assert "var  &lt;- var - m * lr_t / (sqrt(v) + epsilon)" in details
+    # every variable it wrote, with the value stored (the session's, after this one run)
+    wrote = details[details.index("<b>wrote</b>"):]
+    for variable in (w, opt.get_slot(w, "m"), opt.get_slot(w, "v")):
+        value = sess.run(variable)
+        assert "<code>%s</code> &larr; shape (3, 2) float32: %s" % (
+            variable.op.name, html.escape(viz.describe_value(value))) in wrote
+    assert rs.writes[names.index("Adam/update_w/ApplyAdam")][0][0] == "w"
+    # the inputs listed are the values the kernel read, each beside its own tensor
+    inputs = details[details.index("<b>inputs</b>"):details.index("<b>output</b>")]
+    assert "<code>w:0</code>" not in inputs                    # the variable itself: written
+    assert "<code>Adam/learning_rate:0</code>: shape () float32: 0.1" in inputs
+    assert "<code>beta1_power/read:0</code>: shape () float32: 0.9" in inputs
+    # the beta power's Assign: its own math, and the new beta1^t
+    rs.slider.value = names.index("Adam/Assign")
+    assert "var &lt;- value" in rs.details.value
+    assert "<code>beta1_power</code> &larr; shape () float32: 0.81" in rs.details.value
+    # an op that writes nothing shows neither
+    rs.slider.value = names.index("loss")
+    assert "<b>update</b>" not in rs.details.value and "<b>wrote</b>" not in rs.details.value
+    assert rs_module.describe_step(rs.steps[names.index("loss")], len(names))["writes"] == []
+
+
+def test_stepper_shows_each_write_as_it_was_right_after_its_step():
+    v = tf.Variable(0.0, name="v")
+    first = v.assign_add(1.0, name="first")
+    with tf.control_dependencies([first]):
+        second = v.assign_add(10.0, name="second")
+    sess = tf.Session()
+    sess.run(v.initializer)
+    rs = RunStepper(second, session=sess)
+    names = [s.op.name for s in rs.steps]
+    assert rs.writes[names.index("first")] == [("v", 1.0)]
+    assert rs.writes[names.index("second")] == [("v", 11.0)]
+    rs.slider.value = names.index("first")
+    assert "<code>v</code> &larr; shape () float32: 1.<" in rs.details.value
+    assert "var &lt;- var + value" in rs.details.value
 
 
 def test_stepper_errors_in_callbacks_are_shown(monkeypatch):

@@ -4,6 +4,11 @@ The steps are collected once from ``Session.run_steps`` (a generator yielding a 
 after each op), so the order shown is exactly the session's topological execution order.
 The drawing highlights the current op (``to_dot(focus=[op])``) over a partial trace: the
 ops run so far are drawn normally with their values, the rest greyed out.
+
+A step of an op that writes variables (an ``Assign``, an optimizer's fused ``ApplyAdam``...)
+also shows its update math (the first lines of the op class's docstring) and every variable
+it wrote, slots included, with the value it stored, as the session held it right after
+that step.
 """
 
 import html
@@ -12,11 +17,13 @@ import ipywidgets as W
 import numpy as np
 
 from minigraph import viz
+from minigraph.ops.state_ops import Ref, written_variables
+from minigraph.ops.training_ops import update_math
 
 from widgets._common import WidgetBase, ensure_session, graph_of, heatmap_png, svg_html
 
-__all__ = ["RunStepper", "collect_steps", "step_phase", "stepper_dot",
-           "describe_step", "matrix_of"]
+__all__ = ["RunStepper", "collect_steps", "collect_run", "step_phase", "stepper_dot",
+           "describe_step", "matrix_of", "step_inputs"]
 
 
 # ------------------------------------------------------------------------------------------
@@ -25,9 +32,37 @@ __all__ = ["RunStepper", "collect_steps", "step_phase", "stepper_dot",
 
 def collect_steps(session, fetches, feed_dict=None):
     """Run ``fetches`` once through ``session.run_steps``; return (steps, full trace, results)."""
+    steps, trace, results, _ = collect_run(session, fetches, feed_dict)
+    return steps, trace, results
+
+
+def collect_run(session, fetches, feed_dict=None):
+    """Run ``fetches`` once through ``session.run_steps``; return (steps, full trace, results,
+    writes), ``writes[i]`` listing ``(variable name, stored value)`` for each variable step
+    ``i`` wrote (empty for an op that writes none), read from the session right after it."""
     stepped = session.run_steps(fetches, feed_dict, keep_values=True)
-    steps = list(stepped)
-    return steps, stepped.trace, stepped.results
+    steps, writes = [], []
+    for step in stepped:
+        steps.append(step)
+        writes.append([(var.name, _stored_value(session, var))
+                       for var in written_variables(step.op)])
+    return steps, stepped.trace, stepped.results, writes
+
+
+def _stored_value(session, var_op):
+    """The array ``session`` holds for the variable ``var_op`` now (None if it has none).
+    An update stores a new array and never writes into one, so the array can be kept: it
+    stays the value of that step."""
+    return session._state.variables.get(var_op)  # the session's store: read, never written
+
+
+def step_inputs(step):
+    """``(tensor, value)`` for each value the step's kernel read: a variable input the op
+    writes (its *ref*, e.g. ``w`` of ``Assign(w, value)``) gets no value and is left out."""
+    op = step.op
+    refs = op.opdef.ref_inputs
+    tensors = [t for i, t in enumerate(op.inputs) if i not in refs] if refs else op.inputs
+    return list(zip(tensors, step.inputs))
 
 
 def step_phase(step):
@@ -47,13 +82,18 @@ def stepper_dot(graph, fetches, full, index):
 def _describe_array(value):
     if value is None:
         return "None"
+    if isinstance(value, Ref):   # a variable itself: the op reads its value when it runs
+        return "the variable %s itself" % value.variable.name
     arr = np.asarray(value)
     return "shape %s %s: %s" % (tuple(arr.shape), arr.dtype, viz.describe_value(arr))
 
 
-def describe_step(step, n_steps, fast_path=None):
+def describe_step(step, n_steps, fast_path=None, writes=()):
     """A dict describing one step: name, type, phase, site, inputs, output (as text), and,
-    given the run's ``Session.fast_path``, what an untraced run does with this op."""
+    given the run's ``Session.fast_path``, what an untraced run does with this op. For an op
+    that writes variables, ``math`` is its update rule (the first lines of its class's
+    docstring) and ``writes`` the ``(variable name, new value as text)`` it stored, given
+    ``writes`` as :func:`collect_run` records them; both are empty for other ops."""
     op = step.op
     site = op.site
     return {
@@ -66,9 +106,11 @@ def describe_step(step, n_steps, fast_path=None):
         "type": op.type,
         "site": "%s: %s" % (site, site.source_line()) if site is not None else "",
         "gradient_of": op.gradient_of.name if op.gradient_of is not None else None,
-        "inputs": [(t.name, _describe_array(v)) for t, v in zip(op.inputs, step.inputs)],
+        "inputs": [(t.name, _describe_array(v)) for t, v in step_inputs(step)],
         "output": _describe_array(step.output) if op.outputs else "(no output)",
         "seconds": step.seconds,
+        "math": update_math(op.opdef) if op.opdef.writes_refs else "",
+        "writes": [(name, _describe_array(v)) for name, v in writes],
     }
 
 
@@ -78,7 +120,7 @@ def matrix_of(step):
     ``(1, H, W, 1)``, is a matrix), else its first such input; ``(None, None)`` if none."""
     op = step.op
     candidates = [(op.outputs[0].name if op.outputs else None, step.output)]
-    candidates += [(t.name, v) for t, v in zip(op.inputs, step.inputs)]
+    candidates += [(t.name, v) for t, v in step_inputs(step)]
     for name, v in candidates:
         if v is not None and not isinstance(v, (list, tuple)):
             a = np.squeeze(np.asarray(v))
@@ -103,8 +145,10 @@ class RunStepper(WidgetBase):
     Attributes: ``steps`` (the Steps), ``slider`` (IntSlider, the current index), ``play``,
     ``prev_button`` / ``next_button`` / ``reset_button``, ``current`` (the current Step),
     ``dot`` (the DOT drawn), ``label`` (HTML with the step label), ``heatmap`` (Image),
-    ``details`` (HTML about the current op, including what an untraced run does with it),
-    ``fast_path`` (the session's :class:`~minigraph.rewrite.Rewrites` for these fetches).
+    ``details`` (HTML about the current op, including what an untraced run does with it,
+    and for an update its math and the variables it wrote), ``writes`` (per step, the
+    ``(variable name, value)`` it stored), ``fast_path`` (the session's
+    :class:`~minigraph.rewrite.Rewrites` for these fetches).
     """
 
     def __init__(self, fetches, feed_dict=None, session=None):
@@ -113,8 +157,8 @@ class RunStepper(WidgetBase):
         self.feed_dict = dict(feed_dict or {})
         self.graph = session.graph if session is not None else graph_of(fetches)
         self.session = ensure_session(session, self.graph)
-        self.steps, self.trace, self.results = collect_steps(self.session, fetches,
-                                                             self.feed_dict)
+        self.steps, self.trace, self.results, self.writes = collect_run(
+            self.session, fetches, self.feed_dict)
         # what an untraced run of the same fetches does with each op (minigraph.rewrite)
         self.fast_path = self.session.fast_path(fetches, self.feed_dict)
         n = len(self.steps)
@@ -165,7 +209,7 @@ class RunStepper(WidgetBase):
     def show(self, index):
         """Draw step ``index`` and describe it."""
         step = self.steps[index]
-        info = describe_step(step, len(self.steps), self.fast_path)
+        info = describe_step(step, len(self.steps), self.fast_path, self.writes[index])
         self.dot = stepper_dot(self.graph, self.fetches, self.trace, index)
         self.drawing.value = svg_html(self.dot, "minigraph-stepper")
         colour = "#b03a2e" if info["phase"] == "backward" else "#1a5276"
@@ -182,6 +226,13 @@ class RunStepper(WidgetBase):
         rows += ["<div><code>%s</code>: %s</div>" % (html.escape(n), html.escape(d))
                  for n, d in info["inputs"]] or ["<div>(none)</div>"]
         rows.append("<div><b>output</b>: %s</div>" % html.escape(info["output"]))
+        if info["math"]:
+            rows.append("<div><b>update</b></div><pre class='minigraph-update-math' "
+                        "style='margin:2px 0;font-size:90%%'>%s</pre>" % html.escape(info["math"]))
+        if info["writes"]:
+            rows.append("<div><b>wrote</b></div>")
+            rows += ["<div><code>%s</code> &larr; %s</div>" % (html.escape(n), html.escape(d))
+                     for n, d in info["writes"]]
         rows.append("<div style='font-size:90%%'>%.1f &micro;s</div>" % (1e6 * info["seconds"]))
         if info["untraced"] != "runs as drawn":
             rows.append("<div style='font-size:90%%;color:#555'><i>%s</i></div>"

@@ -3,7 +3,8 @@ gradients accumulate."""
 
 from minigraph.ops.array_ops import fill, shape
 from minigraph.ops.constant_op import as_tensor, constant
-from minigraph.ops.math_ops import cast, sqrt, square
+from minigraph.ops.math_ops import cast
+from minigraph.ops.training_ops import apply_adagrad
 from minigraph.train.optimizer import Optimizer
 
 __all__ = ["AdagradOptimizer"]
@@ -14,6 +15,9 @@ class AdagradOptimizer(Optimizer):
 
         accum <- accum + grad * grad
         var   <- var - lr * grad / sqrt(accum)
+
+    one ``ApplyAdagrad`` op per variable (``Adagrad/update_w/ApplyAdagrad``), reading the
+    constant ``Adagrad/learning_rate``.
 
     Args:
       learning_rate: a float, scalar tensor or callable.
@@ -50,6 +54,5 @@ class AdagradOptimizer(Optimizer):
 
     def _apply_dense(self, grad, var):
         acc = self.get_slot(var, "accumulator")
-        lr = cast(self._learning_rate_tensor, var.dtype)
-        acc_t = acc.assign_add(square(grad))            # accum += grad^2 (the NEW value)
-        return var.assign_sub(lr * grad / sqrt(acc_t), read_value=False)
+        return apply_adagrad(var, acc, cast(self._learning_rate_tensor, var.dtype), grad,
+                             use_locking=self._use_locking)

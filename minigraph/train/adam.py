@@ -3,7 +3,8 @@
 from minigraph.graph import get_default_graph
 from minigraph.ops.constant_op import as_tensor
 from minigraph.ops.control_flow_ops import group
-from minigraph.ops.math_ops import cast, sqrt, square
+from minigraph.ops.math_ops import cast
+from minigraph.ops.training_ops import apply_adam
 from minigraph.train.optimizer import Optimizer
 
 __all__ = ["AdamOptimizer"]
@@ -19,11 +20,14 @@ class AdamOptimizer(Optimizer):
         var  <- var - lr_t * m / (sqrt(v) + epsilon)
 
     (``m``, ``v`` on the last line are the NEW values.) The bias correction is folded into
-    ``lr_t``, so ``epsilon`` is the "epsilon hat" of the paper, not its epsilon.
+    ``lr_t``, so ``epsilon`` is the "epsilon hat" of the paper, not its epsilon. One
+    ``ApplyAdam`` op per variable (``Adam/update_w/ApplyAdam``) does all four lines, reading
+    the constants ``Adam/learning_rate``, ``Adam/beta1``, ``Adam/beta2``, ``Adam/epsilon``.
 
     ``beta1^t`` and ``beta2^t`` are not computed with pow: like TF1, the optimizer keeps two
     non-slot variables ``beta1_power`` and ``beta2_power`` (float32, starting at beta1 and
-    beta2), multiplied by beta1 and beta2 after every step, once all updates are done.
+    beta2), multiplied by beta1 and beta2 after every step, once all updates are done
+    (``Adam/mul`` and ``Adam/Assign``, ``Adam/mul_1`` and ``Adam/Assign_1``).
 
     Slots: ``"m"`` and ``"v"`` (zeros), variables named ``<var>/Adam`` and ``<var>/Adam_1``.
     """
@@ -63,22 +67,20 @@ class AdamOptimizer(Optimizer):
         v = self.get_slot(var, "v")
         beta1_power, beta2_power = self._get_beta_accumulators(var.graph)
         dtype = var.dtype
-        lr = cast(self._lr_t, dtype)
-        beta1 = cast(self._beta1_t, dtype)
-        beta2 = cast(self._beta2_t, dtype)
-        epsilon = cast(self._epsilon_t, dtype)
-        beta1_t = cast(beta1_power, dtype)   # beta1^t, read BEFORE this step's _finish
-        beta2_t = cast(beta2_power, dtype)
-        lr_t = lr * sqrt(1 - beta2_t) / (1 - beta1_t)
-        m_t = m.assign(beta1 * m + (1 - beta1) * grad)            # the NEW m
-        v_t = v.assign(beta2 * v + (1 - beta2) * square(grad))    # the NEW v
-        return var.assign_sub(lr_t * m_t / (sqrt(v_t) + epsilon), read_value=False)
+        # beta1^t and beta2^t as they were when the step started: _finish advances them
+        return apply_adam(var, m, v, cast(beta1_power, dtype), cast(beta2_power, dtype),
+                          cast(self._lr_t, dtype), cast(self._beta1_t, dtype),
+                          cast(self._beta2_t, dtype), cast(self._epsilon_t, dtype), grad,
+                          use_locking=self._use_locking).op
 
     def _finish(self, update_ops, name_scope):
         # after every variable's update: beta1^t -> beta1^(t+1), beta2^t -> beta2^(t+1)
         graph = update_ops[0].graph if update_ops else get_default_graph()
+        beta1_power, beta2_power = self._get_beta_accumulators(graph)
         with graph.control_dependencies(update_ops):
-            beta1_power, beta2_power = self._get_beta_accumulators(graph)
-            update_beta1 = beta1_power.assign(beta1_power * self._beta1_t, read_value=False)
-            update_beta2 = beta2_power.assign(beta2_power * self._beta2_t, read_value=False)
+            next_beta1 = beta1_power * self._beta1_t          # Adam/mul
+            next_beta2 = beta2_power * self._beta2_t          # Adam/mul_1
+        # as in TF1, the assigns get no control inputs: their inputs already wait
+        update_beta1 = beta1_power.assign(next_beta1, read_value=False)     # Adam/Assign
+        update_beta2 = beta2_power.assign(next_beta2, read_value=False)     # Adam/Assign_1
         return group(*(list(update_ops) + [update_beta1, update_beta2]), name=name_scope)

@@ -2,6 +2,7 @@
 
 from minigraph.ops.constant_op import as_tensor
 from minigraph.ops.math_ops import cast
+from minigraph.ops.training_ops import apply_gradient_descent
 from minigraph.train.optimizer import Optimizer
 
 __all__ = ["GradientDescentOptimizer"]
@@ -12,6 +13,9 @@ class GradientDescentOptimizer(Optimizer):
     moves against its gradient::
 
         var <- var - learning_rate * grad
+
+    one ``ApplyGradientDescent`` op per variable (``GradientDescent/update_w/
+    ApplyGradientDescent``), reading the constant ``GradientDescent/learning_rate``.
 
     Args:
       learning_rate: a Python float, a scalar tensor (e.g. a placeholder, to change it
@@ -34,4 +38,5 @@ class GradientDescentOptimizer(Optimizer):
 
     def _apply_dense(self, grad, var):
         lr = cast(self._learning_rate_tensor, var.dtype)
-        return var.assign_sub(lr * grad, read_value=False)  # var -= lr * grad
+        # var -= lr * grad
+        return apply_gradient_descent(var, lr, grad, use_locking=self._use_locking).op

@@ -2,6 +2,7 @@
 
 from minigraph.ops.constant_op import as_tensor
 from minigraph.ops.math_ops import cast
+from minigraph.ops.training_ops import apply_momentum
 from minigraph.train.optimizer import Optimizer
 
 __all__ = ["MomentumOptimizer"]
@@ -13,6 +14,9 @@ class MomentumOptimizer(Optimizer):
         accum <- momentum * accum + grad
         var   <- var - lr * accum                              (use_nesterov=False)
         var   <- var - lr * grad - lr * momentum * accum       (use_nesterov=True)
+
+    one ``ApplyMomentum`` op per variable (``Momentum/update_w/ApplyMomentum``), reading
+    the constants ``Momentum/learning_rate`` and ``Momentum/momentum``.
 
     Note TF1's form: ``accum`` sums raw gradients and the learning rate multiplies it when
     the variable moves (not ``v = mu * v - lr * grad``; the two agree while lr is fixed).
@@ -43,11 +47,7 @@ class MomentumOptimizer(Optimizer):
 
     def _apply_dense(self, grad, var):
         accum = self.get_slot(var, "momentum")
-        lr = cast(self._learning_rate_tensor, var.dtype)
-        mu = cast(self._momentum_tensor, var.dtype)
-        accum_t = accum.assign(accum * mu + grad)       # the NEW accum: the assign's output
-        if self._use_nesterov:
-            step = grad * lr + accum_t * mu * lr
-        else:
-            step = lr * accum_t
-        return var.assign_sub(step, read_value=False)
+        return apply_momentum(var, accum, cast(self._learning_rate_tensor, var.dtype), grad,
+                              cast(self._momentum_tensor, var.dtype),
+                              use_locking=self._use_locking,
+                              use_nesterov=self._use_nesterov).op

@@ -4,14 +4,18 @@
 
 1. ``compute_gradients(loss)`` calls ``tf.gradients(loss, var_list)`` and pairs each
    gradient with its variable: ``[(grad, var), ...]``.
-2. ``apply_gradients(grads_and_vars)`` builds, for each variable, the update of the rule
-   (``var -= lr * grad`` for plain gradient descent) out of ``assign`` ops and math ops,
-   under the name scope ``<Optimizer>/update_<var>/``, and groups them into ONE op named
-   after the optimizer (``GradientDescent``, ``Adam``...), returned as ``train_op``.
+2. ``apply_gradients(grads_and_vars)`` turns the hyperparameters into constants
+   (``Adam/learning_rate``, ``Adam/beta1``...), adds for each variable ONE fused update op
+   under the name scope ``<Optimizer>/update_<var>/`` (``GradientDescent/update_w/
+   ApplyGradientDescent``, ``Adam/update_w/ApplyAdam``: see :mod:`minigraph.ops.training_ops`)
+   and groups them into ONE op named after the optimizer (``GradientDescent``, ``Adam``...),
+   returned as ``train_op``. This is the graph TF1 builds, node for node.
 
 Nothing changes until a ``Session.run`` reaches ``train_op``: ``sess.run(loss)`` computes
 the loss and leaves every variable as it was (the "model that never learns" bug);
-``sess.run([loss, train_op])`` takes one step.
+``sess.run([loss, train_op])`` takes one step. A run reads every variable before it updates
+any (see :mod:`minigraph.plan`), so that loss is the loss before the step and every gradient
+is taken at the old values, whatever the order of the fetches.
 
 Optimizers with state (Momentum's velocity, Adam's moments) keep it in *slot* variables,
 one per trained variable, named as TF names them (``Variable/Adam``, ``Variable/Adam_1``),
@@ -30,8 +34,9 @@ from minigraph import dtypes
 from minigraph.gradients import gradients
 from minigraph.graph import GraphKeys, Operation, Tensor, get_default_graph, name_scope
 from minigraph.ops.array_ops import identity, zeros, zeros_like
-from minigraph.ops.constant_op import as_tensor
+from minigraph.ops.constant_op import as_tensor, constant
 from minigraph.ops.control_flow_ops import group
+from minigraph.ops.state_ops import AssignAdd
 from minigraph.variables import Variable
 
 __all__ = ["Optimizer"]
@@ -90,10 +95,7 @@ class Optimizer:
                 "No gradients provided for any variable, check your graph for ops that do not "
                 "support gradients, between variables %s and loss %s."
                 % ([str(v) for _, v in grads_and_vars], loss))
-        # The updates also wait for the loss itself, so that sess.run([train_op, loss])
-        # returns the loss of the variables *before* the step, in whichever order it is
-        # fetched (in TF1 the gradient's seed, fill(shape(loss), 1), already waits for it).
-        return self._apply(grads_and_vars, global_step, name, wait_for=[as_tensor(loss)])
+        return self.apply_gradients(grads_and_vars, global_step=global_step, name=name)
 
     def compute_gradients(self, loss, var_list=None, gate_gradients=GATE_OP,
                           aggregation_method=None, colocate_gradients_with_ops=False,
@@ -104,6 +106,11 @@ class Optimizer:
           A list of ``(gradient, variable)`` pairs. The gradient is ``None`` for a variable
           that ``loss`` does not depend on (``apply_gradients`` skips those).
         """
+        if gate_gradients not in (Optimizer.GATE_NONE, Optimizer.GATE_OP,
+                                  Optimizer.GATE_GRAPH):
+            raise ValueError("gate_gradients must be one of: Optimizer.GATE_NONE, "
+                             "Optimizer.GATE_OP, Optimizer.GATE_GRAPH.  Not %s"
+                             % gate_gradients)
         if callable(loss):
             loss = loss()
         loss = as_tensor(loss)
@@ -114,7 +121,10 @@ class Optimizer:
             var_list = [_as_variable(v) for v in _flatten(var_list)]
         if not var_list:
             raise ValueError("No variables to optimize.")
-        grads = gradients(loss, var_list, grad_ys=grad_loss)
+        # GATE_OP: each gradient op's outputs leave through tf.tuple's Identities
+        # (gradients/MatMul_grad/tuple/control_dependency_1), as in TF1
+        grads = gradients(loss, var_list, grad_ys=grad_loss,
+                          gate_gradients=(gate_gradients == Optimizer.GATE_OP))
         if gate_gradients == Optimizer.GATE_GRAPH:
             grads = _gate_together(grads)
         grads_and_vars = list(zip(grads, var_list))
@@ -127,7 +137,7 @@ class Optimizer:
         Returns ONE op grouping every update (and, if ``global_step`` is given, adding one
         to it once they are done). Pairs whose gradient is ``None`` are skipped.
         """
-        return self._apply(grads_and_vars, global_step, name, wait_for=[])
+        return self._apply(grads_and_vars, global_step, name)
 
     def get_slot(self, var, name):
         """The slot variable ``name`` (e.g. ``"m"`` for Adam) kept for ``var``, or None."""
@@ -150,7 +160,7 @@ class Optimizer:
         return sorted(found, key=lambda v: v.name)
 
     # -- building the train op --------------------------------------------------------------
-    def _apply(self, grads_and_vars, global_step, name, wait_for):
+    def _apply(self, grads_and_vars, global_step, name):
         pairs = tuple(grads_and_vars)
         if not pairs:
             raise ValueError("No variables provided.")
@@ -167,13 +177,11 @@ class Optimizer:
                 self._create_slots(var_list)
             with name_scope(name, self._name) as scope:
                 self._prepare()
-                gate = self._gradients_ready([g for g, _ in pairs if g is not None] + wait_for)
                 update_ops = []
                 for grad, var in pairs:
                     if grad is None:
                         continue
-                    with graph.name_scope("update_" + var.op.name), \
-                            graph.control_dependencies([gate] if gate else []):
+                    with graph.name_scope("update_" + var.op.name):
                         update = self._apply_dense(grad, var)
                         if var.constraint is not None:
                             update = _project(self, var, update, graph)
@@ -181,31 +189,12 @@ class Optimizer:
                 if global_step is None:
                     train_op = self._finish(update_ops, scope)
                 else:
-                    with graph.control_dependencies([self._finish(update_ops, "update")]):
-                        train_op = _as_variable(global_step).assign_add(
-                            1, name=scope, read_value=False)
+                    train_op = _increment(_as_variable(global_step),
+                                          self._finish(update_ops, "update"), scope)
             train_ops = graph.get_collection_ref(GraphKeys.TRAIN_OP)
             if train_op not in train_ops:
                 train_ops.append(train_op)
         return train_op
-
-    @staticmethod
-    def _gradients_ready(tensors):
-        """One NoOp that runs after every gradient (and the loss) has been computed.
-
-        Every update op waits for it. TF1 leaves this ordering to its scheduler; minigraph
-        runs one op at a time in a fixed order, so without it the update of ``w1`` could
-        run before the gradient of ``w2`` reads ``w1`` (e.g. for ``loss = sum(w1 * w2)``),
-        and the step would not be the gradient step of the math. A fed placeholder is left
-        out: a control dependency on it would ask for its op to run, not for its value.
-        """
-        ops = []
-        for t in tensors:
-            if t.op.type != "Placeholder" and t.op not in ops:
-                ops.append(t.op)
-        if not ops:
-            return None
-        return group(*ops, name="gradients_ready")
 
     # -- the hooks a subclass implements --------------------------------------------------------
     def _create_slots(self, var_list):
@@ -289,7 +278,8 @@ def _as_variable(v):
 
 
 def _project(optimizer, var, update, graph):
-    """``var = var.constraint(var)`` right after ``update``, as TF1's optimizers do.
+    """``var = var.constraint(var)`` right after ``update``, as TF1's optimizers do: the
+    ``Assign`` named ``<Optimizer>/update_<var>/Assign``.
 
     TF1 reads the variable again after the update; in minigraph a run reads each variable
     once, before any update (see :mod:`minigraph.plan`), so the constraint is given the
@@ -298,10 +288,28 @@ def _project(optimizer, var, update, graph):
     if not op.opdef.writes_refs or op.inputs[0].op is not var.op:
         raise NotImplementedError(
             "%s._apply_dense returned %s, not an update of %s: the variable's constraint needs "
-            "the updated value (return the var.assign... op)"
-            % (type(optimizer).__name__, op.name, var.op.name))
-    with graph.control_dependencies([op]):   # TF1's Assign waits for the update too
-        return var.assign(var.constraint(op.outputs[0]))
+            "the updated value (return the update op, e.g. ApplyGradientDescent or "
+            "var.assign...)" % (type(optimizer).__name__, op.name, var.op.name))
+    before = len(graph.get_operations())
+    with graph.control_dependencies([op]):   # TF1's projection waits for the update
+        projected = as_tensor(var.constraint(op.outputs[0]))
+    made_inside = set(graph.get_operations()[before:])
+    if projected.op in made_inside:
+        # as TF1: an op whose input was made under the control dependency gets none itself
+        return var.assign(projected)
+    with graph.control_dependencies([op]):
+        return var.assign(projected)
+
+
+def _increment(global_step, updates, scope):
+    """TF1's ``assign_add(global_step, 1, name=scope)`` once ``updates`` has run: the
+    ``AssignAdd`` named after the optimizer (``Adam``), adding the constant ``Adam/value``,
+    which waits for ``Adam/update`` (the group of every update)."""
+    graph = global_step.graph
+    with graph.control_dependencies([updates]):
+        one = constant(1, dtype=global_step.dtype, name="value")
+    # no control input of its own: its input `value` already waits for the updates
+    return graph.create_op(AssignAdd, [global_step.op.outputs[0], one], None, scope)
 
 
 def _as_op(x):

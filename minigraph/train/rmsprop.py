@@ -1,8 +1,9 @@
 """``tf.train.RMSPropOptimizer``: divide the step by a running RMS of recent gradients."""
 
-from minigraph.ops.array_ops import ones_like
-from minigraph.ops.constant_op import as_tensor, constant
-from minigraph.ops.math_ops import cast, sqrt, square
+from minigraph.ops.array_ops import ones, ones_like
+from minigraph.ops.constant_op import as_tensor
+from minigraph.ops.math_ops import cast
+from minigraph.ops.training_ops import apply_centered_rms_prop, apply_rms_prop
 from minigraph.train.optimizer import Optimizer
 
 __all__ = ["RMSPropOptimizer"]
@@ -19,6 +20,10 @@ class RMSPropOptimizer(Optimizer):
 
         mg  <- decay * mg + (1 - decay) * grad
         mom <- momentum * mom + lr * grad / sqrt(ms - mg * mg + epsilon)
+
+    one ``ApplyRMSProp`` op per variable (``RMSProp/update_w/ApplyRMSProp``;
+    ``ApplyCenteredRMSProp`` if centered), reading the constants ``RMSProp/learning_rate``,
+    ``RMSProp/decay``, ``RMSProp/momentum`` and ``RMSProp/epsilon``.
 
     Note two TF1 details: ``epsilon`` is inside the square root, and ``ms`` starts at ONES
     (not zeros), so the first steps are small rather than huge.
@@ -40,8 +45,8 @@ class RMSPropOptimizer(Optimizer):
     def _create_slots(self, var_list):
         for v in var_list:
             if v.shape.is_fully_defined():
-                def init_rms(v=v):
-                    return constant(1, dtype=v.dtype, shape=v.shape.as_list(), name="ones")
+                def init_rms(v=v):   # TF1's ones_initializer: <var>/RMSProp/Initializer/ones
+                    return ones(v.shape.as_list(), dtype=v.dtype)
             else:
                 def init_rms(v=v):
                     return ones_like(v.initial_value)
@@ -66,12 +71,9 @@ class RMSPropOptimizer(Optimizer):
         rho = cast(self._decay_tensor, dtype)
         momentum = cast(self._momentum_tensor, dtype)
         epsilon = cast(self._epsilon_tensor, dtype)
-        ms_t = ms.assign(rho * ms + (1 - rho) * square(grad))          # the NEW ms
         if self._centered:
             mg = self.get_slot(var, "mg")
-            mg_t = mg.assign(rho * mg + (1 - rho) * grad)              # the NEW mg
-            denom = ms_t - square(mg_t) + epsilon
-        else:
-            denom = ms_t + epsilon
-        mom_t = mom.assign(momentum * mom + lr * grad / sqrt(denom))   # the NEW mom
-        return var.assign_sub(mom_t, read_value=False)
+            return apply_centered_rms_prop(var, mg, ms, mom, lr, rho, momentum, epsilon, grad,
+                                           use_locking=self._use_locking).op
+        return apply_rms_prop(var, ms, mom, lr, rho, momentum, epsilon, grad,
+                              use_locking=self._use_locking).op

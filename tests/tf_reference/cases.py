@@ -1062,6 +1062,150 @@ def case_lecture_optimizer(tf, np):
     return {"inputs": data, "run": run}
 
 
+# ---------------------------------------------- tf.train optimizers: their fused updates
+
+TRAIN_STEPS = 5
+
+
+def _train_trajectory(tf, np, make_optimizer, slot_names, dtype="float32", seed=71):
+    """A small linear regression trained with ``make_optimizer(tf).minimize(loss)``: before
+    each step its loss, after each step every variable and every slot (and Adam's
+    beta1_power / beta2_power), as arrays with one row per step. Each run fetches the train
+    op alone, so no TF1 reference variable is read while an update writes it. "info"
+    records the ops (name and type) the optimizer built in each variable's update scope
+    (TF1: one fused Apply op, after the Casts of its float32 hyperparameters for a float64
+    variable)."""
+    rng = np.random.default_rng(seed)
+    xv = rng.normal(size=(8, 3)).astype(dtype)
+    true_w = np.array([[1.5, -1.0], [-2.0, 0.5], [0.5, 2.0]])
+    yv = (xv @ true_w + 0.3 + 0.1 * rng.normal(size=(8, 2))).astype(dtype)
+    w0 = (0.3 * rng.normal(size=(3, 2))).astype(dtype)
+    x = tf.placeholder(dtype, shape=(None, 3))
+    y = tf.placeholder(dtype, shape=(None, 2))
+    w = tf.Variable(w0, name="w")
+    b = tf.Variable(np.zeros(2, dtype=dtype), name="b")
+    loss = tf.reduce_mean(tf.square(tf.matmul(x, w) + b - y))
+    optimizer = make_optimizer(tf)
+    train = optimizer.minimize(loss)
+    tracked = [(v.op.name, v) for v in (w, b)]
+    tracked += [("%s/%s" % (v.op.name, name), optimizer.get_slot(v, name))
+                for v in (w, b) for name in slot_names]
+    powers = [v for v in optimizer.variables() if v.op.name in ("beta1_power", "beta2_power")]
+    tracked += [(v.op.name, v) for v in powers]
+    scope = optimizer.get_name() + "/update_"
+    update_types = sorted("%s (%s)" % (op.name, op.type)
+                          for op in tf.get_default_graph().get_operations()
+                          if op.name.startswith(scope))
+
+    def run(sess, inputs):
+        sess.run(tf.global_variables_initializer())
+        feed = {x: inputs["x"], y: inputs["y"]}
+        out = {name: [] for name, _ in tracked}
+        out["loss"] = []
+        for _ in range(TRAIN_STEPS):
+            out["loss"].append(sess.run(loss, feed))
+            sess.run(train, feed)
+            for name, v in tracked:
+                out[name].append(sess.run(v))
+        return {name: np.array(values) for name, values in out.items()}
+    return {"inputs": {"x": xv, "y": yv, "w0": w0}, "run": run,
+            "info": {"slots": [t.op.name for _, t in tracked[2:]],
+                     "update_types": update_types,
+                     "train_op": [train.name, train.type]}}
+
+
+def case_train_gradient_descent_float64(tf, np):
+    """ApplyGradientDescent on float64 variables: the float32 learning rate is cast."""
+    return _train_trajectory(tf, np, lambda tf: tf.train.GradientDescentOptimizer(0.1), [],
+                             dtype="float64")
+
+
+def case_train_momentum(tf, np):
+    """ApplyMomentum: accum = accum * momentum + grad; var -= lr * accum."""
+    return _train_trajectory(tf, np, lambda tf: tf.train.MomentumOptimizer(0.05, 0.9),
+                             ["momentum"])
+
+
+def case_train_nesterov(tf, np):
+    """ApplyMomentum with use_nesterov."""
+    return _train_trajectory(
+        tf, np, lambda tf: tf.train.MomentumOptimizer(0.05, 0.9, use_nesterov=True),
+        ["momentum"])
+
+
+def case_train_adam(tf, np):
+    """ApplyAdam, and beta1_power / beta2_power advanced by Adam/Assign, Adam/Assign_1."""
+    return _train_trajectory(tf, np, lambda tf: tf.train.AdamOptimizer(0.1), ["m", "v"])
+
+
+def case_train_adam_float64(tf, np):
+    """ApplyAdam on float64 variables, tuned hyperparameters (the powers stay float32)."""
+    return _train_trajectory(
+        tf, np, lambda tf: tf.train.AdamOptimizer(0.05, beta1=0.8, beta2=0.99, epsilon=1e-3),
+        ["m", "v"], dtype="float64")
+
+
+def case_train_adagrad(tf, np):
+    """ApplyAdagrad: accum += grad^2; var -= lr * grad / sqrt(accum)."""
+    return _train_trajectory(tf, np, lambda tf: tf.train.AdagradOptimizer(0.3),
+                             ["accumulator"])
+
+
+def case_train_rmsprop(tf, np):
+    """ApplyRMSProp with a momentum."""
+    return _train_trajectory(
+        tf, np, lambda tf: tf.train.RMSPropOptimizer(0.01, decay=0.8, momentum=0.5,
+                                                     epsilon=1e-6), ["rms", "momentum"])
+
+
+def case_train_rmsprop_centered(tf, np):
+    """ApplyCenteredRMSProp: the mean gradient mg is subtracted out."""
+    return _train_trajectory(
+        tf, np, lambda tf: tf.train.RMSPropOptimizer(0.01, momentum=0.3, centered=True),
+        ["rms", "mg", "momentum"])
+
+
+def case_train_fed_gradients(tf, np):
+    """Each optimizer's fused update alone: ``apply_gradients`` of a fed gradient to a small
+    float32 variable, three steps. Only elementwise float32 arithmetic is involved (no
+    matmul), so minigraph must give TF1's kernels' numbers bit for bit (fewer than 8
+    elements: TF's Adagrad multiplies by Eigen's rsqrt, approximated on whole SIMD packets)."""
+    rng = np.random.default_rng(72)
+    optimizers = {
+        "gd": lambda: tf.train.GradientDescentOptimizer(0.1),
+        "momentum": lambda: tf.train.MomentumOptimizer(0.05, 0.9),
+        "nesterov": lambda: tf.train.MomentumOptimizer(0.05, 0.9, use_nesterov=True),
+        "adam": lambda: tf.train.AdamOptimizer(0.1),
+        "adagrad": lambda: tf.train.AdagradOptimizer(0.3),
+        "rmsprop": lambda: tf.train.RMSPropOptimizer(0.01, momentum=0.5, epsilon=1e-6),
+        "centered": lambda: tf.train.RMSPropOptimizer(0.01, momentum=0.3, centered=True),
+    }
+    inputs, tracked, trains, feeds = {}, [], [], []
+    for name, make in optimizers.items():
+        inputs[name + "_init"] = _away(rng, (2, 3))
+        inputs[name + "_grads"] = _f32(rng.normal(size=(3, 2, 3)))
+        v = tf.Variable(inputs[name + "_init"], name=name)
+        g = tf.placeholder(tf.float32, shape=(2, 3))
+        optimizer = make()
+        trains.append(optimizer.apply_gradients([(g, v)]))
+        feeds.append((g, name + "_grads"))
+        tracked.append((name, v))
+        tracked += [("%s/%s" % (name, slot), optimizer.get_slot(v, slot))
+                    for slot in optimizer.get_slot_names()]
+
+    def run(sess, inputs):
+        sess.run(tf.global_variables_initializer())
+        out = {key: [] for key, _ in tracked}
+        for t in range(3):
+            sess.run(trains, {g: inputs[key][t] for g, key in feeds})
+            for key, v in tracked:
+                out[key].append(sess.run(v))
+        return {key: np.array(values) for key, values in out.items()}
+    return {"inputs": inputs, "run": run,
+            "info": {"update_ops": [op.name for op in tf.get_default_graph().get_operations()
+                                    if "/update_" in op.name]}}
+
+
 # ------------------------------------------------------------------------ the runner
 
 def all_cases():

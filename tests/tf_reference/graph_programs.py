@@ -460,3 +460,26 @@ def program_summary_names(tf):
     one = tf.summary.merge([a])
     return {"a": a, "b": b, "c": c, "d": d, "e": e, "f": f, "g": g, "merged": merged,
             "mine": mine, "one": one}
+
+
+# ------------------------------------------------- optimizers: options that change the graph
+
+def program_optimizer_options(tf):
+    """One set of gradients (GATE_GRAPH: a single tf.tuple over all of them) applied by
+    three optimizers: float64 variables (each update Casts the float32 hyperparameters),
+    Nesterov momentum with a global step, centered RMSProp on one variable (three slots),
+    Adagrad (its slot initialized by a constant)."""
+    x = tf.placeholder(tf.float64, shape=(N, D))
+    w = tf.Variable(tf.zeros((D, H), dtype=tf.float64), name="w")
+    v = tf.Variable(tf.ones((H,), dtype=tf.float64), name="v")
+    loss = tf.reduce_sum(tf.matmul(x, w) * v)
+    step = tf.train.get_or_create_global_step()
+    momentum = tf.train.MomentumOptimizer(0.1, 0.9, use_nesterov=True)
+    grads_and_vars = momentum.compute_gradients(loss,
+                                                gate_gradients=tf.train.Optimizer.GATE_GRAPH)
+    train_momentum = momentum.apply_gradients(grads_and_vars, global_step=step)
+    rms = tf.train.RMSPropOptimizer(0.01, momentum=0.5, centered=True)
+    train_rms = rms.apply_gradients(grads_and_vars[:1])
+    train_adagrad = tf.train.AdagradOptimizer(0.1).apply_gradients(grads_and_vars)
+    return {"loss": loss, "grad_w": grads_and_vars[0][0], "grad_v": grads_and_vars[1][0],
+            "momentum": train_momentum, "rms": train_rms, "adagrad": train_adagrad}
