@@ -33,8 +33,13 @@ def _as_op_error(exc, op, inputs):
     elif not isinstance(exc, (ValueError, IndexError, TypeError, KeyError, FloatingPointError,
                               ArithmeticError)):
         cls = errors.InternalError
-    described = ", ".join("%s %s %s" % (t.name, t.dtype.name, tuple(np.shape(a)))
-                          for t, a in zip(op.inputs, inputs)) or "none"
+    # the kernel got no value for a ref input (the variable an update writes): name it alone
+    refs = op.opdef.ref_inputs
+    values = iter(inputs)
+    described = ", ".join(
+        ("%s (the variable)" % t.name) if i in refs
+        else "%s %s %s" % (t.name, t.dtype.name, tuple(np.shape(next(values, None))))
+        for i, t in enumerate(op.inputs)) or "none"
     msg = ("Op '%s' (%s) failed: %s\n  inputs: %s\n  [[node %s, created at %s]]"
            % (op.name, op.type, exc, described, op.name, op.site.with_source()))
     return cls(op.name, op, msg)

@@ -204,3 +204,15 @@ def test_an_error_raised_by_a_kernel_is_not_shown_as_its_own_cause():
     with pytest.raises(errors.InvalidArgumentError) as info:
         sess.run(bad, {x: np.ones((1, 3))})
     assert isinstance(info.value.__cause__, ValueError)
+
+
+def test_a_failed_update_names_its_variable_and_the_value_it_got():
+    w = tf.Variable(np.zeros(3, np.float32), name="w")
+    p = tf.placeholder(tf.float32, None)
+    bump = w.assign_add(p)
+    with tf.Session() as sess:
+        sess.run(w.initializer)
+        with pytest.raises(tf.errors.InvalidArgumentError) as info:
+            sess.run(bump, {p: np.ones(4)})
+    # the variable is a ref input: no value of its own is listed, the fed value is
+    assert "inputs: w:0 (the variable), Placeholder:0 float32 (4,)" in str(info.value)
