@@ -20,7 +20,10 @@ whole plan:
    An op that fails or warns while being folded stays in the plan, so its error comes at
    run time, as it would without folding; Grappler's 10 MiB limit on a folded value holds.
 2. **forward**: an op whose ``specialize`` answers ``FORWARD`` (``Identity``,
-   ``StopGradient``, ``x ** 1``) takes no step; later steps read its input instead.
+   ``StopGradient``, ``x ** 1``) takes no step; later steps read its input instead. A
+   variable's ``VariableV2`` op takes none either: what it gives, the variable itself (a
+   :class:`~minigraph.ops.state_ops.Ref`), is the same at every run, so the plan starts with
+   it; ``w/read`` still reads the variable's value when it runs.
 3. **specialize**: an op's ``specialize`` may give a cheaper kernel for the constants it
    sees: ``x ** 2`` is ``np.square``, ``where(c, x, 0)`` masks bits (each op's own class
    says so; see :meth:`minigraph.op_def.OpDef.specialize`).
@@ -77,6 +80,12 @@ def optimize(plan, state, passes=PASSES):
             known[op.outputs[0]] = op.attrs["value"]
             continue
         if not step.outputs and not op.opdef.stateful:   # a NoOp: nothing to compute
+            continue
+        if op.type == "VariableV2" and "forward" in passes and step.outputs:
+            # the variable itself (a Ref) is the same object at every run of this session:
+            # resolved once; its readers (w/read) still read its value when they run
+            known[step.outputs[0]] = step.kernel()
+            done.refs.append(op)
             continue
         if step.reads:   # reads a variable's value when it runs (w/read): keep it so
             steps.append(Step(op, step.kernel, inputs, step.outputs, reads=True))
@@ -194,6 +203,7 @@ class Rewrites:
       n_ops: the plan's ops that compute something (constants and no-ops aside).
       executed: the ops that still take a step, in order.
       folded, forwarded, specialized, owning: the ops each pass changed.
+      refs: the ``VariableV2`` ops whose variable the plan holds from the start (no step).
       kept: ``{tensor: value}`` of the folded values the plan keeps (a step reads them).
     """
 
@@ -204,6 +214,7 @@ class Rewrites:
         self.forwarded = []
         self.specialized = []
         self.owning = []
+        self.refs = []
         self.kept = {}
 
     @property
@@ -217,7 +228,8 @@ class Rewrites:
         for label, ops in (("folded into constants once", self.folded),
                            ("forwarded (no step)", self.forwarded),
                            ("given a cheaper kernel", self.specialized),
-                           ("storing their value without a copy", self.owning)):
+                           ("storing their value without a copy", self.owning),
+                           ("variables resolved once (no step; w/read reads them)", self.refs)):
             if ops:
                 lines.append("%s: %d  (%s)" % (label, len(ops), _names(ops)))
         if self.folded:
@@ -235,6 +247,9 @@ class Rewrites:
             return "an untraced run uses a cheaper kernel with the same result"
         if op in self.owning:
             return "an untraced run stores its value in the variable without a copy"
+        if op in self.refs:
+            return ("no step in an untraced run: the variable itself is in place from the "
+                    "start; its read reads the value")
         if op.opdef.kind == "constant":
             return "no step in an untraced run (a constant is in place from the start)"
         if op.opdef.kind == "noop":
