@@ -24,8 +24,9 @@ dicts in sorted key order); the static shapes, dtypes and op names are TF1's.
 Not as TF1 does: the dataset ops are built for what the program calls (TF1 adds some
 internal ops, e.g. a ``seed2`` subgraph for ``shuffle`` and ``IteratorToStringHandle`` for
 every iterator, that minigraph leaves out); a dataset's value in a run is a small Python
-object, not a C++ one; a ``map`` function is traced into a graph of its own and may not use
-tensors made outside it (TF1 captures them); ``prefetch`` does nothing; ``shuffle`` draws
+object, not a C++ one; a tensor of your graph that a ``map`` function uses is captured by
+value when the dataset is computed (by the initializer), a variable included; ``prefetch``
+does nothing; ``shuffle`` draws
 from numpy's generator, so its order differs from TF's (its semantics do not: the buffer, the
 seeds, ``reshuffle_each_iteration``).
 """
@@ -163,7 +164,8 @@ class Dataset:
         ``range(stop)``, ``range(start, stop)``, ``range(start, stop, step)``; int64
         scalars."""
         if not 1 <= len(args) <= 3:
-            raise ValueError("Invalid arguments to RangeDataset: %s" % (args,))
+            raise ValueError("Invalid `args`. The length of `args` should be between 1 and 3 "
+                             "but was %d." % len(args))
         start, stop, step = (0, args[0], 1) if len(args) == 1 else (
             (args[0], args[1], 1) if len(args) == 2 else args)
         inputs = [convert_to_tensor(v, dtypes.int64, name=n)
@@ -266,23 +268,24 @@ class Dataset:
         separate arguments, a dict as one), and what it builds is traced into a graph of its
         own; the session runs that graph for each element. After ``batch``, it sees whole
         batches. ``num_parallel_calls`` is accepted and ignored (one thread)."""
-        fn, spec = _trace(map_func, self._spec, "Dataset_map_" + _func_name(map_func))
-        flat = _flatten(spec)
-        return self._then(data_ops.MapDataset, [], spec, {
-            "f": fn, "Targuments": [], "use_inter_op_parallelism": True,
-            "preserve_cardinality": False}, specs=flat)
+        fn, spec, captured = _trace(map_func, self._spec,
+                                    "Dataset_map_" + _func_name(map_func))
+        return self._then(data_ops.MapDataset, captured, spec, {
+            "f": fn, "Targuments": [t.dtype for t in captured],
+            "use_inter_op_parallelism": True, "preserve_cardinality": False})
 
     def filter(self, predicate, name=None):
         """The elements for which ``predicate`` (traced as ``map``'s function) gives a
         scalar ``tf.bool`` True."""
-        fn, spec = _trace(predicate, self._spec, "Dataset_filter_" + _func_name(predicate))
+        fn, spec, captured = _trace(predicate, self._spec,
+                                    "Dataset_filter_" + _func_name(predicate))
         flat = _flatten(spec)
         if len(flat) != 1 or flat[0].dtype != dtypes.bool or \
                 not flat[0].shape.is_compatible_with([]):
             raise ValueError("Invalid `predicate`. `predicate` must return a `tf.bool` scalar "
-                             "tensor, but its return type was %s." % _describe(spec, repr))
-        return self._then(data_ops.FilterDataset, [], self._spec,
-                          {"predicate": fn, "Targuments": []})
+                             "tensor, but its return type is %s." % _describe(spec, repr))
+        return self._then(data_ops.FilterDataset, captured, self._spec,
+                          {"predicate": fn, "Targuments": [t.dtype for t in captured]})
 
     def apply(self, transformation_func):
         """``transformation_func(self)``, which must return a dataset."""
@@ -385,27 +388,41 @@ def _func_name(fn):
     return getattr(fn, "__name__", type(fn).__name__)
 
 
-_CAPTURE = ("%s uses the tensor %s, made outside the function. minigraph traces a dataset "
-            "function into a graph of its own, so it cannot capture tensors from your graph "
-            "(TF1 can): build them inside the function, or use numpy values.")
+class _FunctionGraph(Graph):
+    """The graph a dataset function is traced into (TF's ``FuncGraph``). A tensor of the
+    outer graph that the function uses is *captured*: replaced inside by a placeholder,
+    and given to the dataset op as an input, so its value is computed when the dataset is
+    (by the iterator's initializer) and fed to each call."""
+
+    def __init__(self, outer):
+        super().__init__()
+        self.seed = outer.seed
+        self.captures = {}   # outer tensor -> the placeholder standing for it inside
+
+    def capture(self, t):
+        inner = self.captures.get(t)
+        if inner is None:
+            with self.name_scope(None):
+                inner = placeholder(t.dtype, t.shape, name=t.op.name.replace("/", "_"))
+            self.captures[t] = inner
+        return inner
+
+    def create_op(self, opdef, inputs, attrs=None, name=None, site=None):
+        __tracebackhide__ = True
+        inputs = [t if t.op.graph is self else self.capture(t) for t in inputs]
+        return super().create_op(opdef, inputs, attrs, name, site)
 
 
 def _trace(func, spec, name):
     """Trace ``func`` on placeholders standing for one element of ``spec``: the
-    :class:`~minigraph.ops.data_ops.TracedFunction` and the nest of specs it returns."""
-    outer = get_default_graph()
-    graph = Graph()
-    graph.seed = outer.seed
+    :class:`~minigraph.ops.data_ops.TracedFunction`, the nest of specs it returns, and the
+    outer tensors it captured (the dataset op's extra inputs)."""
+    graph = _FunctionGraph(get_default_graph())
     with graph.as_default():
         flat = _flatten(spec)
         args = [placeholder(s.dtype, s.shape, name="args_%d" % i) for i, s in enumerate(flat)]
         element = _pack(spec, args)
-        try:
-            ret = func(*element) if type(element) is tuple else func(element)
-        except ValueError as e:
-            if "must be from the same graph" in str(e):
-                raise ValueError(_CAPTURE % (name, str(e).split()[1])) from None
-            raise
+        ret = func(*element) if type(element) is tuple else func(element)
         if isinstance(ret, list):   # TF1 reads a returned list as a tuple
             ret = tuple(ret)
         if ret is None:
@@ -415,11 +432,11 @@ def _trace(func, spec, name):
         for v in _flatten(ret):
             t = v._as_graph_tensor() if hasattr(v, "_as_graph_tensor") else \
                 convert_to_tensor(v)
-            if t.graph is not graph:
-                raise ValueError(_CAPTURE % (name, t.name))
-            outputs.append(t)
-    fn = data_ops.TracedFunction(name, graph, args, outputs)
-    return fn, _pack(ret, [TensorSpec(t.shape, t.dtype) for t in outputs])
+            outputs.append(t if t.graph is graph else graph.capture(t))
+    captured = list(graph.captures)
+    fn = data_ops.TracedFunction(name, graph, args + [graph.captures[t] for t in captured],
+                                 outputs)
+    return fn, _pack(ret, [TensorSpec(t.shape, t.dtype) for t in outputs]), captured
 
 
 # ------------------------------------------------------------------------------------------
@@ -473,7 +490,10 @@ class Iterator:
     def initializer(self):
         """The op that starts this iterator on its dataset (``make_initializable_iterator``)."""
         if self._initializer is None:
-            raise ValueError("Iterator does not have an initializer.")
+            raise ValueError("The iterator does not have an initializer. This means it was "
+                             "likely created using `tf.data.Dataset.make_one_shot_iterator()`. "
+                             "For an initializable iterator, use "
+                             "`tf.data.Dataset.make_initializable_iterator()` instead.")
         return self._initializer
 
     def make_initializer(self, dataset, name=None):

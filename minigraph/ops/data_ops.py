@@ -24,7 +24,8 @@ is a small Python object (a :class:`DatasetValue`) whose ``elements`` generator 
 element as a tuple of numpy arrays, one per component. A ``OneShotIterator`` keeps its
 dataset's variant tensor as an attribute, as TF keeps a ``dataset_factory`` function, and
 computes it once, at the first run that uses the iterator. A map function is traced into a
-graph of its own (TF's function library) and run by the session for each element: see
+graph of its own (TF's function library) and run by the session for each element, with
+the values of the outer tensors it captured as the dataset op's extra inputs: see
 :mod:`minigraph.data`, which builds these ops.
 """
 
@@ -239,23 +240,23 @@ class _Concatenate(DatasetValue):
 
 
 class _Map(DatasetValue):
-    def __init__(self, source, run):
-        self.source, self.run = source, run
+    def __init__(self, source, run, captured):
+        self.source, self.run, self.captured = source, run, tuple(captured)
 
     def elements(self, ctx):
-        run = self.run
+        run, captured = self.run, self.captured
         for element in self.source.elements(ctx):
-            yield tuple(run(element))
+            yield tuple(run(element + captured))
 
 
 class _Filter(DatasetValue):
-    def __init__(self, source, run):
-        self.source, self.run = source, run
+    def __init__(self, source, run, captured):
+        self.source, self.run, self.captured = source, run, tuple(captured)
 
     def elements(self, ctx):
-        run = self.run
+        run, captured = self.run, self.captured
         for element in self.source.elements(ctx):
-            if bool(run(element)[0]):
+            if bool(run(element + captured)[0]):
                 yield element
 
 
@@ -265,8 +266,8 @@ class _Filter(DatasetValue):
 
 class TracedFunction:
     """A Python function traced once into a graph of its own (TF's function library):
-    ``inputs`` are placeholders standing for one element's components, ``outputs`` the
-    tensors it returned, flattened. ``runner(state)`` runs it in a session: the plan is
+    ``inputs`` are placeholders standing for one element's components, then for the outer
+    tensors it captured; ``outputs`` the tensors it returned, flattened. ``runner(state)`` runs it in a session: the plan is
     compiled (and rewritten, as an untraced run's) once per session."""
 
     def __init__(self, name, graph, inputs, outputs):
@@ -447,23 +448,24 @@ class PrefetchDataset(_DatasetOp):
 @register
 class MapDataset(_DatasetOp):
     """y = ``f`` applied to each element of x; ``f`` is a function traced into a graph of
-    its own (attribute ``f``, a :class:`TracedFunction`), run by the session per element."""
+    its own (attribute ``f``, a :class:`TracedFunction`), run by the session per element.
+    Inputs after x: the values of the tensors ``f`` captured from the graph."""
 
     @classmethod
     def make_kernel(cls, op, state):
         run = _lazy_runner(op.attrs["f"], state)
-        return lambda source: _Map(source, run)
+        return lambda source, *captured: _Map(source, run, captured)
 
 
 @register
 class FilterDataset(_DatasetOp):
     """y = the elements of x for which ``predicate`` (a traced function returning a bool
-    scalar) is True."""
+    scalar) is True. Inputs after x: the values of the tensors it captured."""
 
     @classmethod
     def make_kernel(cls, op, state):
         run = _lazy_runner(op.attrs["predicate"], state)
-        return lambda source: _Filter(source, run)
+        return lambda source, *captured: _Filter(source, run, captured)
 
 
 # ------------------------------------------------------------------------------------------
