@@ -21,9 +21,9 @@ element at each ``Session.run`` that executes it (once per run, however many fet
 it). Elements may be tuples and dicts of components (``tf.data`` nests them as TF does:
 dicts in sorted key order); the static shapes, dtypes and op names are TF1's.
 
-Not as TF1 does: the dataset ops are built for what the program calls (TF1 adds some
-internal ops, e.g. a ``seed2`` subgraph for ``shuffle`` and ``IteratorToStringHandle`` for
-every iterator, that minigraph leaves out); a dataset's value in a run is a small Python
+Not as TF1 does: the dataset ops are built for what the program calls (TF1 adds a few
+internal ops that minigraph leaves out, e.g. a ``seed2`` subgraph computing ``shuffle``'s
+second seed: here it is a constant); a dataset's value in a run is a small Python
 object, not a C++ one; a tensor of your graph that a ``map`` function uses is captured by
 value when the dataset is computed (by the initializer), a variable included; ``prefetch``
 does nothing; ``shuffle`` draws
@@ -313,11 +313,10 @@ class Dataset:
         """An iterator and its ``initializer``, the op that (re)starts it at the beginning
         of this dataset: run it before the first ``get_next``, and again to start over.
         Placeholders of the pipeline are fed in the run of the initializer."""
-        iterator = Iterator._new(self._spec, shared_name)
-        iterator._initializer = make_op(data_ops.MakeIterator,
-                                        [self._variant_tensor, iterator._resource], {},
-                                        "MakeIterator")
-        return iterator
+        resource = _iterator_resource(self._spec, shared_name)
+        initializer = make_op(data_ops.MakeIterator, [self._variant_tensor, resource], {},
+                              "MakeIterator")
+        return Iterator(resource, initializer, self._spec)
 
     # -- what an element is --------------------------------------------------------------------
     @property
@@ -455,15 +454,10 @@ class Iterator:
         self._resource = resource        # the iterator op's output: a handle in a run
         self._initializer = initializer
         self._spec = spec
-
-    @classmethod
-    def _new(cls, spec, shared_name=None):
-        flat = _flatten(spec)
-        resource = make(data_ops.IteratorV2, [], {
-            "container": "", "shared_name": shared_name or "",
-            "output_types": [s.dtype for s in flat], "output_shapes": [s.shape for s in flat]},
-            "IteratorV2")
-        return cls(resource, None, spec)
+        # as TF1: every iterator has its string handle op, and is in the "iterators" collection
+        self._string_handle = make(data_ops.IteratorToStringHandle, [resource], {},
+                                   "IteratorToStringHandle")
+        resource.graph.add_to_collection("iterators", resource)
 
     @staticmethod
     def from_structure(output_types, output_shapes=None, shared_name=None,
@@ -471,7 +465,8 @@ class Iterator:
         """An iterator for elements of these dtypes (and static shapes: unknown if not
         given), not yet bound to a dataset: ``make_initializer(dataset)`` makes the op that
         starts it on ``dataset``. Run one initializer, then another, to switch datasets."""
-        return Iterator._new(_spec_of(output_types, output_shapes), shared_name)
+        spec = _spec_of(output_types, output_shapes)
+        return Iterator(_iterator_resource(spec, shared_name), None, spec)
 
     @staticmethod
     def from_string_handle(string_handle, output_types, output_shapes=None,
@@ -532,8 +527,9 @@ class Iterator:
     def string_handle(self, name=None):
         """A string tensor naming this iterator, to feed to ``from_string_handle``'s
         placeholder."""
-        return make(data_ops.IteratorToStringHandle, [self._resource], {},
-                    name or "IteratorToStringHandle")
+        if name is None:
+            return self._string_handle
+        return make(data_ops.IteratorToStringHandle, [self._resource], {}, name)
 
     @property
     def output_types(self):
@@ -555,6 +551,15 @@ class Iterator:
         return "<tf.data.Iterator %s shapes: %s, types: %s>" % (
             self._resource.op.name, _describe(self._spec, lambda s: str(s.shape)),
             _describe(self._spec, lambda s: repr(s.dtype)))
+
+
+def _iterator_resource(spec, shared_name=None):
+    """A new ``IteratorV2`` op for elements of ``spec``: its output is the iterator."""
+    flat = _flatten(spec)
+    return make(data_ops.IteratorV2, [], {
+        "container": "", "shared_name": shared_name or "",
+        "output_types": [s.dtype for s in flat], "output_shapes": [s.shape for s in flat]},
+        "IteratorV2")
 
 
 def _spec_of(output_types, output_shapes):

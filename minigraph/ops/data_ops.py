@@ -58,8 +58,21 @@ class DatasetValue:
     def elements(self, ctx):
         raise NotImplementedError
 
+    def describe(self):
+        """What this stage does, in a few words (for the repr)."""
+        name = type(self).__name__.lstrip("_").lower()
+        if "count" in self.__dict__:
+            return "%s(%d)" % (name, self.count)
+        if "sources" in self.__dict__:
+            return "%s of %d datasets" % (name, len(self.sources))
+        return name
+
     def __repr__(self):
-        return "<dataset %s>" % type(self).__name__.lstrip("_")
+        stages, value = [], self
+        while value is not None:
+            stages.append(value.describe())
+            value = getattr(value, "source", None)
+        return "<dataset value: %s>" % " <- ".join(stages)
 
 
 def _frozen(a):
@@ -77,6 +90,10 @@ class _Slices(DatasetValue):
     def __init__(self, arrays):
         self.arrays = arrays
 
+    def describe(self):
+        return "slices of %d rows of %s" % (len(self.arrays[0]), ", ".join(
+            "%s%s" % (a.dtype, list(a.shape)) for a in self.arrays))
+
     def elements(self, ctx):
         arrays = self.arrays
         for i in range(len(arrays[0])):
@@ -87,6 +104,10 @@ class _Tensors(DatasetValue):
     def __init__(self, arrays):
         self.arrays = arrays
 
+    def describe(self):
+        return "one element of %s" % ", ".join("%s%s" % (a.dtype, list(a.shape))
+                                                for a in self.arrays)
+
     def elements(self, ctx):
         yield tuple(self.arrays)
 
@@ -95,6 +116,9 @@ class _Range(DatasetValue):
     def __init__(self, start, stop, step, dtype):
         self.range = range(start, stop, step)
         self.dtype = dtype
+
+    def describe(self):
+        return "range(%d, %d, %d)" % (self.range.start, self.range.stop, self.range.step)
 
     def elements(self, ctx):
         dtype = self.dtype
@@ -106,8 +130,19 @@ class _Batch(DatasetValue):
     def __init__(self, source, size, drop_remainder):
         self.source, self.size, self.drop_remainder = source, size, drop_remainder
 
+    def describe(self):
+        return "batches of %d%s" % (self.size, ", drop_remainder" if self.drop_remainder
+                                    else "")
+
     def elements(self, ctx):
         size = self.size
+        if type(self.source) is _Slices:   # consecutive rows: a slice of each array
+            arrays = self.source.arrays
+            n = len(arrays[0])
+            stop = n - n % size if self.drop_remainder else n
+            for i in range(0, stop, size):
+                yield tuple(a[i:i + size] for a in arrays)
+            return
         batch = []
         for element in self.source.elements(ctx):
             batch.append(element)
@@ -121,16 +156,18 @@ class _Batch(DatasetValue):
 def _stack(batch):
     """One batch: each component's values stacked along a new first axis."""
     out = []
-    for i, first in enumerate(batch[0]):
-        shape = np.shape(first)
-        for element in batch[1:]:
-            if np.shape(element[i]) != shape:
-                raise ValueError(
-                    "Cannot add tensor to the batch: number of elements does not match. "
-                    "Shapes are: [tensor]: [%s], [batch]: [%s] (component %d; batch() needs "
-                    "elements of one shape)" % (",".join(map(str, np.shape(element[i]))),
-                                                 ",".join(map(str, shape)), i))
-        out.append(np.stack([element[i] for element in batch]))
+    for i in range(len(batch[0])):
+        parts = [element[i] for element in batch]
+        try:
+            out.append(np.stack(parts))
+        except ValueError:
+            shape = np.shape(parts[0])
+            bad = next(p for p in parts if np.shape(p) != shape)
+            raise ValueError(
+                "Cannot add tensor to the batch: number of elements does not match. "
+                "Shapes are: [tensor]: [%s], [batch]: [%s] (component %d; batch() needs "
+                "elements of one shape)" % (",".join(map(str, np.shape(bad))),
+                                             ",".join(map(str, shape)), i)) from None
     return tuple(out)
 
 
@@ -142,6 +179,9 @@ class _Shuffle(DatasetValue):
     def __init__(self, source, buffer_size, seed, seed2, reshuffle):
         self.source, self.buffer_size = source, buffer_size
         self.seed, self.seed2, self.reshuffle = seed, seed2, reshuffle
+
+    def describe(self):
+        return "shuffle(buffer %d, seeds %d, %d)" % (self.buffer_size, self.seed, self.seed2)
 
     def _generator(self, ctx):
         """This epoch's random generator. Seeds (0, 0) mean "unseeded": random seeds are
@@ -169,8 +209,12 @@ class _Shuffle(DatasetValue):
             buffer.append(element)
             if len(buffer) == self.buffer_size:
                 break
+        uniform, k = (), 0   # uniform draws in [0, 1), made 256 at a time
         while buffer:
-            j = int(rng.integers(len(buffer)))
+            if k == len(uniform):
+                uniform, k = rng.random(256).tolist(), 0
+            j = int(uniform[k] * len(buffer))   # uniformly one of the buffer's elements
+            k += 1
             out = buffer[j]
             replacement = next(source, None)
             if replacement is not None:
