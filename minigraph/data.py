@@ -50,7 +50,44 @@ __all__ = ["Dataset", "Iterator", "get_output_types", "get_output_shapes",
 
 #: ``tf.data.experimental.AUTOTUNE``: let TF pick a buffer size or parallelism (ignored here)
 AUTOTUNE = -1
-experimental = _types.SimpleNamespace(AUTOTUNE=AUTOTUNE)
+#: ``tf.data.experimental``: only ``AUTOTUNE``
+experimental = _types.ModuleType("minigraph.data.experimental",
+                                 "tf.data.experimental: only AUTOTUNE.")
+experimental.AUTOTUNE = AUTOTUNE
+
+#: what TF1's ``tf.data.Dataset`` and ``tf.data.Iterator`` have that minigraph has not (yet):
+#: asking for one says so, naming the TF1 API
+_TF1_ONLY = {
+    "Dataset": frozenset(
+        "as_numpy_iterator bucket_by_sequence_length cache cardinality choose_from_datasets "
+        "counter enumerate filter_with_legacy_function fingerprint flat_map from_generator "
+        "from_sparse_tensor_slices get_single_element group_by_window ignore_errors "
+        "interleave list_files load map_with_legacy_function options padded_batch "
+        "ragged_batch random rebatch reduce rejection_resample sample_from_datasets save "
+        "scan shard snapshot sparse_batch take_while unbatch unique window "
+        "with_options".split()),
+    "Iterator": frozenset(["get_next_as_optional"]),
+}
+
+
+def _missing(owner, what, name):
+    """The AttributeError for ``name``, missing on ``owner`` (``tf.data.<what>`` or one of
+    its instances): it says when TF1 has that name."""
+    usual = "%s has no attribute %r" % (owner, name)
+    if name.startswith("_") or name not in _TF1_ONLY[what]:
+        return AttributeError(usual)
+    return AttributeError(
+        "%s: TF1's tf.data.%s.%s is not in minigraph (yet). minigraph runs a part of TF1's "
+        "API; \"Running TF1 code you found\" in its README lists what is there and what is "
+        "not." % (usual, what, name))
+
+
+class _Missing(type):
+    """The metaclass of Dataset and Iterator: ``tf.data.Dataset.from_generator`` (a TF1 name
+    minigraph lacks) says so."""
+
+    def __getattr__(cls, name):
+        raise _missing("type object %r" % cls.__name__, cls.__name__, name)
 
 
 # ------------------------------------------------------------------------------------------
@@ -114,7 +151,7 @@ def _describe(structure, leaf):
 # Dataset
 # ------------------------------------------------------------------------------------------
 
-class Dataset:
+class Dataset(metaclass=_Missing):
     """A pipeline of elements (``tf.data.Dataset``, TF1's ``DatasetV1``).
 
     Make one with :meth:`from_tensor_slices`, :meth:`from_tensors` or :meth:`range`; each
@@ -338,6 +375,9 @@ class Dataset:
         """An element as a nest of ``tf.TensorSpec``."""
         return self._spec
 
+    def __getattr__(self, name):
+        raise _missing("'Dataset' object", "Dataset", name)
+
     def __iter__(self):
         raise RuntimeError("`tf.data.Dataset` only supports Python-style iteration in eager "
                            "mode or within tf.function. In a TF1 graph, take elements with "
@@ -442,7 +482,7 @@ def _trace(func, spec, name):
 # Iterator
 # ------------------------------------------------------------------------------------------
 
-class Iterator:
+class Iterator(metaclass=_Missing):
     """An iterator over a dataset (``tf.data.Iterator``): its position lives in the session.
 
     Made by ``dataset.make_one_shot_iterator()``, ``dataset.make_initializable_iterator()``,
@@ -546,6 +586,9 @@ class Iterator:
     @property
     def element_spec(self):
         return self._spec
+
+    def __getattr__(self, name):
+        raise _missing("'Iterator' object", "Iterator", name)
 
     def __repr__(self):
         return "<tf.data.Iterator %s shapes: %s, types: %s>" % (

@@ -642,3 +642,18 @@ def test_training_over_epochs_matches_numpy():
             wv = wv - 0.1 * 2 * xb_.T @ err / len(xb_)
     assert len(losses) == 9
     np.testing.assert_allclose(losses, want, rtol=1e-5)
+
+
+def test_tf1_names_minigraph_lacks_say_so():
+    ds = tf.data.Dataset.range(3)
+    with pytest.raises(AttributeError, match=r"TF1's tf.data.Dataset.padded_batch is not in "
+                                             r"minigraph \(yet\)"):
+        ds.padded_batch(2, [None])
+    with pytest.raises(AttributeError, match="TF1's tf.data.Dataset.from_generator"):
+        tf.data.Dataset.from_generator
+    with pytest.raises(AttributeError, match="TF1's tf.data.Iterator.get_next_as_optional"):
+        ds.make_one_shot_iterator().get_next_as_optional()
+    with pytest.raises(AttributeError) as info:
+        ds.not_a_tf_name
+    assert "TF1" not in str(info.value)
+    assert not hasattr(ds, "cache") and hasattr(ds, "map")
