@@ -311,8 +311,9 @@ class _Filter(DatasetValue):
 class TracedFunction:
     """A Python function traced once into a graph of its own (TF's function library):
     ``inputs`` are placeholders standing for one element's components, then for the outer
-    tensors it captured; ``outputs`` the tensors it returned, flattened. ``runner(state)`` runs it in a session: the plan is
-    compiled (and rewritten, as an untraced run's) once per session."""
+    tensors it captured; ``outputs`` the tensors it returned, flattened. ``runner(state)``
+    runs it in a session: the plan is compiled (and rewritten, as an untraced run's) once
+    per session."""
 
     def __init__(self, name, graph, inputs, outputs):
         self.name, self.graph, self.inputs, self.outputs = name, graph, inputs, outputs
