@@ -19,7 +19,8 @@ __all__ = ["as_graph_def", "node_inputs"]
 
 _DT_NAMES = {"float16": "DT_HALF", "float32": "DT_FLOAT", "float64": "DT_DOUBLE",
              "int8": "DT_INT8", "int16": "DT_INT16", "int32": "DT_INT32", "int64": "DT_INT64",
-             "uint8": "DT_UINT8", "bool": "DT_BOOL", "string": "DT_STRING"}
+             "uint8": "DT_UINT8", "bool": "DT_BOOL", "string": "DT_STRING",
+             "variant": "DT_VARIANT", "resource": "DT_RESOURCE"}  # datasets, iterators
 
 #: A constant's value is stored in the GraphDef only up to this size (TensorBoard itself
 #: hides attributes larger than 1 KiB).

@@ -9,8 +9,8 @@ the fetched ones. That is all a run is.
 An untraced run executes a cheaper plan (:mod:`minigraph.rewrite`: constants folded once, no
 step for ``Identity``, cheaper kernels), with the same values bit for bit; a traced run
 executes the plan as drawn, recording each step (:mod:`minigraph.trace`). Values never live
-on graph nodes: the only state a session keeps between runs is its variables' values and
-its random generators (:class:`_State`).
+on graph nodes: the only state a session keeps between runs is its variables' values, its
+random generators and its iterators' positions (:class:`_State`).
 """
 
 import time
@@ -61,12 +61,15 @@ def _remove_innermost(stack, item):
 
 
 class _State:
-    """What a session keeps between runs: the variables' values and the random generators.
-    The kernels of ``VariableV2``, the ``Assign`` family and the random ops use it."""
+    """What a session keeps between runs: the variables' values, the random generators and
+    the iterators' positions. The kernels of ``VariableV2``, the ``Assign`` family, the
+    random ops and the iterator ops (:mod:`minigraph.ops.data_ops`) use it."""
 
     def __init__(self):
         self.variables = {}   # VariableV2 op -> its array
         self.rngs = {}        # random op -> its np.random.Generator
+        self.iterators = {}   # iterator op (IteratorV2, OneShotIterator) -> where it is in
+        #                       its dataset, set by MakeIterator, advanced by IteratorGetNext
 
     def rng(self, op):
         """The generator of random op ``op``: made on first use from the op's seeds."""

@@ -1206,6 +1206,65 @@ def case_train_fed_gradients(tf, np):
                                     if "/update_" in op.name]}}
 
 
+# ------------------------------------------------------------------------------ tf.data
+
+def case_data_linear_regression(tf, np):
+    """tf.data feeding a linear model, as TF1 tutorials write it: from_tensor_slices of two
+    placeholders fed at the initializer, batch(4) (10 examples: batches of 4, 4, 2), an
+    initializable iterator run once per epoch until OutOfRangeError, for 2 epochs of SGD.
+    Plus a one-shot pipeline (map, repeat, batch with drop_remainder, take, skip, zip) whose
+    elements are recorded, and the static shapes and dtypes of get_next."""
+    rng = np.random.default_rng(41)
+    xv = _f32(rng.normal(size=(10, 3)))
+    yv = _f32(xv @ np.array([[1.5], [-2.0], [0.5]]) + 0.3 + 0.1 * rng.normal(size=(10, 1)))
+    x_in = tf.placeholder(tf.float32, shape=(None, 3))
+    y_in = tf.placeholder(tf.float32, shape=(None, 1))
+    dataset = tf.data.Dataset.from_tensor_slices((x_in, y_in)).batch(4)
+    iterator = dataset.make_initializable_iterator()
+    xb, yb = iterator.get_next()
+    w = tf.Variable(tf.zeros((3, 1)))
+    b = tf.Variable(tf.zeros((1,)))
+    loss = tf.reduce_mean(tf.square(tf.matmul(xb, w) + b - yb))
+    train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+
+    values = tf.data.Dataset.from_tensor_slices(np.arange(12, dtype=np.float32).reshape(6, 2))
+    other = tf.data.Dataset.range(100, 200)
+    pipeline = tf.data.Dataset.zip((values.map(lambda v: v * 2.0 + 1.0), other)) \
+        .skip(1).repeat(2).take(9).batch(2, drop_remainder=True)
+    one_shot = pipeline.make_one_shot_iterator()
+    pv, pi = one_shot.get_next()
+    fetch = {}
+
+    def run(sess, inputs):
+        sess.run(tf.global_variables_initializer())
+        losses, epoch_ends = [], []
+        for _ in range(2):
+            sess.run(iterator.initializer, feed_dict={x_in: inputs["x"], y_in: inputs["y"]})
+            while True:
+                try:
+                    losses.append(sess.run([loss, train])[0])
+                except tf.errors.OutOfRangeError:
+                    break
+            epoch_ends.append(len(losses))
+        batches_v, batches_i = [], []
+        while True:
+            try:
+                v, i = sess.run([pv, pi])
+            except tf.errors.OutOfRangeError:
+                break
+            batches_v.append(v)
+            batches_i.append(i)
+        return {"losses": np.array(losses), "epoch_ends": np.array(epoch_ends),
+                "w": sess.run(w), "b": sess.run(b), "pipeline_values": np.array(batches_v),
+                "pipeline_indices": np.array(batches_i)}
+    info = {"get_next_shapes": [_shape_str(t) for t in (xb, yb, pv, pi)],
+            "get_next_dtypes": [t.dtype.name for t in (xb, yb, pv, pi)],
+            "get_next_ops": [t.op.type for t in (xb, pv)],
+            "iterator_ops": [iterator.initializer.type, xb.op.inputs[0].op.type,
+                             pv.op.inputs[0].op.type]}
+    return {"inputs": {"x": xv, "y": yv}, "fetch": fetch, "info": info, "run": run}
+
+
 # ------------------------------------------------------------------------ the runner
 
 def all_cases():

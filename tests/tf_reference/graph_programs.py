@@ -165,6 +165,28 @@ def program_report_uninitialized(tf):
     return {"report": report}
 
 
+def program_data_pipeline(tf):
+    """tf.data as TF1 tutorials write it: from_tensor_slices of a placeholder and a numpy
+    array, map, batch, repeat, prefetch, an initializable iterator feeding a model; a
+    one-shot zip/range/skip/take pipeline; one iterator from_structure for two datasets."""
+    x_in = tf.placeholder(tf.float32, shape=(None, 3), name="x_in")
+    labels = np.arange(8, dtype=np.int64)
+    dataset = tf.data.Dataset.from_tensor_slices((x_in, labels))
+    dataset = dataset.map(lambda x, y: (x * 2.0, y)).batch(4).repeat(2).prefetch(1)
+    iterator = dataset.make_initializable_iterator()
+    xb, yb = iterator.get_next()
+    scaled = tf.matmul(xb, tf.ones((3, 1))) + 1.0   # a model reads the batch
+    pairs = tf.data.Dataset.zip((tf.data.Dataset.range(5), tf.data.Dataset.range(10, 15)))
+    first, second = pairs.skip(1).take(3).make_one_shot_iterator().get_next()
+    train = tf.data.Dataset.from_tensors(np.zeros((2, 3), np.float32))
+    valid = tf.data.Dataset.from_tensors(np.ones((2, 3), np.float32))
+    switch = tf.data.Iterator.from_structure(train.output_types, train.output_shapes)
+    element = switch.get_next(name="element")
+    return {"x": xb, "y": yb, "scaled": scaled, "init": iterator.initializer, "first": first,
+            "second": second, "train_init": switch.make_initializer(train),
+            "valid_init": switch.make_initializer(valid), "element": element}
+
+
 def all_programs():
     return [k[len("program_"):] for k in globals()
             if k.startswith("program_") and callable(globals()[k])]
