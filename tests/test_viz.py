@@ -465,6 +465,68 @@ def test_every_op_node_tells_its_math_on_hover():
         "y = mean of x over ``axis``")
 
 
+class ApplyTwice(OpDef):
+    """var <- var - 2 * lr * grad; slot <- grad (a fused update, as TF1's ApplyAdam)."""
+    kind = "assign"
+    ref_inputs = (0, 1)
+    writes_refs = True
+
+    @staticmethod
+    def infer(inputs, attrs):
+        return inputs[0].shape, inputs[0].dtype
+
+
+def test_composite_rules_hold_on_a_graph_built_with_minigraphs_own_ops():
+    """What the other ops will build (a tf.losses scope with its checks, a fused update in
+    its update_<var> scope, gates) made by hand: the rules go by structure, not by name."""
+    graph = tf.get_default_graph()
+    x = tf.placeholder(tf.float32, (3,), name="x")
+    w = tf.Variable(np.ones(3, np.float32), name="w")
+    slot = tf.Variable(np.zeros(3, np.float32), name="w/Slot")
+    with tf.name_scope("my_loss"):
+        with tf.name_scope("assert_broadcastable"):
+            check = tf.no_op(name="static_scalar_check_success")
+        with tf.control_dependencies([check]):
+            diff = tf.subtract(x, w, name="diff")
+        loss = tf.reduce_sum(diff * diff, name="value")
+    with tf.name_scope("gradients"):
+        g = tf.identity(diff, name="g")
+        with tf.name_scope("tuple"):
+            gate = tf.no_op(name="group_deps")
+            with tf.control_dependencies([gate]):
+                gated = tf.identity(g, name="control_dependency")
+    refs, op, const = [w.op.outputs[0], slot.op.outputs[0]], graph.create_op, tf.constant
+    name = "update_w/ApplyTwice"
+    with tf.name_scope("Opt"):     # on one line, as optimizer.minimize(loss) builds both
+        fused = op(ApplyTwice, refs + [const(0.1, name="learning_rate"), gated], name=name)
+        with tf.name_scope("update_slot"):
+            two = tf.multiply(gated, 2.0)
+            step = slot.assign_sub(two)
+        train = tf.group(fused, step, name="train")
+    kinds = viz.composite_scopes(graph.get_operations(), graph)
+    assert kinds == {"my_loss": "loss", "my_loss/assert_broadcastable": "check",
+                     "gradients/tuple": "gate", "Opt/update_w": "update",
+                     "Opt/update_slot": "update"}
+    dot = viz.to_dot(collapse=[])
+    names = node_names(dot)
+    assert "scope:my_loss" in names and "scope:Opt/update_slot" in names    # several ops
+    assert "Opt/update_w/ApplyTwice" in names                               # one op: itself
+    assert "<B>update_w/ApplyTwice</B> (learning_rate=0.1)" in label_of(
+        dot, "Opt/update_w/ApplyTwice")
+    assert tooltip_of(dot, "Opt/update_w/ApplyTwice").endswith(
+        "var <- var - 2 * lr * grad; slot <- grad (a fused update, as TF1's ApplyAdam).")
+    pairs = {(a, b): attrs or "" for a, b, attrs in edges(dot)}
+    assert "writes" in pairs[("w", "Opt/update_w/ApplyTwice")]
+    assert "writes" in pairs[("w/Slot", "Opt/update_w/ApplyTwice")]
+    assert ("gradients/g", "Opt/update_w/ApplyTwice") in pairs               # through the gate
+    assert not {"gradients/tuple/group_deps", "gradients/tuple/control_dependency"} & names
+    opened = viz.to_dot(collapse=[], expand=["my_loss"])
+    assert "my_loss/diff" in node_names(opened)
+    assert not any("static_scalar_check" in n for n in node_names(opened))
+    assert not any("static_scalar_check" in a for a, b, _ in edges(opened))
+    assert train is not None and loss is not None
+
+
 def test_fold_false_draws_every_node_and_edge_as_tensorboard_does():
     graph, _ = tf1_graph("adam_global_step")
     ops = graph.get_operations()

@@ -163,6 +163,19 @@ def test_explorer_direction_scopes_and_values():
     assert node_attrs(ge.dot, "scope:w") is not None and node_attrs(ge.dot, "w/Assign") is None
 
 
+def test_explorer_folds_by_default_and_unfolds_for_the_tensorboard_view():
+    m = small_net()
+    ge = GraphExplorer(feed_dict=m["feed"])
+    assert ge.fold.value and node_attrs(ge.dot, "w/read") is None     # drawn as w
+    assert node_attrs(ge.dot, "h/y") is None and "<B>h</B> (y=0)" in ge.dot
+    ge.fold.value = False                                         # every node and edge
+    assert node_attrs(ge.dot, "w/read") is not None and node_attrs(ge.dot, "h/y#h") is not None
+    assert fill(ge.dot, "w/read") != GREY                          # still the loss's run
+    assert node_attrs(ge.dot, "scope:gradients") is not None       # your collapse stays
+    ge.fold.value = True
+    assert node_attrs(ge.dot, "w/read") is None and ge.last_error is None
+
+
 def test_explorer_run_button_runs_with_a_trace_and_draws_values():
     m = small_net()
     ge = GraphExplorer(feed_dict=m["feed"])
