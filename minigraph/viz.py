@@ -12,7 +12,8 @@ What the picture encodes:
 * solid edges carry data, dashed edges are control dependencies, red edges go from an
   assign (or a fused update such as ``ApplyAdam``) to the variable it writes, dotted edges
   tie a gradient op to the forward op it differentiates;
-* name scopes are boxes (clusters); a collapsed scope is one box-shaped node;
+* name scopes are boxes (clusters); a collapsed scope is one box-shaped node; a
+  variable's slots (``w/Adam``, ``w/Momentum``) are drawn beside it, in its box;
 * hovering over an op shows its math: the first paragraph of its op type's docstring;
 * with a run trace: executed ops are drawn normally, pruned ops are greyed out, fed
   tensors' producers are cut off (the feed replaces them), variables read are outlined
@@ -559,6 +560,7 @@ def to_dot(graph=None, fetches=None, feed_dict=None, trace=None, backward=True,
     tree, copies = _nodes(scene, marks, folding, show_shapes)
     lines += _clusters(_flatten_small(tree) if fold else tree)
     lines += _edges(scene, marks, folding, copies, show_shapes, link_gradients)
+    lines += _slots_beside_variables(scene, folding)
     if legend:
         lines += _legend(scene, folding)
     lines.append("}")
@@ -768,6 +770,18 @@ def _edges(scene, marks, folding, copies, show_shapes, link_gradients):
     return lines
 
 
+def _slots_beside_variables(scene, folding):
+    """Rank constraints that draw each variable's slots (``w/Adam``, ``w/Momentum``: the
+    variables an optimizer keeps per weight, named under it) on the variable's row."""
+    variables = [op for op in scene.ops if op.type == "VariableV2" and folding.drawn(op)]
+    lines = []
+    for v in variables:
+        slots = [s for s in variables if s.name.startswith(v.name + "/")]
+        if slots:
+            lines.append("  { rank=same; %s; }" % "; ".join(_q(x.name) for x in [v] + slots))
+    return lines
+
+
 def _cluster_of(op, scope_names):
     """The scope box an op is drawn in: its name scope, or the scope named like the op
     itself (``random_normal`` sits with ``random_normal/shape``, as TensorBoard shows it)."""
@@ -833,19 +847,17 @@ def _clusters(tree):
 
 
 def _flatten_small(tree):
-    """Fold scopes that would box a single node into their parent scope."""
-    changed = True
-    while changed:
-        changed = False
-        counts = {}
-        for scope, items in tree.items():
-            for i in range(len(scope) + 1):
-                counts[scope[:i]] = counts.get(scope[:i], 0) + len(items)
-        for scope in sorted(tree, key=len, reverse=True):
-            if scope and counts[scope] < 2:
-                tree.setdefault(scope[:-1], []).extend(tree.pop(scope))
-                changed = True
-                break
+    """Fold scopes that would box a single node into their parent scope.
+
+    A scope's node count (its own and its sub-scopes') does not change when a sub-scope is
+    folded into it, so one pass from the deepest scope up folds every small one."""
+    counts = {}
+    for scope, items in tree.items():
+        for i in range(len(scope) + 1):
+            counts[scope[:i]] = counts.get(scope[:i], 0) + len(items)
+    for scope in sorted(counts, key=lambda s: (-len(s), s)):
+        if scope and counts[scope] < 2 and scope in tree:
+            tree.setdefault(scope[:-1], []).extend(tree.pop(scope))
     return tree
 
 

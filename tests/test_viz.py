@@ -450,6 +450,7 @@ def test_a_fused_update_shows_its_math_and_the_variables_it_writes():
     start = re.search(r'^  subgraph "cluster_\d+_Variable" \{$', dot, re.M).start()
     block = dot[start:dot.index("\n  }", start)]
     assert '"Variable/Adam" [' in block and '"Variable/Adam_1" [' in block
+    assert '{ rank=same; "Variable"; "Variable/Adam"; "Variable/Adam_1"; }' in dot
 
 
 def test_every_op_node_tells_its_math_on_hover():
