@@ -548,8 +548,9 @@ def to_dot(graph=None, fetches=None, feed_dict=None, trace=None, backward=True,
     marks = _Marks(focus, muted, path, node_styles)
     if collapse is None:
         collapse = default_collapsed(scene.ops) if (trace is None and fold) else []
-    if len(scene.ops) > max_nodes:
+    if len(scene.ops) > max_nodes:   # every top-level scope, expanded or not
         collapse = sorted({op.name.split("/")[0] for op in scene.ops if "/" in op.name})
+        expand = ()
     folding = _Folding(scene, collapse, expand, fold)
     lines = ["digraph minigraph {",
              '  graph [rankdir=%s, fontname="Helvetica", fontsize=11, nodesep=0.25, '
