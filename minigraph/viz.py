@@ -86,6 +86,7 @@ import numpy as np
 from minigraph.graph import GraphKeys, Tensor, get_default_graph
 from minigraph.lint import dead_update_message, dead_updates, fetch_ops, fetches_graph
 from minigraph.op_def import OpDef
+from minigraph.ops.math_ops import BinaryOp
 from minigraph.topo import toposort
 
 __all__ = ["to_dot", "draw", "GraphView", "dead_updates", "dead_update_message", "node_kind",
@@ -261,9 +262,11 @@ def _argument_name(const, consumer, index):
     if _DEFAULT_CONST_NAME.fullmatch(last):
         if consumer.type in _REDUCTIONS and index == 1:
             return "axis"
-        if consumer.type == "Fill" and index == 1:
+        if consumer.type == "Fill" and index == 1 or consumer.opdef.writes_refs:
             return "value"
-        return "xy"[index] if len(consumer.inputs) == 2 else "input %d" % index
+        if issubclass(consumer.opdef, BinaryOp):             # TF names them x and y
+            return "xy"[index]
+        return "input %d" % index
     if last in ("reduction_indices", "axis", "dimension"):
         return "axis"
     if last == "shape_as_tensor" or re.fullmatch(r"[Ss]hape(_\d+)?", last):

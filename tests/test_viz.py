@@ -382,6 +382,9 @@ def test_tf1s_reduction_axes_fill_values_and_learning_rates_are_labels():
     assert "<B>Mean</B> (axis [0])" in label_of(dot, "Mean")
     assert "<B>Maximum</B> (y=0)" in label_of(dot, "Maximum")
     assert {"Sum/reduction_indices", "Const", "Maximum/y", "pow/y"}.isdisjoint(node_names(dot))
+    scopes, _ = tf1_graph("name_scopes")    # tf.Variable(tf.constant(0.1, shape=(2,)))
+    assert "<B>Assign</B> (value=[0.1, 0.1])" in label_of(viz.to_dot(scopes),
+                                                           "layer2/biases/Assign")
     adam, _ = tf1_graph("adam_global_step")
     dot = viz.to_dot(adam, expand=["Adam"])
     apply_adam = label_of(dot, "Adam/update_Variable/ApplyAdam")
