@@ -46,16 +46,20 @@ ref structure, name scopes), never by drawing a different graph:
    * it is not fetched or fed, and some op it feeds is drawn as itself.
 
    So a constant you made with ``tf.constant(..., name="c")`` on its own line stays a node:
-   it is the point. Once a constant is a label it is one on every op it feeds (named in
-   full where it was borrowed, ``gradients/pow_grad/mul (pow/y=2)``).
+   it is the point. Once a constant is a label it is one on every op it feeds. The label
+   calls it by the name TF gave it (``y``; ``axis`` for ``reduction_indices``, ``shape``
+   for ``shape_as_tensor``), by its role where TF called it ``Const`` (a reduction's
+   ``axis``, the ``value`` of a Fill or an assign, a binary op's ``x`` or ``y``), and by
+   its full name where it was borrowed from another op (``gradients/h_grad/GreaterEqual
+   (h/y=0)``).
 3. **Composite ops are one box, expandable.** TF1 builds some calls from many primitives;
    each such name scope is drawn as one collapsed box (``expand=[scope]`` opens it):
 
    * a ``tf.losses`` loss: a scope holding ``<scope>/value`` that is in the ``LOSSES``
      collection or sits beside an ``assert_broadcastable`` check (``mean_squared_error``);
    * a random value: the name scope a random op is drawn in, when an op is named like that
-     scope (the call's result: ``random_normal`` holding ``random_normal/RandomStandardNormal``,
-     ``/mul``, ``/shape``...);
+     scope (the call's result: ``random_normal`` holding ``random_normal/mul``,
+     ``random_normal/RandomStandardNormal``...);
    * a variable's ``Initializer`` scope (``w/Adam/Initializer``, ``dense/kernel/Initializer``);
    * an optimizer's ``update_<var>`` scope holding an op that writes a variable;
 
@@ -943,7 +947,8 @@ def draw(graph=None, **options):
     """A :class:`GraphView` of ``graph`` (see :func:`to_dot` for the options).
 
     In a notebook, ``tf.get_default_graph()`` alone draws the whole graph; ``draw(fetches=
-    [loss], trace=md.trace)`` draws what one run executed, with pruned ops greyed out.
+    [loss], trace=md.trace)`` draws what one run executed, with pruned ops greyed out;
+    ``draw(fold=False)`` draws every node and edge TF1 built, as TensorBoard shows them.
     """
     if graph is not None and not hasattr(graph, "get_operations"):
         options.setdefault("fetches", graph)
