@@ -326,8 +326,11 @@ class _Folding:
             if op in self.box_of:
                 continue
             kind = self._composite(op)
-            if kind == "check" or (fold and op.type == "NoOp" and
-                                   op.name.rpartition("/")[2] == "static_scalar_check_success"):
+            check = kind == "check" or (fold and op.type == "NoOp" and
+                                        op.name.rpartition("/")[2] == "static_scalar_check_success")
+            if op in scene.fetched and (check or kind == "gate"):
+                continue                                   # what you fetch is drawn
+            if check:
                 self.hidden.add(op)
             elif kind == "gate" and op.type == "NoOp":
                 self.hidden.add(op)

@@ -536,6 +536,7 @@ def test_composite_rules_hold_on_a_graph_built_with_minigraphs_own_ops():
     assert "my_loss/diff" in node_names(opened)
     assert not any("static_scalar_check" in n for n in node_names(opened))
     assert not any("static_scalar_check" in a for a, b, _ in edges(opened))
+    assert check.name in node_names(viz.to_dot(fetches=[check]))   # what you fetch is drawn
     assert train is not None and loss is not None
 
 
