@@ -3,6 +3,8 @@
 These tests read the DOT text (structure and attributes), never SVG bytes.
 """
 
+import json
+import os
 import re
 import sys
 import warnings
@@ -12,6 +14,8 @@ import pytest
 
 import minigraph as tf
 from minigraph import lint, viz
+from minigraph.op_def import REGISTRY, OpDef
+from minigraph.tensor_shape import TensorShape
 
 
 def lecture_net(N=4, D=6, H=3):
@@ -43,7 +47,7 @@ def edges(dot):
 
 def test_every_kind_has_its_own_style_and_a_legend_entry():
     m = lecture_net()
-    dot = viz.to_dot(collapse=[])
+    dot = viz.to_dot(collapse=[], fold=False)   # unfolded: the constant h/y is a node
     assert 'shape="invhouse"' in node_attrs(dot, "x")            # placeholder
     assert 'shape="cylinder"' in node_attrs(dot, "w1")           # variable
     assert 'shape="diamond"' in node_attrs(dot, "updates")       # group / no-op
@@ -98,7 +102,7 @@ def test_name_scopes_are_clusters_and_collapsed_scopes_are_one_node():
     assert '"gradients/MatMul_grad/MatMul"' not in collapsed
     # edges into and out of the scope are rerouted to its node, once each
     pairs = [(a, b) for a, b, _ in edges(collapsed)]
-    assert ("scope:gradients", "mul") in pairs and ("w2/read", "scope:gradients") in pairs
+    assert ("scope:gradients", "mul") in pairs and ("w2", "scope:gradients") in pairs  # w2/read
     assert len(pairs) == len(set(pairs))
     expanded = viz.to_dot(expand=["gradients"])
     assert '"scope:gradients"' not in expanded and '"gradients/MatMul_grad/MatMul"' in expanded
@@ -281,7 +285,7 @@ def test_planned_trace_matches_what_a_run_executes_and_until_cuts_it():
 
 def test_shared_constants_are_drawn_beside_each_user_and_backward_edges_climb():
     m = lecture_net()
-    dot = viz.to_dot(collapse=[])
+    dot = viz.to_dot(collapse=[], fold=False)   # unfolded: h/y is a node, not a label
     # h/y feeds the forward Maximum and its gradient's GreaterEqual: one copy for each
     assert node_attrs(dot, "h/y") is None
     assert node_attrs(dot, "h/y#h") and node_attrs(dot, "h/y#gradients/h_grad/GreaterEqual")
@@ -305,3 +309,465 @@ def test_a_deep_backward_graph_stays_quick_to_lay_out():
     dot = viz.to_dot(expand=["gradients"])
     targets = [b for a, b, _ in edges(dot) if a.startswith("Const")]
     assert len(targets) == len(set(targets)) and not any(a == "Const" for a, _, _ in edges(dot))
+
+
+# ------------------------------------------------------------------------------------------
+# Folding: the graph is TF1's, the drawing leaves out what a student does not need
+# ------------------------------------------------------------------------------------------
+
+def node_names(dot):
+    """The op names drawn as nodes (a constant's copies beside its users count once)."""
+    ids = re.findall(r'^\s*"([^"]+)" \[', dot, re.M)
+    return {i.split("#")[0] for i in ids if i != "legend"}
+
+
+def label_of(dot, name):
+    """The HTML label of node ``name``."""
+    m = re.search(r'^\s*"%s" \[.*label=<(.*)>\];$' % re.escape(name), dot, re.M)
+    return m.group(1) if m else None
+
+
+def drawn_id(dot, name):
+    """The node drawing op ``name``: its own, or its scope's box (``scope:name``)."""
+    return name if node_attrs(dot, name) is not None else "scope:" + name
+
+
+def tooltip_of(dot, name):
+    m = re.search(r'tooltip="((?:[^"\\]|\\.)*)"', node_attrs(dot, name))
+    return m.group(1)
+
+
+def test_a_variable_is_drawn_as_its_read():
+    m = lecture_net()
+    dot = viz.to_dot(collapse=[])
+    pairs = [(a, b) for a, b, _ in edges(dot)]
+    assert node_attrs(dot, "w1/read") is None and node_attrs(dot, "w1") is not None
+    assert ("w1", "MatMul") in pairs and ("w1", "sub_1") in pairs
+    assert not any("w1/read" in (a, b) for a, b in pairs)
+    assert "also w1/read (Identity)" in tooltip_of(dot, "w1")
+    # unfolded, the read is a node of its own between the variable and its users
+    raw = viz.to_dot(collapse=[], fold=False)
+    raw_pairs = [(a, b) for a, b, _ in edges(raw)]
+    assert ("w1", "w1/read") in raw_pairs and ("w1/read", "MatMul") in raw_pairs
+    # any Identity whose only input is a variable is a read: w.read_value() too
+    again = m["w1"].read_value()
+    assert viz.variable_of_read(again.op) is m["w1"].op
+    assert node_attrs(viz.to_dot(fetches=[again]), again.op.name) is None
+
+
+def test_constant_arguments_are_drawn_in_their_ops_label_by_value():
+    m = lecture_net()
+    dot = viz.to_dot(expand=["gradients"])
+    for const in ("h/y", "pow/y", "mul/x", "mul_1/x", "random_normal/shape"):
+        assert const not in node_names(dot), const
+        assert not any(const in (a.split("#")[0], b) for a, b, _ in edges(dot)), const
+    assert "<B>h</B> (y=0)" in label_of(dot, "h")
+    assert "<B>pow</B> (y=2)" in label_of(dot, "pow")
+    assert "<B>mul</B> (x=0.001)" in label_of(dot, "mul")
+    # the initial value: today one RandomStandardNormal op (its shape in its label); once
+    # tf.random_normal is TF1's six ops, one "random value" box (TF1's graph is tested below)
+    random = drawn_id(dot, "random_normal")
+    assert random == "scope:random_normal" or "(shape=[6, 3])" in label_of(dot, random)
+    # borrowed by a gradient op: named in full there
+    assert "(h/y=0)" in label_of(dot, "gradients/h_grad/GreaterEqual")
+    # the 1 that starts the backward pass is data, not a parameter: it stays a node
+    assert "gradients/grad_ys_0" in node_names(dot)
+    assert m["loss"] is not None
+
+
+def test_tf1s_reduction_axes_fill_values_and_learning_rates_are_labels():
+    graph, returned = tf1_graph("lecture_variables")
+    dot = viz.to_dot(graph)
+    assert "<B>Sum</B> (axis 1)" in label_of(dot, "Sum")
+    assert "<B>Mean</B> (axis [0])" in label_of(dot, "Mean")
+    assert "<B>Maximum</B> (y=0)" in label_of(dot, "Maximum")
+    assert {"Sum/reduction_indices", "Const", "Maximum/y", "pow/y"}.isdisjoint(node_names(dot))
+    scopes, _ = tf1_graph("name_scopes")    # tf.Variable(tf.constant(0.1, shape=(2,)))
+    assert "<B>Assign</B> (value=[0.1, 0.1])" in label_of(viz.to_dot(scopes),
+                                                           "layer2/biases/Assign")
+    adam, _ = tf1_graph("adam_global_step")
+    dot = viz.to_dot(adam, expand=["Adam"])
+    apply_adam = label_of(dot, "Adam/update_Variable/ApplyAdam")
+    assert "learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-08" in apply_adam
+    zeros = label_of(dot, "Variable/Adam/Initializer/zeros")   # zeros: a Fill of two Consts
+    assert "(shape=[50, 20], value=0)" in zeros and "<I>Fill</I>" in zeros
+    assert not any("shape_as_tensor" in n or n.endswith("zeros/Const") for n in node_names(dot))
+
+
+def test_constants_you_made_stay_nodes():
+    x = tf.placeholder(tf.float32, (2,), name="x")
+    c = tf.constant(2.0, name="c")                 # named, on its own line: the point
+    d = tf.constant(3.0)                           # TF's default name, but your own line
+    shape = tf.constant([2], name="shape")         # an integer you named
+    y = tf.reshape(x * c + d, shape, name="y")
+    z = tf.multiply(y, tf.constant(4.0), name="z")     # made for z on z's line: a label
+    big = tf.add(z, tf.constant(np.arange(9, dtype=np.float32).reshape(9, 1)), name="big")
+    dot = viz.to_dot()
+    assert {"c", "Const", "shape", "Const_2"} <= node_names(dot)
+    assert "Const_1" not in node_names(dot) and "<B>z</B> (y=4)" in label_of(dot, "z")
+    # a fetched constant is drawn, whatever the rules say
+    assert "Const_1" in node_names(viz.to_dot(fetches=[z, z.op.inputs[1]]))
+    assert big is not None
+
+
+def test_composite_ops_are_collapsed_boxes_that_expand():
+    graph, returned = tf1_graph("adam_global_step")
+    dot = viz.to_dot(graph)
+    names = node_names(dot)
+    for box in ("random_normal", "random_normal_1", "mean_squared_error", "gradients", "Adam"):
+        assert "scope:" + box in names, box
+    assert "random value: 6 ops" in label_of(dot, "scope:random_normal")
+    assert not any(n.startswith(("mean_squared_error/", "random_normal/")) for n in names)
+    pairs = {(a, b) for a, b, _ in edges(dot)}
+    assert ("scope:random_normal", "Variable/Assign") in pairs
+    assert ("MatMul_1", "scope:mean_squared_error") in pairs
+    # expanded, the loss shows its arithmetic, never its shape checks
+    opened = node_names(viz.to_dot(graph, expand=["mean_squared_error"]))
+    assert "scope:mean_squared_error" not in opened
+    assert {"mean_squared_error/SquaredDifference", "mean_squared_error/value"} <= opened
+    assert not any("assert_broadcastable" in n or "static_scalar_check" in n for n in opened)
+    # boxes nest: an Initializer holding a random value is one box until expanded
+    dense, _ = tf1_graph("layers_dense")
+    dot = viz.to_dot(dense)
+    assert "initial value" in label_of(dot, "scope:dense/kernel/Initializer")
+    inner = viz.to_dot(dense, expand=["dense/kernel/Initializer"])
+    assert "scope:dense/kernel/Initializer/random_uniform" in node_names(inner)
+    assert "scope:dense/kernel/Initializer" not in node_names(inner)
+
+
+def test_gradient_gates_are_drawn_as_the_gradients_they_pass_on():
+    graph, _ = tf1_graph("gradient_descent")
+    dot = viz.to_dot(graph, expand=["gradients", "GradientDescent"])
+    assert not any("/tuple/" in n for n in node_names(dot))
+    pairs = {(a, b) for a, b, _ in edges(dot)}
+    assert ("gradients/MatMul_grad/MatMul_1",
+            "GradientDescent/update_Variable/ApplyGradientDescent") in pairs
+    gate = viz.to_dot(graph, expand=["gradients", "GradientDescent",
+                                     "gradients/MatMul_grad/tuple"])
+    assert {"gradients/MatMul_grad/tuple/group_deps",
+            "gradients/MatMul_grad/tuple/control_dependency_1"} <= node_names(gate)
+    assert viz.composite_scopes(graph.get_operations())["gradients/MatMul_grad/tuple"] == "gate"
+
+
+def test_a_fused_update_shows_its_math_and_the_variables_it_writes():
+    graph, _ = tf1_graph("adam_global_step")
+    dot = viz.to_dot(graph, expand=["Adam"])
+    update = "Adam/update_Variable/ApplyAdam"            # its update_ scope: one op, no box
+    assert "scope:Adam/update_Variable" not in node_names(dot)
+    assert tooltip_of(dot, update).startswith("%s (ApplyAdam): %s" % (update, FUSED_MATH))
+    writes = {a for a, b, attrs in edges(dot) if b == update and "writes" in (attrs or "")}
+    assert writes == {"Variable", "Variable/Adam", "Variable/Adam_1"}
+    # the slots sit in their variable's box
+    start = re.search(r'^  subgraph "cluster_\d+_Variable" \{$', dot, re.M).start()
+    block = dot[start:dot.index("\n  }", start)]
+    assert '"Variable/Adam" [' in block and '"Variable/Adam_1" [' in block
+    assert '{ rank=same; "Variable"; "Variable/Adam"; "Variable/Adam_1"; }' in dot
+
+
+def test_every_op_node_tells_its_math_on_hover():
+    lecture_net()
+    dot = viz.to_dot(collapse=[])
+    assert tooltip_of(dot, "h") == "h (Maximum): z = max(x, y); on ties the gradient goes to x"
+    assert tooltip_of(dot, "w1/Assign").startswith("w1/Assign (Assign): var <- value")
+    for name in node_names(dot):
+        if not name.startswith("scope:"):
+            op = tf.get_default_graph().get_operation_by_name(name)
+            assert tooltip_of(dot, name).startswith("%s (%s): " % (name, op.type)), name
+    assert viz.op_doc(tf.get_default_graph().get_operation_by_name("loss")).startswith(
+        "y = mean of x over ``axis``")
+
+
+class ApplyTwice(OpDef):
+    """var <- var - 2 * lr * grad; slot <- grad (a fused update, as TF1's ApplyAdam)."""
+    kind = "assign"
+    ref_inputs = (0, 1)
+    writes_refs = True
+
+    @staticmethod
+    def infer(inputs, attrs):
+        return inputs[0].shape, inputs[0].dtype
+
+
+def test_composite_rules_hold_on_a_graph_built_with_minigraphs_own_ops():
+    """What the other ops will build (a tf.losses scope with its checks, a fused update in
+    its update_<var> scope, gates) made by hand: the rules go by structure, not by name."""
+    graph = tf.get_default_graph()
+    x = tf.placeholder(tf.float32, (3,), name="x")
+    w = tf.Variable(np.ones(3, np.float32), name="w")
+    slot = tf.Variable(np.zeros(3, np.float32), name="w/Slot")
+    with tf.name_scope("my_loss"):
+        with tf.name_scope("assert_broadcastable"):
+            check = tf.no_op(name="static_scalar_check_success")
+        with tf.control_dependencies([check]):
+            diff = tf.subtract(x, w, name="diff")
+        loss = tf.reduce_sum(diff * diff, name="value")
+    with tf.name_scope("gradients"):
+        g = tf.identity(diff, name="g")
+        with tf.name_scope("tuple"):
+            gate = tf.no_op(name="group_deps")
+            with tf.control_dependencies([gate]):
+                gated = tf.identity(g, name="control_dependency")
+    refs, op, const = [w.op.outputs[0], slot.op.outputs[0]], graph.create_op, tf.constant
+    name = "update_w/ApplyTwice"
+    with tf.name_scope("Opt"):     # on one line, as optimizer.minimize(loss) builds both
+        fused = op(ApplyTwice, refs + [const(0.1, name="learning_rate"), gated], name=name)
+        with tf.name_scope("update_slot"):
+            two = tf.multiply(gated, 2.0)
+            step = slot.assign_sub(two)
+        train = tf.group(fused, step, name="train")
+    kinds = viz.composite_scopes(graph.get_operations(), graph)
+    assert kinds == {"my_loss": "loss", "my_loss/assert_broadcastable": "check",
+                     "gradients/tuple": "gate", "Opt/update_w": "update",
+                     "Opt/update_slot": "update"}
+    dot = viz.to_dot(collapse=[])
+    names = node_names(dot)
+    assert "scope:my_loss" in names and "scope:Opt/update_slot" in names    # several ops
+    assert "Opt/update_w/ApplyTwice" in names                               # one op: itself
+    assert "<B>update_w/ApplyTwice</B> (learning_rate=0.1)" in label_of(
+        dot, "Opt/update_w/ApplyTwice")
+    assert tooltip_of(dot, "Opt/update_w/ApplyTwice").endswith(
+        "var <- var - 2 * lr * grad; slot <- grad (a fused update, as TF1's ApplyAdam).")
+    pairs = {(a, b): attrs or "" for a, b, attrs in edges(dot)}
+    assert "writes" in pairs[("w", "Opt/update_w/ApplyTwice")]
+    assert "writes" in pairs[("w/Slot", "Opt/update_w/ApplyTwice")]
+    assert ("gradients/g", "Opt/update_w/ApplyTwice") in pairs               # through the gate
+    assert not {"gradients/tuple/group_deps", "gradients/tuple/control_dependency"} & names
+    opened = viz.to_dot(collapse=[], expand=["my_loss"])
+    assert "my_loss/diff" in node_names(opened)
+    assert not any("static_scalar_check" in n for n in node_names(opened))
+    assert not any("static_scalar_check" in a for a, b, _ in edges(opened))
+    assert check.name in node_names(viz.to_dot(fetches=[check]))   # what you fetch is drawn
+    assert train is not None and loss is not None
+
+
+def test_fold_false_draws_every_node_and_edge_as_tensorboard_does():
+    graph, _ = tf1_graph("adam_global_step")
+    ops = graph.get_operations()
+    dot = viz.to_dot(graph, fold=False)
+    assert node_names(dot) == {op.name for op in ops}
+    drawn = {(a.split("#")[0], b) for a, b, _ in edges(dot)}
+    drawn |= {(b.split("#")[0], a) for a, b, attrs in edges(dot) if 'dir="back"' in (attrs or "")
+              and "writes" not in (attrs or "")}
+    wanted = {(t.op.name, op.name) for op in ops for t in op.inputs}
+    wanted |= {(c.name, op.name) for op in ops for c in op.control_inputs}
+    assert wanted <= drawn
+    # every scope is a cluster (but those holding only a constant drawn beside each user)
+    clusters = set(re.findall(r'subgraph "cluster_\d+_([^"]+)"', dot))
+    in_place = {op for op in ops if node_attrs(dot, op.name) is not None}
+    scopes = {op.name.rsplit("/", 1)[0] for op in in_place if "/" in op.name}
+    assert scopes <= clusters and len(in_place) > 0.9 * len(ops)
+
+
+def test_run_highlights_see_through_the_folding():
+    m = lecture_net()
+    graph = tf.get_default_graph()
+    planned = tf.RunTrace.planned(graph, [m["loss"]], [m["x"], m["y"]])
+    # a folded read counts as executed when the read executed
+    planned.executed = [op for op in planned.executed if op.name != "w1"]
+    dot = viz.to_dot(trace=planned)
+    assert viz.GREY_FILL not in node_attrs(dot, "w1")
+    # a constant drawn as a label never greys its op out
+    planned.executed = [op for op in planned.executed if op.name != "h/y"]
+    assert viz.GREY_FILL not in node_attrs(viz.to_dot(trace=planned), "h")
+    # focus and path: on the node that draws the folded op; a label's part turns red
+    read = graph.get_operation_by_name("w1/read")
+    dot = viz.to_dot(fetches=[m["loss"]], focus=[read], path=[graph.get_operation_by_name("h/y")])
+    assert 'color="%s"' % viz.FOCUS_COLOR in node_attrs(dot, "w1")
+    assert viz.PATH_COLOR in node_attrs(dot, "h")
+    dot = viz.to_dot(fetches=[m["loss"]], focus=[graph.get_operation_by_name("h/y")])
+    assert 'color="%s"' % viz.FOCUS_COLOR in node_attrs(dot, "h")
+    assert '<FONT COLOR="%s"><B>y=0</B></FONT>' % viz.FOCUS_COLOR in label_of(dot, "h")
+    # a fetched read: the variable is double-bordered; a fed read is cut, so drawn itself
+    dot = viz.to_dot(fetches=[read.outputs[0]])
+    assert "peripheries" in node_attrs(dot, "w1") and "w1/read" not in node_names(dot)
+    dot = viz.to_dot(fetches=[m["loss"]], feed_dict=[read.outputs[0]])
+    assert "fed" in node_attrs(dot, "w1/read")
+
+
+def test_a_traced_update_run_still_shows_reads_writes_and_prunes_through_the_folding():
+    m = lecture_net()
+    sess = tf.Session()
+    sess.run(tf.global_variables_initializer())
+    md = tf.RunMetadata()
+    sess.run([m["loss"], m["updates"]], m["feed"], run_metadata=md,
+             options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE))
+    dot = viz.to_dot(trace=md.trace, collapse=["gradients"])
+    assert 'color="#cb4335"' in node_attrs(dot, "w1")               # written
+    assert viz.GREY_FILL in node_attrs(dot, "w1/Assign")            # the initializer: pruned
+    assert viz.GREY_FILL in node_attrs(dot, drawn_id(dot, "random_normal"))
+    assert viz.GREY_FILL not in node_attrs(dot, "h")
+    writes = [attrs for a, b, attrs in edges(dot) if (a, b) == ("w1", m["a1"].op.name)]
+    assert writes and "writes" in writes[0] and "dashed" not in writes[0]
+
+
+def test_the_dot_is_deterministic():
+    def build():
+        graph = tf.Graph()
+        with graph.as_default():
+            lecture_net()
+        return graph
+    for options in ({}, {"fold": False}, {"expand": ["gradients"], "link_gradients": True}):
+        assert viz.to_dot(build(), **options) == viz.to_dot(build(), **options)
+    g1, g2 = tf1_graph("adam_global_step")[0], tf1_graph("adam_global_step")[0]
+    assert viz.to_dot(g1, expand=["Adam"]) == viz.to_dot(g2, expand=["Adam"])
+
+
+# ------------------------------------------------------------------------------------------
+# The lessons' drawings must not grow
+# ------------------------------------------------------------------------------------------
+
+#: (nodes, edges) of the lecture drawings on main before folding (commit 4a5428c), the
+#: legend aside; a constant drawn beside each of its users counts once per copy
+MAIN_SIZES = {
+    "forward": (30, 32), "backward": (31, 41), "backward expanded": (55, 70),
+    "loss and updates": (25, 35), "loss": (15, 14), "traced update run": (32, 43),
+    "stepper": (39, 42), "explorer": (32, 43),
+    # the programs of tests/tf_reference/graph_programs.py, as minigraph built them
+    "lecture_variables/all": (32, 43), "lecture_variables/forward": (31, 34),
+    "lecture_variables/loss+updates": (25, 35),
+    "adam_global_step/all": (63, 94), "adam_global_step/forward": (62, 81),
+    "adam_global_step/loss+updates": (41, 62),
+    "gradient_descent/all": (35, 53), "gradient_descent/forward": (34, 40),
+    "gradient_descent/loss+updates": (28, 43),
+    "momentum/all": (43, 65), "momentum/forward": (42, 52), "momentum/loss+updates": (32, 49),
+    "layers_dense/all": (51, 69), "layers_dense/forward": (50, 58),
+    "layers_dense/loss+updates": (33, 49),
+}
+
+
+def size(dot):
+    nodes = [n for n in re.findall(r'^\s*"([^"]+)" \[', dot, re.M) if n != "legend"]
+    return len(nodes), len(edges(dot))
+
+
+def lecture_drawings():
+    """The drawings of the lecture net the lessons make: ``{name: DOT}``."""
+    from widgets import graph_explorer, run_stepper
+    graph = tf.Graph()
+    with graph.as_default():
+        m = lecture_net()
+        sess = tf.Session()
+        sess.run(tf.global_variables_initializer())
+        md = tf.RunMetadata()
+        sess.run([m["loss"], m["updates"]], m["feed"], run_metadata=md,
+                 options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE))
+        steps, full, _ = run_stepper.collect_steps(sess, [m["loss"], m["g1"]], m["feed"])
+        planned = graph_explorer.planned_trace(graph, [m["loss"]], [m["x"], m["y"]])
+    return {
+        "forward": viz.to_dot(graph, backward=False),
+        "backward": viz.to_dot(graph),
+        "backward expanded": viz.to_dot(graph, expand=["gradients"], link_gradients=True),
+        "loss and updates": viz.to_dot(fetches=[m["loss"], m["updates"]]),
+        "loss": viz.to_dot(fetches=[m["loss"]]),
+        "traced update run": viz.to_dot(graph, trace=md.trace, collapse=["gradients"]),
+        "stepper": run_stepper.stepper_dot(graph, [m["loss"], m["g1"]], full, 0),
+        "explorer": graph_explorer.explorer_dot(graph, planned, collapse=["gradients"]),
+    }
+
+
+@pytest.mark.parametrize("name", ["forward", "backward", "backward expanded",
+                                  "loss and updates", "loss", "traced update run", "stepper",
+                                  "explorer"])
+def test_the_lecture_drawings_are_no_bigger_than_before_folding(name):
+    nodes, n_edges = size(lecture_drawings()[name])
+    main_nodes, main_edges = MAIN_SIZES[name]
+    assert nodes <= main_nodes and n_edges <= main_edges, (name, nodes, n_edges)
+
+
+@pytest.mark.parametrize("program", ["lecture_variables", "adam_global_step",
+                                     "gradient_descent", "momentum", "layers_dense"])
+def test_tf1s_own_graphs_draw_no_bigger_than_minigraphs_did(program):
+    """Once minigraph builds TF1's graph node for node (``graphs.json``: 2 to 3 times the
+    ops), its drawings must still be no bigger than main's drawings of the simpler graph."""
+    graph, returned = tf1_graph(program)
+    fetches = [graph.as_graph_element(returned["loss"]),
+               graph.as_graph_element(returned["updates"])]
+    for kind, options in (("all", {}), ("forward", {"backward": False}),
+                          ("loss+updates", {"fetches": fetches})):
+        nodes, n_edges = size(viz.to_dot(graph, **options))
+        main_nodes, main_edges = MAIN_SIZES[program + "/" + kind]
+        assert nodes <= main_nodes and n_edges <= main_edges, (kind, nodes, n_edges)
+        # and TF1's graph unfolded is much bigger: the folding does the work
+        assert size(viz.to_dot(graph, fold=False, **options))[0] > main_nodes
+
+
+# ------------------------------------------------------------------------------------------
+# TF1's graphs (tests/tf_reference/graphs.json) as minigraph graphs of stand-in ops
+# ------------------------------------------------------------------------------------------
+
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "tf_reference",
+                       "graphs.json")) as _f:
+    TF1_GRAPHS = json.load(_f)
+
+_DTYPES = {"type:1": np.float32, "type:2": np.float64, "type:3": np.int32,
+           "type:9": np.int64, "type:10": np.bool_}
+FUSED_MATH = "var <- var - lr * update(grad, slots)"
+#: TF1's fused updates (coming to minigraph): the inputs they write
+_FUSED_REFS = {"ApplyGradientDescent": (0,), "ApplyMomentum": (0, 1), "ApplyAdam": (0, 1, 2),
+               "ApplyAdagrad": (0, 1), "ApplyRMSProp": (0, 1, 2)}
+
+
+def _const_value(attrs):
+    v, dtype = attrs.get("value"), _DTYPES.get(attrs.get("dtype"), np.float32)
+    if isinstance(v, dict):
+        return np.array(v["values"], dtype).reshape(v["shape"])
+    if isinstance(v, str) and v.startswith("big:"):
+        return np.zeros([int(d) for d in v[4:].split(",")], dtype)
+    return np.array(v)
+
+
+def _stand_in(op_type, n_outputs):
+    """An op type named as TF1's: minigraph's own class where there is one (its kind, ref
+    inputs and docstring), with a shape-agnostic ``infer``; a fused update writes its refs."""
+    base = REGISTRY.get(op_type, OpDef)
+    ns = {"type": op_type}
+    if op_type == "Const":
+        ns["infer"] = staticmethod(lambda inputs, attrs: (
+            TensorShape(attrs["value"].shape), tf.as_dtype(attrs["value"].dtype)))
+    else:
+        ns["infer"] = staticmethod(lambda inputs, attrs: [(TensorShape(None), tf.float32)]
+                                   * n_outputs)
+    if op_type in _FUSED_REFS:
+        ns.update(kind="assign", writes_refs=True, ref_inputs=_FUSED_REFS[op_type],
+                  __doc__=FUSED_MATH + "\n\nWrites its ref inputs.")
+    return type(op_type, (base,), ns)
+
+
+def _forward_op(graph, name):
+    """The forward op a node under ``gradients/`` differentiates (None outside)."""
+    if not name.startswith("gradients/"):
+        return None
+    parts = name.split("/")[1:]
+    for i, p in enumerate(parts):
+        if p.endswith("_grad"):
+            try:
+                return graph.get_operation_by_name("/".join(parts[:i] + [p[:-5]]))
+            except (KeyError, ValueError):
+                break
+    return graph.get_operations()[0]
+
+
+def tf1_graph(program):
+    """The graph TF1 built for ``program`` (node names, types, inputs, constants' values)
+    as a minigraph Graph of stand-in ops, and the names of what the program returns."""
+    nodes = TF1_GRAPHS[program]["nodes"]
+    outputs = {}
+    for n in nodes:
+        for i in n["inputs"]:
+            if not i.startswith("^"):
+                name, _, k = i.partition(":")
+                outputs[name] = max(outputs.get(name, 1), int(k or 0) + 1)
+    graph = tf.Graph()
+    with graph.as_default():
+        for n in nodes:
+            data = [graph.get_tensor_by_name(i if ":" in i else i + ":0")
+                    for i in n["inputs"] if not i.startswith("^")]
+            control = [graph.get_operation_by_name(i[1:]) for i in n["inputs"]
+                       if i.startswith("^")]
+            n_out = 0 if n["op"] == "NoOp" and n["name"] not in outputs else \
+                outputs.get(n["name"], 1)
+            attrs = {"value": _const_value(n["attrs"])} if n["op"] == "Const" else {}
+            with graph.control_dependencies(control), \
+                    graph.gradient_scope(_forward_op(graph, n["name"])):
+                graph.create_op(_stand_in(n["op"], n_out), data, attrs, name=n["name"] + "/")
+    return graph, TF1_GRAPHS[program]["returned"]

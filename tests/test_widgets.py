@@ -46,6 +46,12 @@ def line(dot, name):
     return (node_attrs(dot, name) or {}).get("color")
 
 
+def shows_values(dot):
+    """True if some node's label shows a value (the ``= ...`` line a trace's values add;
+    tooltips hold "=" too, in the math of each op)."""
+    return '">= ' in dot
+
+
 def is_png(value):
     return bytes(value[:4]) == b"\x89PNG"
 
@@ -161,11 +167,24 @@ def test_explorer_direction_scopes_and_values():
     assert node_attrs(ge.dot, "scope:w") is not None and node_attrs(ge.dot, "w/Assign") is None
 
 
+def test_explorer_folds_by_default_and_unfolds_for_the_tensorboard_view():
+    m = small_net()
+    ge = GraphExplorer(feed_dict=m["feed"])
+    assert ge.fold.value and node_attrs(ge.dot, "w/read") is None     # drawn as w
+    assert node_attrs(ge.dot, "h/y") is None and "<B>h</B> (y=0)" in ge.dot
+    ge.fold.value = False                                         # every node and edge
+    assert node_attrs(ge.dot, "w/read") is not None and node_attrs(ge.dot, "h/y#h") is not None
+    assert fill(ge.dot, "w/read") != GREY                          # still the loss's run
+    assert node_attrs(ge.dot, "scope:gradients") is not None       # your collapse stays
+    ge.fold.value = True
+    assert node_attrs(ge.dot, "w/read") is None and ge.last_error is None
+
+
 def test_explorer_run_button_runs_with_a_trace_and_draws_values():
     m = small_net()
     ge = GraphExplorer(feed_dict=m["feed"])
     w0 = ge.session.run(m["w"])
-    assert "= " not in ge.dot                                     # no values before a run
+    assert not shows_values(ge.dot)                               # no values before a run
     ge.fetch_boxes["train"].value = True
     ge.run_button.click()
     assert ge.last_error is None, ge.error.value
@@ -174,11 +193,11 @@ def test_explorer_run_button_runs_with_a_trace_and_draws_values():
     assert not np.array_equal(ge.session.run(m["w"]), w0)        # the update ran
     assert "<b>loss</b>" in ge.output.value
     assert viz.describe_value(ge.results[0]) in ge.output.value
-    assert "= " in ge.dot                                          # values in the labels
+    assert shows_values(ge.dot)                                    # values in the labels
     ge.show_values.value = False
-    assert "= " not in ge.dot and ge.ran                           # still the run's trace
+    assert not shows_values(ge.dot) and ge.ran                     # still the run's trace
     ge.fetch_boxes["train"].value = False                          # new selection: planned
-    assert not ge.ran and "= " not in ge.dot
+    assert not ge.ran and not shows_values(ge.dot)
 
 
 def test_explorer_errors_in_callbacks_are_shown_in_the_widget():
@@ -218,29 +237,34 @@ def test_stepper_buttons_move_the_highlighted_node():
     m = small_net()
     rs = RunStepper([m["loss"], m["g"]], feed_dict=m["feed"])
     n = len(rs.steps)
+    names = [s.op.name for s in rs.steps]
+    assert names[:3] == ["w", "w/read", "MatMul"]      # the variable, its read, its user
     assert rs.index == 0 and "step 1 / %d" % n in rs.label.value
-    first = rs.steps[0].op.name
-    assert line(rs.dot, first) == FOCUS
-    rs.next_button.click()
-    second = rs.steps[1].op.name
+    assert line(rs.dot, "w") == FOCUS
+    rs.next_button.click()            # w/read: the variable's read is drawn as the variable
     assert rs.index == 1 and "step 2 / %d" % n in rs.label.value
-    assert line(rs.dot, second) == FOCUS and line(rs.dot, first) != FOCUS
+    assert line(rs.dot, "w") == FOCUS and node_attrs(rs.dot, "w/read") is None
+    rs.next_button.click()
+    assert line(rs.dot, "MatMul") == FOCUS and line(rs.dot, "w") != FOCUS
     # ops not run yet are grey; the one just run is not
-    later = rs.steps[-1].op.name
-    assert fill(rs.dot, later) == GREY
+    later = names[-1]
+    assert fill(rs.dot, later) == GREY and fill(rs.dot, "MatMul") != GREY
     rs.prev_button.click()
-    assert rs.index == 0 and line(rs.dot, first) == FOCUS
+    rs.prev_button.click()
+    assert rs.index == 0 and line(rs.dot, "w") == FOCUS
     rs.prev_button.click()                                         # clamped at the start
     assert rs.index == 0
     rs.slider.value = n - 1
     assert line(rs.dot, later) == FOCUS and "backward" in rs.label.value
-    assert fill(rs.dot, first) != GREY
+    assert fill(rs.dot, "w") != GREY
     rs.next_button.click()                                         # clamped at the end
     assert rs.index == n - 1
     rs.reset_button.click()
     assert rs.index == 0 and "forward" in rs.label.value
-    rs.play.value = 3                                              # Play drives the slider
-    assert rs.index == 3 and line(rs.dot, rs.steps[3].op.name) == FOCUS
+    i = names.index("h/y")     # Play drives the slider: h/y, the 0 drawn red in h's label
+    rs.play.value = i
+    assert rs.index == i and line(rs.dot, "h") == FOCUS
+    assert '<FONT COLOR="%s"><B>y=0</B></FONT>' % FOCUS in rs.dot
     assert rs.last_error is None
 
 
@@ -257,7 +281,7 @@ def test_stepper_describes_the_op_and_shows_matrices_as_heatmaps():
     rs.slider.value = j
     assert rs.heatmap.layout.display == "none"                     # a scalar and a (2, 1)
     # values so far are drawn; the fed placeholder is drawn as cut by its feed
-    assert "= " in node_attrs(rs.dot, "loss").get("label", "") or "= " in rs.dot
+    assert shows_values(rs.dot)
     assert "fed" in node_attrs(rs.dot, "x")["tooltip"]
 
 
@@ -573,7 +597,12 @@ def test_gradient_check_finds_the_op_with_the_wrong_gradient():
     assert r["per_x"][0]["ok"] is False                             # end to end: wrong too
     assert fill(view.dot, "bad_square") == BAD_COLORS[0]
     bad_grads = r["per_op"]["bad_square"]["grad_ops"]
-    assert bad_grads and all(fill(view.dot, g) == BAD_COLORS[0] for g in bad_grads)
+    drawn = [g for g in bad_grads if node_attrs(view.dot, g) is not None]
+    assert drawn and all(fill(view.dot, g) == BAD_COLORS[0] for g in drawn)
+    # the others are constant arguments, drawn in the label of a (red) op: mul_1 (y=3)
+    graph = x.graph
+    assert all(graph.get_operation_by_name(g).type == "Const" for g in bad_grads
+               if g not in drawn)
     assert fill(view.dot, "y") == OK_COLORS[0]
     assert line(view.dot, "x") == BAD_COLORS[1]
     assert "bad_square" in view.summary.value and "MISMATCH" in view.table.value

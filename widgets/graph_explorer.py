@@ -111,10 +111,11 @@ def missing_feeds(trace):
     return [op for op in trace.executed if op.type == "Placeholder"]
 
 
-def explorer_dot(graph, trace, backward=True, collapse=(), show_values=False):
-    """The DOT of the explorer's drawing: the whole graph, highlighted by ``trace``."""
+def explorer_dot(graph, trace, backward=True, collapse=(), show_values=False, fold=True):
+    """The DOT of the explorer's drawing: the whole graph, highlighted by ``trace``;
+    ``fold=False`` draws every node and edge (see :func:`minigraph.viz.to_dot`)."""
     return viz.to_dot(graph, trace=trace, backward=backward, collapse=list(collapse),
-                      show_values=show_values and bool(trace.values))
+                      show_values=show_values and bool(trace.values), fold=fold)
 
 
 # ------------------------------------------------------------------------------------------
@@ -131,7 +132,9 @@ class GraphExplorer(WidgetBase):
 
     Attributes for tests and lessons: ``fetch_boxes`` / ``feed_boxes`` (name -> Checkbox),
     ``direction`` (ToggleButtons, value True = forward + backward), ``scopes``
-    (SelectMultiple of collapsed scopes), ``show_values`` (Checkbox), ``run_button``,
+    (SelectMultiple of collapsed scopes), ``fold`` (Checkbox: fold reads, constant
+    arguments and composite ops; unticked, every node and edge as TensorBoard shows them),
+    ``show_values`` (Checkbox), ``run_button``,
     ``trace`` (the trace drawn: planned, or the last run's), ``dot`` (the DOT drawn),
     ``executed`` / ``pruned`` / ``cut`` (sets of op names), ``dead_message``.
     """
@@ -171,6 +174,8 @@ class GraphExplorer(WidgetBase):
         scopes = top_scopes(self.graph)
         self.scopes = W.SelectMultiple(options=scopes, value=tuple(default_collapsed(self.graph)),
                                        description="collapse", rows=min(6, max(2, len(scopes))))
+        self.fold = W.Checkbox(value=True, description="fold reads, constants, composites",
+                               indent=False)
         self.show_values = W.Checkbox(value=True, description="show values", indent=False)
         self.run_button = W.Button(description="Run", button_style="primary", icon="play")
         self.status = W.HTML()
@@ -180,14 +185,14 @@ class GraphExplorer(WidgetBase):
 
         for box in list(self.fetch_boxes.values()) + list(self.feed_boxes.values()):
             box.observe(self._guarded(self._on_selection), names="value")
-        for ctl in (self.direction, self.scopes, self.show_values):
+        for ctl in (self.direction, self.scopes, self.fold, self.show_values):
             ctl.observe(self._guarded(self._on_view), names="value")
         self.run_button.on_click(self._guarded(self._on_run))
 
         fetch_col = W.VBox([W.HTML("<b>fetches</b>")] + list(self.fetch_boxes.values()))
         feed_col = W.VBox([W.HTML("<b>feeds</b>")] + list(self.feed_boxes.values()))
-        view_col = W.VBox([self.direction, self.scopes, W.HBox([self.show_values,
-                                                                  self.run_button])])
+        view_col = W.VBox([self.direction, self.scopes, self.fold,
+                           W.HBox([self.show_values, self.run_button])])
         self._finish(W.HBox([fetch_col, feed_col, view_col]), self.status, self.drawing,
                      self.lint, self.output)
         self._guarded(self.redraw)()
@@ -274,7 +279,8 @@ class GraphExplorer(WidgetBase):
         trace = self.trace
         self.dot = explorer_dot(self.graph, trace, backward=self.direction.value,
                                 collapse=self.scopes.value,
-                                show_values=self.show_values.value and self.ran)
+                                show_values=self.show_values.value and self.ran,
+                                fold=self.fold.value)
         self.drawing.value = svg_html(self.dot, "minigraph-explorer")
         missing = missing_feeds(trace) if not self.ran else []
         note = ("<span style='color:#b03a2e'>needs a feed: %s</span>"
