@@ -100,7 +100,9 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
                 if g is not None and want:
                     grads.setdefault(t, []).append(g)
 
-        return [_summed(grads, x, x.op) for x in xs]
+        results = [_summed(grads, x, x.op) for x in xs]
+        graph.gradient_results.update(g for g in results if g is not None)
+        return results
 
 
 def _grad_y(gy, y, i):

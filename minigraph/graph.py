@@ -323,6 +323,9 @@ class Graph:
         self._name_stack = ""
         self._control_stack = []
         self._gradient_of = None
+        #: the tensors ``tf.gradients`` returned (the drawings keep the gradient ops that
+        #: lead to them; TF1 also builds gradients nobody asked for, e.g. of a placeholder)
+        self.gradient_results = set()
         self._collections = {}
         self._finalized = False
         self.seed = None

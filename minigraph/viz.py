@@ -109,6 +109,9 @@ KIND_STYLES = {
     "constant":    ("box", "#f2f3f4", "#909497", "constant"),
     "variable":    ("cylinder", "#fdebd0", "#ca6f1e", "variable (lives in the session)"),
     "random":      ("box", "#e8daef", "#7d3c98", "random op"),
+    "iterator":    ("box", "#d1f2eb", "#117a65",
+                    "iterator (its position lives in the session; get_next: a new element "
+                    "each run)"),
     "op":          ("box", "#ffffff", "#34495e", "op"),
     "gradient":    ("box", "#fadbd8", "#b03a2e", "gradient op (added by tf.gradients)"),
     "assign":      ("box", "#fcf3cf", "#b7950b", "assign / update op"),
@@ -295,6 +298,26 @@ def _argument_text(const, consumer, index):
     return "axis %s" % value if name == "axis" else "%s=%s" % (name, value)
 
 
+def unrequested_gradients(ops, graph, fetched=()):
+    """The gradient ops among ``ops`` that lead to no gradient anyone asked for.
+
+    TF1's ``tf.gradients`` builds the gradient of every floating input of every op on the
+    way (of the placeholder ``x`` in ``matmul(x, w1)``, of the constant in ``maximum(h,
+    0)``); no run ever needs those, and a folded drawing leaves them out. Kept: what leads
+    to a tensor ``tf.gradients`` returned, to a fetch, or to an op outside the backward pass
+    (an update that uses a gradient)."""
+    grads = [op for op in ops if op.gradient_of is not None]
+    if not grads:
+        return set()
+    roots = {t.op for t in graph.gradient_results} | {f for f in fetched if hasattr(f, "inputs")}
+    for op in ops:
+        if op.gradient_of is None:
+            roots.update(t.op for t in op.inputs if t.op.gradient_of is not None)
+            roots.update(c for c in op.control_inputs if c.gradient_of is not None)
+    needed = set(toposort(list(roots)))
+    return {op for op in grads if op not in needed}
+
+
 class _Folding:
     """How each op of a drawing is drawn: as its own node, inside a box (a collapsed or
     composite scope), as another op's node (a read as its variable, a gate as what it
@@ -438,6 +461,12 @@ class _Scene:
         self.written = set(trace.variables_written) if trace is not None else set()
         self.values = trace.values if (trace is not None and show_values) else None
 
+    def drop(self, ops):
+        """Leave ``ops`` out of the drawing."""
+        if ops:
+            self.ops = [op for op in self.ops if op not in ops]
+            self.op_set = set(self.ops)
+
     def ran(self, op):
         """False for an op a traced run did not execute (True without a trace)."""
         return self.executed is None or op in self.executed
@@ -555,6 +584,8 @@ def to_dot(graph=None, fetches=None, feed_dict=None, trace=None, backward=True,
       max_nodes: beyond this many ops, collapse every top-level scope (readability).
     """
     scene = _Scene(graph, fetches, feed_dict, trace, backward, show_values)
+    if fold:
+        scene.drop(unrequested_gradients(scene.ops, scene.graph, scene.fetched))
     marks = _Marks(focus, muted, path, node_styles)
     if collapse is None:
         collapse = default_collapsed(scene.ops) if (trace is None and fold) else []

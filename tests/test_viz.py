@@ -80,7 +80,17 @@ def test_forward_only_drawing_leaves_out_every_gradient_op():
     dot = viz.to_dot(backward=False, collapse=[])
     assert "gradients/" not in dot
     full = viz.to_dot(backward=True, collapse=[])
-    assert '"gradients/MatMul_grad/MatMul"' in full
+    assert '"gradients/MatMul_grad/MatMul_1"' in full      # grad_w1
+
+
+def test_gradients_no_one_asked_for_are_left_out_unless_unfolded():
+    # TF1 builds the gradient for the placeholder x too (MatMul_grad/MatMul, before w1's
+    # MatMul_1): nothing needs it, so a folded drawing leaves it out
+    lecture_net()
+    folded = viz.to_dot(collapse=[])
+    assert '"gradients/MatMul_grad/MatMul_1"' in folded
+    assert '"gradients/MatMul_grad/MatMul"' not in folded
+    assert '"gradients/MatMul_grad/MatMul"' in viz.to_dot(collapse=[], fold=False)
 
 
 def test_gradient_ops_are_labelled_with_their_forward_op():
@@ -99,13 +109,13 @@ def test_name_scopes_are_clusters_and_collapsed_scopes_are_one_node():
     assert re.search(r'subgraph "cluster_\d+_gradients"', dot)
     collapsed = viz.to_dot()  # gradients collapsed by default
     assert '"scope:gradients"' in collapsed
-    assert '"gradients/MatMul_grad/MatMul"' not in collapsed
+    assert '"gradients/MatMul_grad/MatMul_1"' not in collapsed
     # edges into and out of the scope are rerouted to its node, once each
     pairs = [(a, b) for a, b, _ in edges(collapsed)]
     assert ("scope:gradients", "mul") in pairs and ("w2", "scope:gradients") in pairs  # w2/read
     assert len(pairs) == len(set(pairs))
     expanded = viz.to_dot(expand=["gradients"])
-    assert '"scope:gradients"' not in expanded and '"gradients/MatMul_grad/MatMul"' in expanded
+    assert '"scope:gradients"' not in expanded and '"gradients/MatMul_grad/MatMul_1"' in expanded
 
 
 def test_fetches_restrict_the_drawing_to_what_they_need():
@@ -333,7 +343,14 @@ def drawn_id(dot, name):
 
 
 def tooltip_of(dot, name):
-    m = re.search(r'tooltip="((?:[^"\\]|\\.)*)"', node_attrs(dot, name))
+    """The tooltip of node ``name`` (of its first copy, for a constant drawn beside each
+    of its users as ``name#user``)."""
+    attrs = node_attrs(dot, name)
+    if attrs is None:
+        copy = next(n for n in re.findall(r'^\s*"([^"]+)" \[', dot, re.M)
+                    if n.startswith(name + "#"))
+        attrs = node_attrs(dot, copy)
+    m = re.search(r'tooltip="((?:[^"\\]|\\.)*)"', attrs)
     return m.group(1)
 
 
@@ -474,7 +491,7 @@ def test_every_op_node_tells_its_math_on_hover():
             op = tf.get_default_graph().get_operation_by_name(name)
             assert tooltip_of(dot, name).startswith("%s (%s): " % (name, op.type)), name
     assert viz.op_doc(tf.get_default_graph().get_operation_by_name("loss")).startswith(
-        "y = mean of x over ``axis``")
+        "y = mean of x over the axes")
 
 
 class ApplyTwice(OpDef):

@@ -155,14 +155,14 @@ def test_explorer_direction_scopes_and_values():
     m = small_net()
     ge = GraphExplorer(feed_dict=m["feed"])
     assert node_attrs(ge.dot, "scope:gradients") is not None
-    assert node_attrs(ge.dot, "gradients/MatMul_grad/MatMul") is None
+    assert node_attrs(ge.dot, "gradients/MatMul_grad/MatMul_1") is None
     ge.scopes.value = ()                                          # expand gradients
     assert node_attrs(ge.dot, "scope:gradients") is None
-    assert node_attrs(ge.dot, "gradients/MatMul_grad/MatMul") is not None
+    assert node_attrs(ge.dot, "gradients/MatMul_grad/MatMul_1") is not None
     ge.direction.value = False                                    # forward only
     assert "gradients/" not in ge.dot and node_attrs(ge.dot, "loss") is not None
     ge.direction.value = True
-    assert node_attrs(ge.dot, "gradients/MatMul_grad/MatMul") is not None
+    assert node_attrs(ge.dot, "gradients/MatMul_grad/MatMul_1") is not None
     ge.scopes.value = ("gradients", "w")
     assert node_attrs(ge.dot, "scope:w") is not None and node_attrs(ge.dot, "w/Assign") is None
 

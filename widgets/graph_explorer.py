@@ -54,7 +54,7 @@ def candidate_fetches(graph, limit=16):
         [op for op in ops if offered(op) and op.gradient_of is None and
          ("loss" in op.name.rpartition("/")[2].lower() or op in losses)],
         [op for op in ops if offered(op) and op not in used and op.gradient_of is None
-         and op.opdef.kind in ("op", "random")],
+         and op.opdef.kind in ("op", "random", "iterator")],
         [op for op in ops if offered(op) and op.opdef.kind in ("assign", "noop", "summary")],
         [op for op in ops if offered(op) and op not in used and op.gradient_of is not None],
         [op for op in ops if op.type == "VariableV2"],
