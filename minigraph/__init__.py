@@ -65,8 +65,10 @@ from minigraph import keras  # noqa: E402
 # tf.function: TF2's tracer, turning a Python function into a graph per input signature
 from minigraph.function import TensorSpec, function  # noqa: E402
 
-# what TF1 scripts are built around: tf.app.run, tf.flags (also tf.app.flags), tf.gfile
+# what TF1 scripts are built around: tf.app.run, tf.flags (also tf.app.flags), tf.gfile, and
+# tf.device, recorded on each op (op.device) and otherwise ignored
 from minigraph import app, flags, gfile  # noqa: E402
+from minigraph.graph import device  # noqa: E402
 
 # tf.add, tf.matmul, tf.placeholder...: the op functions exported as "<name>"
 globals().update(_exported(""))
@@ -96,5 +98,5 @@ __all__ = sorted(_exported("")) + [
     "random_uniform_initializer", "truncated_normal_initializer",
     "variance_scaling_initializer", "zeros_initializer", "AUTO_REUSE", "VariableScope",
     "get_local_variable", "get_variable", "get_variable_scope", "variable_scope", "keras",
-    "function", "TensorSpec", "newaxis", "compat", "app", "flags", "gfile",
+    "function", "TensorSpec", "newaxis", "compat", "app", "flags", "gfile", "device",
 ]
