@@ -1,5 +1,8 @@
-"""The small pieces TF1 scripts from the web call: tf.device."""
+"""The small pieces TF1 scripts from the web call: tf.device, string constants as bytes, the
+softmax cross-entropy of integer labels, tf.arg_max, the tf.to_* casts (their values against
+real TF are in tests/tf_reference/cases.py, case tf1_script_ops; here the graph they build)."""
 
+import numpy as np
 import pytest
 
 import minigraph as tf
@@ -69,3 +72,67 @@ def test_device_changes_nothing_else(graph):
         sess.run(tf.global_variables_initializer())
         assert sess.run([y, g], {x: 3.0}) == [6.0, 2.0]
     assert tf.gradients(y, x)[0].op.device == ""   # gradients built outside the block
+
+
+# ------------------------------------------------------------------------------- strings
+
+def test_string_constants_fetch_as_bytes():
+    with tf.Session() as sess:
+        assert sess.run(tf.constant("hello")) == b"hello"
+        assert isinstance(sess.run(tf.constant("hello")), bytes)
+        got = sess.run(tf.constant([["a", "bc"], [b"d", "é"]]))
+    assert got.dtype == object and got.tolist() == [[b"a", b"bc"], [b"d", "é".encode()]]
+
+
+def test_a_string_constant_of_numbers_is_a_type_error():
+    with pytest.raises(TypeError, match="Expected string, got 5 of type 'int'"):
+        tf.constant(5, dtype=tf.string)
+
+
+# ------------------------------------------------------------- what the functions build
+
+def test_deprecated_casts_are_cast_ops_named_as_tf1():
+    x = tf.placeholder(tf.int32)
+    for fn, name, dtype in [(tf.to_float, "ToFloat", tf.float32),
+                            (tf.to_double, "ToDouble", tf.float64),
+                            (tf.to_int64, "ToInt64", tf.int64)]:
+        y = fn(x)
+        assert (y.op.type, y.op.name, y.dtype) == ("Cast", name, dtype)
+    assert tf.to_int32(x) is x          # already int32: no op, as tf.cast
+
+
+def test_arg_max_takes_dimension():
+    x = tf.constant([[1.0, 5.0, 2.0], [7.0, 0.0, 1.0]])
+    with tf.Session() as sess:
+        assert sess.run(tf.arg_max(x, 1)).tolist() == [1, 0]
+        assert sess.run(tf.arg_min(x, dimension=0)).tolist() == [0, 1, 1]
+    assert tf.arg_max(x, 1).dtype == tf.int64
+    assert tf.arg_max(x, 1, output_type=tf.int32).dtype == tf.int32
+
+
+@pytest.mark.parametrize("fn, scope", [
+    (tf.nn.softmax_cross_entropy_with_logits, "softmax_cross_entropy_with_logits_sg"),
+    (tf.nn.softmax_cross_entropy_with_logits_v2, "softmax_cross_entropy_with_logits"),
+])
+def test_integer_labels_are_cast_to_the_logits_dtype(fn, scope):
+    logits = tf.placeholder(tf.float64, (None, 3))
+    labels = tf.placeholder(tf.int32, (None, 3))
+    loss = fn(labels=labels, logits=logits)
+    assert loss.dtype == tf.float64 and loss.op.name == scope
+    cast = loss.op.inputs[0].op
+    assert (cast.type, cast.name) == ("Cast", scope + "/Cast")
+    lv = np.array([[0.5, 1.0, -1.0], [2.0, 0.0, 0.0]])
+    yv = np.array([[0, 1, 0], [1, 0, 0]])
+    want = -np.sum(yv * (lv - np.log(np.exp(lv).sum(axis=1, keepdims=True))), axis=1)
+    with tf.Session() as sess:
+        np.testing.assert_allclose(sess.run(loss, {logits: lv, labels: yv}), want, rtol=1e-12)
+
+
+def test_v1_stops_the_labels_gradient_as_tf1_names_it():
+    logits = tf.placeholder(tf.float32, (None, 3))
+    labels = tf.placeholder(tf.float32, (None, 3))
+    loss = tf.nn.softmax_cross_entropy_with_logits(labels=labels, logits=logits)
+    stop = loss.op.inputs[0].op
+    assert (stop.type, stop.name) == ("StopGradient",
+                                      "softmax_cross_entropy_with_logits_sg/labels_stop_gradient")
+    assert tf.gradients(loss, labels) == [None]
