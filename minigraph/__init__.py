@@ -100,3 +100,9 @@ __all__ = sorted(_exported("")) + [
     "get_local_variable", "get_variable", "get_variable_scope", "variable_scope", "keras",
     "function", "TensorSpec", "newaxis", "compat", "app", "flags", "gfile", "device",
 ]
+
+# Last: a TF1 name minigraph does not have (tf.estimator, tf.nn.conv3d...) is an AttributeError
+# that says so, in every TF1 namespace above (minigraph/_missing.py)
+from minigraph import _missing  # noqa: E402
+
+_missing.install(_sys.modules[__name__])
