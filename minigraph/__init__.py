@@ -68,6 +68,11 @@ from minigraph.function import TensorSpec, function  # noqa: E402
 # tf.data: datasets and iterators, their position living in the session
 from minigraph import data  # noqa: E402
 
+# what TF1 scripts are built around: tf.app.run, tf.flags (also tf.app.flags), tf.gfile, and
+# tf.device, recorded on each op (op.device) and otherwise ignored
+from minigraph import app, flags, gfile  # noqa: E402
+from minigraph.graph import device  # noqa: E402
+
 # tf.add, tf.matmul, tf.placeholder...: the op functions exported as "<name>"
 globals().update(_exported(""))
 
@@ -96,5 +101,12 @@ __all__ = sorted(_exported("")) + [
     "random_uniform_initializer", "truncated_normal_initializer",
     "variance_scaling_initializer", "zeros_initializer", "AUTO_REUSE", "VariableScope",
     "get_local_variable", "get_variable", "get_variable_scope", "variable_scope", "keras",
-    "function", "TensorSpec", "newaxis", "compat", "data",
+    "function", "TensorSpec", "newaxis", "compat", "data", "app", "flags", "gfile",
+    "device",
 ]
+
+# Last: a TF1 name minigraph does not have (tf.estimator, tf.nn.conv3d...) is an AttributeError
+# that says so, in every TF1 namespace above (minigraph/_missing.py)
+from minigraph import _missing  # noqa: E402
+
+_missing.install(_sys.modules[__name__])

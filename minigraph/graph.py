@@ -16,10 +16,11 @@ import re
 import sys
 import threading
 
+from minigraph import device_spec
 
 __all__ = [
     "Graph", "Operation", "Tensor", "Site", "GraphKeys", "PACKAGE_DIR",
-    "get_default_graph", "reset_default_graph", "name_scope", "control_dependencies",
+    "get_default_graph", "reset_default_graph", "name_scope", "control_dependencies", "device",
     "get_collection", "get_collection_ref", "add_to_collection", "add_to_collections",
     "is_graph_element", "install_operators", "on_new_graph",
 ]
@@ -126,6 +127,11 @@ class Tensor:
     @property
     def graph(self):
         return self.op.graph
+
+    @property
+    def device(self):
+        """The device of the op making it (``with tf.device(...)``; recorded, ignored)."""
+        return self.op.device
 
     @property
     def shape(self):
@@ -257,10 +263,12 @@ class Operation:
       attrs: static attributes (``transpose_a``, ``axis``...).
       site: where the user created it (:class:`Site`).
       gradient_of: for ops added by ``tf.gradients``, the forward op they differentiate.
+      device: where ``with tf.device(...)`` asked it to run (``"/device:GPU:0"``), ``""``
+        outside any; recorded as TF1 does, and ignored: everything runs on the CPU.
     """
 
     __slots__ = ("graph", "name", "type", "opdef", "inputs", "control_inputs", "outputs",
-                 "attrs", "site", "gradient_of", "_id", "__weakref__")
+                 "attrs", "site", "gradient_of", "device", "_id", "__weakref__")
 
     def __init__(self, graph, name, opdef, inputs, control_inputs, attrs, site, gradient_of):
         self.graph = graph
@@ -272,6 +280,7 @@ class Operation:
         self.attrs = attrs
         self.site = site
         self.gradient_of = gradient_of
+        self.device = ""
         self.outputs = ()
         self._id = len(graph._ops)
 
@@ -322,6 +331,7 @@ class Graph:
         self._names_in_use = {}
         self._name_stack = ""
         self._control_stack = []
+        self._device_stack = []   # the `with tf.device(...)` blocks, outermost first
         self._gradient_of = None
         #: the tensors ``tf.gradients`` returned (the drawings keep the gradient ops that
         #: lead to them; TF1 also builds gradients nobody asked for, e.g. of a placeholder)
@@ -486,6 +496,19 @@ class Graph:
             self._control_stack.pop()
 
     @contextlib.contextmanager
+    def device(self, device_name_or_function):
+        """Ops created inside get this device in ``op.device`` (``tf.device``): recorded as
+        TF1 records it, and ignored (see :mod:`minigraph.device_spec`)."""
+        if isinstance(device_name_or_function, str) or \
+                hasattr(device_name_or_function, "to_string"):
+            device_spec.parse(device_name_or_function)   # a bad name fails here, as in TF1
+        self._device_stack.append(device_name_or_function)
+        try:
+            yield
+        finally:
+            self._device_stack.pop()
+
+    @contextlib.contextmanager
     def gradient_scope(self, forward_op):
         """Ops created inside are tagged as part of the gradient of ``forward_op``
         (``op.gradient_of``): how ``tf.gradients`` marks the backward pass."""
@@ -560,6 +583,8 @@ class Graph:
                         if c not in input_ops and c not in control:
                             control.append(c)
             op = Operation(self, full_name, opdef, inputs, control, attrs, site, self._gradient_of)
+            if self._device_stack:
+                op.device = device_spec.resolve(self._device_stack, op)
             if isinstance(specs, tuple):
                 specs = [specs]
             op.outputs = tuple(Tensor(op, i, dtype, shape) for i, (shape, dtype) in enumerate(specs))
@@ -642,6 +667,12 @@ def name_scope(name, default_name=None, values=None):
 def control_dependencies(control_inputs):
     """``tf.control_dependencies``: ops built inside run after ``control_inputs``."""
     return get_default_graph().control_dependencies(control_inputs)
+
+
+def device(device_name_or_function):
+    """``tf.device``: ops built inside record this device (``op.device``); nothing else
+    changes, since minigraph runs everything with numpy on the CPU."""
+    return get_default_graph().device(device_name_or_function)
 
 
 def get_collection(key, scope=None):

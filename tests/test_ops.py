@@ -207,6 +207,18 @@ def _sum_to_shape_op(grad, z, like):
     return make(SumToShape, [grad * tf.ones_like(z), tf.shape(like)], None, "SumToShape")
 
 
+def _in_top_k(k):
+    """Is each row's target among its k highest scores, ties included? (sorting, not
+    counting as the op does)"""
+    def ref(p, t):
+        out = []
+        for row, target in zip(p, t):
+            ok = 0 <= target < len(row) and bool(np.all(np.isfinite(row))) and k > 0
+            out.append(ok and (k >= len(row) or sorted(row, reverse=True)[k - 1] <= row[target]))
+        return np.array(out, dtype=bool)
+    return ref
+
+
 def _strided_slice_grad(shape, dy):
     out = np.zeros(shape)
     out[1:, ::2] = dy
@@ -650,6 +662,15 @@ ROWS = [
     Row("SparseSoftmaxCrossEntropyWithLogits[int64]", "SparseSoftmaxCrossEntropyWithLogits",
         lambda i, x: tf.nn.sparse_softmax_cross_entropy_with_logits(labels=i, logits=x),
         lambda i, x: -_log_softmax(x)[np.arange(3), i], [ints((3,), 4, tf.int64), floats(3, 4)]),
+    # TF1's InTopKV2 takes float32 predictions only; a score tied with the k-th is in the
+    # top k, and a row with a NaN (or an out-of-range target) is False
+    Row("InTopKV2[k=1,ties]", "InTopKV2", lambda p, t: tf.nn.in_top_k(p, t, 1),
+        _in_top_k(1), [Spec((6, 4), tf.float32, lambda rng, s: rng.integers(-1, 2, s)),
+                       ints((6,), 4)], differentiable=False),
+    Row("InTopKV2[k=2,nan,out_of_range,int64]", "InTopKV2",
+        lambda p, t: tf.math.in_top_k(p, t, 2), _in_top_k(2),
+        [fixed([[1, 2, 2], [3, 3, 3], [1, np.nan, 0], [5, 4, 4], [1, 2, 3]], tf.float32),
+         fixed([1, 2, 0, 2, 3], tf.int64)], differentiable=False),
     # ------------------------------------------------------------------- shapes and arrays
     # (of a tensor whose static shape is unknown: a known one makes a Const, as in TF1,
     # test_shape_size_rank_of_a_known_shape_are_consts)

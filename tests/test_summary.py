@@ -85,7 +85,7 @@ def _tag(summary):
     """The tag of a summary op: as in TF1, its first input is a string Const."""
     tag = summary.op.inputs[0]
     assert tag.op.type == "Const" and tag.dtype == tf.string
-    return tag.op.attrs["value"].item()
+    return tag.op.attrs["value"].item().decode()   # strings are bytes, as in TF1
 
 
 def test_summary_ops_are_built_as_tf1_builds_them():

@@ -1,5 +1,5 @@
-"""``tf.keras.utils``: the text progress bar of ``fit``, the table of ``model.summary()``, and
-the Keras-1 argument renames.
+"""``tf.keras.utils``: ``to_categorical`` (class indices to one-hot rows), the text progress
+bar of ``fit``, the table of ``model.summary()``, and the Keras-1 argument renames.
 
 The progress bar (``keras.utils.Progbar``) rewrites one line with a carriage return, as
 Keras does in a terminal and in Jupyter::
@@ -18,7 +18,7 @@ import warnings
 
 import numpy as np
 
-__all__ = ["Progbar", "print_summary", "rename_legacy_argument"]
+__all__ = ["Progbar", "print_summary", "rename_legacy_argument", "to_categorical"]
 
 
 def _format_value(v):
@@ -183,3 +183,27 @@ def print_summary(model, line_length=None, positions=None, print_fn=None):
     print_fn("Trainable params: {:,}".format(trainable))
     print_fn("Non-trainable params: {:,}".format(frozen))
     print_fn("_" * line_length)
+
+
+def to_categorical(y, num_classes=None, dtype="float32"):
+    """``keras.utils.to_categorical``: class indices to one-hot rows, in numpy (no graph).
+
+        to_categorical([0, 2, 1])     # [[1, 0, 0], [0, 0, 1], [0, 1, 0]], float32
+
+    Args:
+      y: class indices (any shape; floats are truncated to ints, as Keras does).
+      num_classes: the number of classes; ``max(y) + 1`` by default.
+      dtype: of the result.
+
+    Returns ``y``'s shape plus a last axis of ``num_classes`` (a trailing axis of size 1,
+    as in labels of shape ``(n, 1)``, is replaced rather than kept). As in Keras, an index
+    ``>= num_classes`` is an IndexError and a negative one counts from the end.
+    """
+    y = np.array(y, dtype="int")
+    shape = y.shape[:-1] if y.ndim > 1 and y.shape[-1] == 1 else y.shape
+    flat = y.ravel()
+    if not num_classes:
+        num_classes = int(np.max(flat)) + 1   # ValueError for an empty y, as in Keras
+    onehot = np.zeros((flat.size, num_classes), dtype=dtype)
+    onehot[np.arange(flat.size), flat] = 1
+    return onehot.reshape(shape + (num_classes,))

@@ -46,6 +46,20 @@ def default_dtype(value):
     return dtypes.as_dtype(arr.dtype)
 
 
+def _as_bytes(arr):
+    """A TF string is bytes: ``tf.constant("hi")`` holds (and fetches as) ``b"hi"``, text
+    encoded as UTF-8, as in TF1. Anything but str or bytes is a TypeError, as there."""
+    out = np.empty(arr.shape, dtype=object)
+    for index, item in np.ndenumerate(arr):
+        if isinstance(item, str):
+            item = item.encode("utf-8")
+        elif not isinstance(item, bytes):
+            raise TypeError("Expected string, got %r of type '%s' instead."
+                            % (item, type(item).__name__))
+        out[index] = item
+    return out
+
+
 @export("constant")
 def constant(value, dtype=None, shape=None, name="Const", verify_shape=False):
     """A constant tensor (``tf.constant``). Python floats become float32, ints int32.
@@ -61,6 +75,8 @@ def constant(value, dtype=None, shape=None, name="Const", verify_shape=False):
                         % (dtype.name, value, type(value).__name__))
     try:
         arr = np.array(value, dtype=dtype.as_numpy_dtype)
+        if dtype == dtypes.string:
+            arr = _as_bytes(arr)
     except (TypeError, ValueError) as e:
         raise TypeError("Cannot convert %r to a constant of dtype %s: %s"
                         % (value, dtype.name, e)) from None

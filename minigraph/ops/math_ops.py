@@ -554,8 +554,29 @@ def cast(x, dtype, name=None):
 
 @export("to_float")
 def to_float(x, name="ToFloat"):
-    """``tf.to_float`` (deprecated in TF1 for ``tf.cast(x, tf.float32)``)."""
+    """``tf.to_float``: ``tf.cast(x, tf.float32)``, its op named ``ToFloat`` (TF1 deprecated
+    the ``to_*`` casts for ``tf.cast``). ``x`` itself when it is float32 already."""
     return cast(x, dtypes.float32, name=name)
+
+
+@export("to_double")
+def to_double(x, name="ToDouble"):
+    """``tf.to_double``: ``tf.cast(x, tf.float64)``, named ``ToDouble`` (deprecated)."""
+    return cast(x, dtypes.float64, name=name)
+
+
+@export("to_int32")
+def to_int32(x, name="ToInt32"):
+    """``tf.to_int32``: ``tf.cast(x, tf.int32)``, named ``ToInt32`` (deprecated); floats are
+    truncated toward zero."""
+    return cast(x, dtypes.int32, name=name)
+
+
+@export("to_int64")
+def to_int64(x, name="ToInt64"):
+    """``tf.to_int64``: ``tf.cast(x, tf.int64)``, named ``ToInt64`` (deprecated); floats are
+    truncated toward zero."""
+    return cast(x, dtypes.int64, name=name)
 
 
 @export("clip_by_value")
@@ -713,6 +734,18 @@ def argmax(input, axis=None, name=None, dimension=None, output_type=dtypes.int64
 def argmin(input, axis=None, name=None, dimension=None, output_type=dtypes.int64):  # noqa: A002
     """``tf.argmin``: index of the smallest entry along ``axis`` (default 0), as int64."""
     return _arg_reduce(ArgMin, input, axis, dimension, output_type, name)
+
+
+@export("arg_max")
+def arg_max(input, dimension, output_type=dtypes.int64, name=None):  # noqa: A002
+    """``tf.arg_max``: TF1's older spelling of ``tf.argmax(input, axis=dimension)``."""
+    return argmax(input, axis=dimension, output_type=output_type, name=name)
+
+
+@export("arg_min")
+def arg_min(input, dimension, output_type=dtypes.int64, name=None):  # noqa: A002
+    """``tf.arg_min``: TF1's older spelling of ``tf.argmin(input, axis=dimension)``."""
+    return argmin(input, axis=dimension, output_type=output_type, name=name)
 
 
 # ------------------------------------------------------------------------ floor

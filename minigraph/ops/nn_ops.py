@@ -9,8 +9,9 @@ from minigraph.op_def import OpDef, quiet, register, same_dtype
 from minigraph.ops._util import make
 from minigraph.ops.array_ops import expand_dims, one_hot, stop_gradient, where, zeros_like
 from minigraph.ops.constant_op import as_tensor
-from minigraph.ops.math_ops import UnaryOp, add, exp, log1p, sigmoid
+from minigraph.ops.math_ops import UnaryOp, add, cast, exp, log1p, sigmoid
 from minigraph.ops.reduce_ops import reduce_sum
+from minigraph.tensor_shape import TensorShape
 
 
 def _floats(inputs, attrs):
@@ -173,34 +174,48 @@ class SoftmaxCrossEntropyWithLogits(OpDef):
                 g * (softmax(logits) - labels) if needed[1] else None]  # d/dlogits
 
 
+def _labels_like(labels, logits):
+    """TF1 casts the labels to the logits' dtype, so integer one-hot labels (an int32
+    placeholder, ``[[0, 1, 0]]``) work: the ``Cast`` is made in the loss's name scope."""
+    if not hasattr(labels, "_as_graph_tensor"):
+        return as_tensor(labels, dtype=logits.dtype, name="labels")
+    labels = as_tensor(labels)
+    return cast(labels, logits.dtype) if labels.dtype != logits.dtype else labels
+
+
 @export("nn.softmax_cross_entropy_with_logits_v2")
 def softmax_cross_entropy_with_logits_v2(_sentinel=None, labels=None, logits=None, dim=-1,
                                          name=None, axis=None):
     """``tf.nn.softmax_cross_entropy_with_logits_v2``: per-example cross-entropy between
-    the distribution ``labels`` and ``softmax(logits)``; gradients flow into both."""
+    the distribution ``labels`` and ``softmax(logits)``; gradients flow into both.
+
+    ``labels`` of another dtype than ``logits`` (integer one-hot rows) are cast to it, as
+    TF1 does."""
     if _sentinel is not None:
         raise ValueError("Only call softmax_cross_entropy_with_logits with named arguments "
                          "(labels=..., logits=...)")
     logits = as_tensor(logits)
-    labels = as_tensor(labels, dtype=logits.dtype) if not hasattr(labels, "_as_graph_tensor") \
-        else as_tensor(labels)
-    return make(SoftmaxCrossEntropyWithLogits, [labels, logits],
-                None, name or "softmax_cross_entropy_with_logits")
+    with name_scope(name, "softmax_cross_entropy_with_logits", [logits, labels]) as scope:
+        labels = _labels_like(labels, logits)
+        return make(SoftmaxCrossEntropyWithLogits, [labels, logits], None, scope)
 
 
 @export("nn.softmax_cross_entropy_with_logits")
 def softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, dim=-1, name=None,
                                       axis=None):
     """``tf.nn.softmax_cross_entropy_with_logits`` (TF1): like ``_v2`` but no gradient flows
-    into ``labels`` (TF1 wraps them in ``stop_gradient``)."""
+    into ``labels``: TF1 wraps them in ``stop_gradient``, named as TF1 names it
+    (``softmax_cross_entropy_with_logits_sg/labels_stop_gradient``), then casts them to the
+    logits' dtype if they differ."""
     if _sentinel is not None:
         raise ValueError("Only call softmax_cross_entropy_with_logits with named arguments "
                          "(labels=..., logits=...)")
     logits = as_tensor(logits)
-    labels = as_tensor(labels, dtype=logits.dtype) if not hasattr(labels, "_as_graph_tensor") \
-        else as_tensor(labels)
-    return make(SoftmaxCrossEntropyWithLogits, [stop_gradient(labels), logits], None,
-                name or "softmax_cross_entropy_with_logits")
+    with name_scope(name, "softmax_cross_entropy_with_logits_sg", [logits, labels]) as scope:
+        if not hasattr(labels, "_as_graph_tensor"):
+            labels = as_tensor(labels, dtype=logits.dtype, name="labels")
+        labels = _labels_like(stop_gradient(labels, name="labels_stop_gradient"), logits)
+        return make(SoftmaxCrossEntropyWithLogits, [labels, logits], None, scope)
 
 
 @register
@@ -293,3 +308,63 @@ def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, 
         neg_abs_logits = where(cond, -x, x)       # -|x|
         return add(relu_logits - x * z, log1p(exp(neg_abs_logits)), name=scope)
 
+
+
+# ------------------------------------------------------------------------- in_top_k
+
+@register
+class InTopKV2(OpDef):
+    """out[i] = is class targets[i] among the k highest of predictions[i]?"""
+    differentiable = False
+
+    @staticmethod
+    def infer(inputs, attrs):
+        predictions, targets, k = inputs
+        if predictions.dtype != dtypes.float32:
+            raise TypeError("Input 'predictions' of 'InTopKV2' Op has type %s that does not "
+                            "match expected type of float32." % predictions.dtype.name)
+        if targets.dtype not in (dtypes.int32, dtypes.int64):
+            raise TypeError("Value passed to parameter 'targets' has DataType %s not in list "
+                            "of allowed values: int32, int64" % targets.dtype.name)
+        same_dtype([targets, k], ("targets", "k"))
+        for t, rank in ((predictions, 2), (targets, 1), (k, 0)):
+            if t.shape.ndims is not None and t.shape.ndims != rank:
+                raise ValueError("Shape must be rank %d but is rank %d"
+                                 % (rank, t.shape.ndims))
+        batch = predictions.shape[:1] if predictions.shape.ndims else TensorShape([None])
+        if not batch.is_compatible_with(targets.shape):
+            raise ValueError("Dimensions must be equal, but are %s and %s"
+                             % (batch[0], targets.shape[0]))
+        return batch.merge_with(targets.shape if targets.shape.ndims else [None]), dtypes.bool
+
+    @staticmethod
+    def forward(predictions, targets, k):
+        # TF's kernel: count the classes scoring strictly more than the target's class, so a
+        # tie with the k-th score is in the top k. A row holding a NaN or an infinity, or a
+        # target outside [0, classes), is False.
+        n, classes = predictions.shape
+        valid = (targets >= 0) & (targets < classes)
+        target_score = predictions[np.arange(n), np.where(valid, targets, 0)]
+        finite = np.all(np.isfinite(predictions), axis=1)
+        higher = np.sum(predictions > target_score[:, None], axis=1)
+        return valid & finite & (higher < k)
+
+
+@export("nn.in_top_k", "math.in_top_k")
+def in_top_k(predictions, targets, k, name=None):
+    """``tf.nn.in_top_k``: for each row ``i``, is class ``targets[i]`` among the ``k``
+    highest ``predictions[i]``? A bool vector; the accuracy of TF1's
+    ``fully_connected_feed.py`` is ``tf.reduce_sum(tf.cast(in_top_k(logits, labels, 1),
+    tf.int32))``.
+
+    As TF1's ``InTopKV2``: ``predictions`` is float32 of shape ``[batch, classes]``,
+    ``targets`` int32 or int64 of shape ``[batch]``; a class tied with the k-th highest score
+    counts as in the top k (so with ``k=1`` every class tied for first is); a row with a
+    NaN or an infinity, a target out of range, or ``k <= 0`` gives False. No gradient.
+    """
+    with name_scope(name, "in_top_k", [predictions, targets]):
+        predictions, targets = as_tensor(predictions), as_tensor(targets)
+        with name_scope("InTopKV2", values=[predictions]) as scope:   # in_top_k/InTopKV2
+            k = as_tensor(k) if hasattr(k, "_as_graph_tensor") else \
+                as_tensor(k, dtype=targets.dtype, name="k")
+            return make(InTopKV2, [predictions, targets, k], None, scope)

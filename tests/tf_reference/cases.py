@@ -1265,6 +1265,66 @@ def case_data_linear_regression(tf, np):
     return {"inputs": {"x": xv, "y": yv}, "fetch": fetch, "info": info, "run": run}
 
 
+# ------------------------------------------------- what TF1 scripts from the web call
+
+def case_tf1_script_ops(tf, np):
+    """The deprecated casts (tf.to_float...), tf.arg_max/arg_min, tf.nn.in_top_k (ties, NaN,
+    a target out of range, k from 0 to 4), softmax cross-entropy with integer one-hot labels
+    (cast to the logits' dtype) and a string constant fetched as bytes."""
+    rng = np.random.default_rng(31)
+    xi = tf.placeholder(tf.int32, shape=(None, 3))
+    xf = tf.placeholder(tf.float32, shape=(None, 3))
+    xiv = rng.integers(-5, 5, size=(4, 3)).astype(np.int32)
+    xfv = _f32(rng.normal(size=(4, 3)) * 3)
+    fetch, info = {}, {}
+    for fn in (tf.to_float, tf.to_double, tf.to_int32, tf.to_int64):
+        for src, x in (("int", xi), ("float", xf)):
+            y = fn(x)
+            fetch["%s/%s" % (fn.__name__, src)] = y
+            info["%s/%s/op" % (fn.__name__, src)] = [y.op.name, y.op.type]
+    fetch["arg_max"] = tf.arg_max(xf, 1)
+    fetch["arg_min"] = tf.arg_min(xf, dimension=0)
+    fetch["arg_max_int32"] = tf.arg_max(xf, 1, output_type=tf.int32)
+    scores = tf.placeholder(tf.float32, shape=(None, 4))
+    targets = tf.placeholder(tf.int32, shape=(None,))
+    scores_v = _f32([[1, 2, 2, 0], [3, 3, 3, 3], [1, np.nan, 0, 0], [5, 4, 4, 1],
+                     [1, 2, 3, 4], [0, 1, 2, 3], [0, 0, 0, 0], [2, -np.inf, 1, 0]])
+    targets_v = np.array([1, 2, 0, 2, 4, -1, 3, 0], dtype=np.int32)
+    for k in range(5):
+        z = tf.nn.in_top_k(scores, targets, k)
+        fetch["in_top_k/k%d" % k] = z
+    info["in_top_k/names"] = [z.op.name, z.op.type, z.op.inputs[2].op.name]
+    t64 = tf.placeholder(tf.int64, shape=(None,))
+    fetch["in_top_k/int64"] = tf.math.in_top_k(scores, t64, 2)
+    logits = tf.placeholder(tf.float32, shape=(None, 3))
+    onehot = tf.placeholder(tf.int32, shape=(None, 3))
+    logits_v = _f32(rng.normal(size=(5, 3)) * 2)
+    onehot_v = np.eye(3, dtype=np.int32)[rng.integers(0, 3, size=5)]
+    for name, fn in (("v1", tf.nn.softmax_cross_entropy_with_logits),
+                     ("v2", tf.nn.softmax_cross_entropy_with_logits_v2)):
+        z = fn(labels=onehot, logits=logits)
+        fetch["xent_int_labels/" + name] = z
+        info["xent_int_labels/%s/grad_pattern" % name] = _grads(
+            tf, fetch, "xent_int_labels/" + name, z, [logits], ["logits"])
+    fetch["xent_list_labels"] = tf.nn.softmax_cross_entropy_with_logits_v2(
+        labels=[[0, 1, 0]] * 5, logits=logits)
+    fetch["string"] = tf.constant("héllo")
+    fetch["string_bytes"] = tf.constant(b"raw")
+    feed = {xi: xiv, xf: xfv, scores: scores_v, targets: targets_v,
+            t64: targets_v.astype(np.int64), logits: logits_v, onehot: onehot_v}
+
+    def run(sess, inputs):   # keras.utils.to_categorical is numpy, no graph
+        to_categorical = tf.keras.utils.to_categorical
+        return {"to_categorical": to_categorical([0, 2, 1]),
+                "to_categorical/classes": to_categorical([0, 2, 1], num_classes=4),
+                "to_categorical/column": to_categorical(np.array([[0], [2]])),
+                "to_categorical/2d": to_categorical(np.array([[0, 1], [2, 0]])),
+                "to_categorical/floats_negative": to_categorical([0.5, 1.7, -1]),
+                "to_categorical/int32": to_categorical([0, 1], dtype="int32"),
+                "to_categorical/empty": to_categorical([], num_classes=3)}
+    return {"fetch": fetch, "feed": feed, "info": info, "run": run}
+
+
 # ------------------------------------------------------------------------ the runner
 
 def all_cases():
