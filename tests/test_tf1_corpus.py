@@ -38,7 +38,10 @@ with np.load(REFERENCE, allow_pickle=False) as _z:
 # arithmetic; they differ only in summation order (numpy's pairwise sums and OpenBLAS vs
 # Eigen's blocked reductions and matmul). A float32 sum of n terms in another order differs by
 # up to ~sqrt(n) ulp typically (eps = 1.2e-7): 784-term sums give a few 1e-6 relative, which
-# the first training steps carry over unchanged. 1e-5 relative is ~80 ulp.
+# the first training steps carry over unchanged. 1e-5 relative is ~80 ulp. Observed over the
+# corpus (TF 2.21 vs minigraph): most values bit-identical, the rest within 2.4e-7 relative
+# (2 ulp), except logits that are sums of a few thousand products (6e-6 relative in
+# tf_mnist_deep); the absolute 1e-6 covers values near 0 (decoded pixels of ~1e-7).
 DEFAULT_TOLERANCE = (1e-5, 1e-6)
 
 
@@ -50,8 +53,36 @@ def _report(e):
     return "%s: %s" % (type(e).__name__, e)
 
 
-# program -> (the exact missing TF1 symbol or behaviour, regex the failure must match)
+# program -> (the exact missing TF1 symbol or behaviour, regex the failure must match). A
+# reason names the first blocker; "then" names those found behind it by running the program
+# with the first ones stubbed out. The regex accepts the later ones too, so an entry stays an
+# xfail until the whole program runs and matches.
 BLOCKED = {
+    "tf_low_level_intro_feature_columns": (
+        "tf.feature_column (categorical_column_with_vocabulary_list, indicator_column, "
+        "numeric_column, input_layer) and tf.tables_initializer",
+        r"feature_column|tables_initializer"),
+    "tf_mnist_softmax": ("tf.app.run", r"'app'|tf\.app\b"),
+    "tf_mnist_deep": ("tf.app.run", r"'app'|tf\.app\b"),
+    "tf_fully_connected_feed": (
+        "tf.app.run; then tf.gfile (Exists, DeleteRecursively, MakeDirs), tf.to_int64, "
+        "tf.nn.in_top_k",
+        r"'app'|tf\.app\b|gfile|to_int64|in_top_k"),
+    "tf_mnist_with_summaries": (
+        "tf.app.run; then tf.gfile, tf.summary.image, FileWriter.add_run_metadata",
+        r"'app'|tf\.app\b|gfile|'image'|summary\.image|add_run_metadata"),
+    "aymeric_helloworld": (
+        "a string constant fetches as bytes in TF1 (b'Hello, TensorFlow!'); minigraph gives str",
+        r"^hello(_type)?: (dtype: )?TF "),
+    "aymeric_nearest_neighbor": ("tf.arg_min", r"arg_min"),
+    "cs231n_simple_model": ("tf.device", r"'device'|tf\.device"),
+    "keras_mnist_mlp": (
+        "tf.keras.utils.to_categorical; then Model.evaluate returns Python floats where TF1's "
+        "Keras returns numpy float32 scalars",
+        r"to_categorical|^score(_before)?: dtype: TF float32, minigraph float64"),
+    "keras_mnist_cnn": (
+        "tf.keras.backend.image_data_format; then tf.keras.optimizers.Adadelta",
+        r"image_data_format|Adadelta"),
 }
 
 

@@ -91,11 +91,3 @@ def run(tf, data):
         out["decoded_first"] = g[0, :16]
     return out
 
-
-TOLERANCE = {
-    # RMSProp divides each gradient by sqrt(ms): saturated sigmoids give gradients of ~1e-30
-    # whose squares underflow float32 differently in the two engines' order of operations,
-    # so a few weights move by a different fraction of the learning rate; the losses keep
-    # ~1e-5 relative (observed 3e-6 after 6 steps)
-    "losses": (2e-5, 0),
-}

@@ -72,10 +72,3 @@ def run(tf, data):
             feed_dict={X: test_X, Y: test_Y})
     return out
 
-
-TOLERANCE = {
-    # 340 Adam steps on two scalars: each step divides by sqrt(v) + eps, which amplifies
-    # last-ulp differences of the gradient a little; both engines' elementwise arithmetic is
-    # the same, but TF's fused ApplyAdam computes lr * sqrt(1 - b2^t) / (1 - b1^t) in its
-    # own order. Observed: equal to ~2e-7 relative. Default tolerance.
-}

@@ -65,9 +65,3 @@ def run(tf, data_in):
     out["get_next_shapes"] = [str(X.shape), str(Y.shape)]
     return out
 
-
-TOLERANCE = {
-    # 570 sequential SGD steps on two scalars, each of pure elementwise float32 arithmetic,
-    # with the per-epoch sums accumulated in Python floats: observed equal to 1e-7 relative
-    # (default tolerance kept)
-}

@@ -137,12 +137,3 @@ def run(tf, data):
             out["val_loss"], out["val_accuracy"] = loss, correct
     return out
 
-
-TOLERANCE = {
-    # hinge losses of logits that are sums of 5408 products of values ~100 (mean-subtracted
-    # pixels) with glorot weights: the logits are ~1e2-1e3 and float32 sums of 5408 terms in
-    # another order differ by ~1e-5 relative; the loss is a mean of differences of them
-    "train_batch_losses": (5e-5, 1e-5),
-    "train_loss": (5e-5, 1e-5),
-    "val_loss": (5e-5, 1e-5),
-}
