@@ -1,7 +1,7 @@
 """TensorFlow 1.x "Getting Started With TensorFlow": the Core tutorial.
 
 Source: TensorFlow documentation, tensorflow/tensorflow, tensorflow/docs_src/get_started/
-  get_started.md (r1.1-r1.4), https://github.com/tensorflow/tensorflow/blob/r1.4/tensorflow/
+  get_started.md (TF 1.0-1.3), https://github.com/tensorflow/tensorflow/blob/r1.2/tensorflow/
   docs_src/get_started/get_started.md (section "TensorFlow Core tutorial" and "tf.train API").
 License: code samples Apache License 2.0; page text CC BY 3.0. Written anew after the
   tutorial's listings: its TF1 calls, arguments and hyperparameters, in its order.

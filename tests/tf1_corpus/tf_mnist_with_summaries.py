@@ -18,7 +18,8 @@ Determinism: the two weight matrices' ``tf.truncated_normal`` draws are kept, th
   after the initializer by numpy values (stddev 0.1) (``Variable.load``). The accuracy at
   step 0 (before training, keep_prob 1.0) is compared to float32 rounding; the later ones
   follow training with dropout (keep 0.9) masks from TF's random stream: STOCHASTIC, bounded
-  by real TF's spread over seeds.
+  by real TF's spread over seeds. (Two runs of real TF with the same seed also differ in
+  them, by ~0.002: observed; every other program repeats bit for bit.)
 """
 
 import argparse
