@@ -234,21 +234,26 @@ def _run_the_notebook_and_step(page, lab):
     assert page.locator(".widget-checkbox", has_text="loss").count() >= 1
     assert page.locator("button", has_text=re.compile(r"^\s*Run\s*$")).count() >= 1
 
-    # the stepper: step 1 is highlighted; Next moves the highlight to step 2
+    # the stepper: step 1 (the variable w) is highlighted; Next moves through w's read (drawn
+    # as w: the highlight stays) to the MatMul, and the highlight moves there
     label = page.locator(".minigraph-step-label")
     first = _step_op(label.inner_text())
-    assert label.inner_text().startswith("step 1 /")
+    assert label.inner_text().startswith("step 1 /") and first == "w"
     assert page.evaluate(_NODE_STROKE, first) == FOCUS
-    page.locator("button", has_text="Next").click()
-    page.wait_for_function(
-        "() => /^step 2 \\//.test(document.querySelector('.minigraph-step-label').textContent)",
-        timeout=T)
+    for step in (2, 3):
+        page.locator("button", has_text="Next").click()
+        page.wait_for_function(
+            "(n) => new RegExp('^step ' + n + ' /').test("
+            "document.querySelector('.minigraph-step-label').textContent)", arg=step,
+            timeout=T)
+        if step == 2:
+            assert _step_op(label.inner_text()) == "w/read"
+            assert page.evaluate(_NODE_STROKE, first) == FOCUS   # the read is drawn as w
     second = _step_op(label.inner_text())
-    assert second != first
     page.wait_for_function("([name, c]) => (%s)(name) === c" % _NODE_STROKE,
                            arg=[second, FOCUS], timeout=T)
     assert page.evaluate(_NODE_STROKE, first) != FOCUS
-    # step 2 is the MatMul of x (2, 3): its input matrix is shown as a heatmap image
+    # step 3 is the MatMul of x (2, 3): its input matrix is shown as a heatmap image
     assert second == "MatMul"
     heatmap = page.locator(".jp-OutputArea-output:has(.minigraph-stepper) img")
     heatmap.first.wait_for(state="visible", timeout=T)
