@@ -55,7 +55,8 @@ def _tensor_proto(arr, dtype, pb):
                                       tensor_shape=_shape_proto(TensorShape(arr.shape),
                                                                 pb.tensor_shape_pb2))
     if dtype.name == "string":
-        proto.string_val.extend(str(s).encode("utf-8") for s in arr.ravel())
+        proto.string_val.extend(s if isinstance(s, bytes) else str(s).encode("utf-8")
+                                for s in arr.ravel())
     else:
         proto.tensor_content = np.ascontiguousarray(arr).astype(arr.dtype.newbyteorder("<")) \
             .tobytes()
