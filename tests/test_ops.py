@@ -89,11 +89,11 @@ def whole(*shape):
     return Spec(shape, FLOAT, lambda rng, s: rng.integers(-2, 3, s))
 
 
-def distribution(*shape):
-    """Rows of probabilities: labels for the softmax cross-entropies."""
+def distribution(*shape, axis=-1):
+    """Probabilities along ``axis`` (they sum to 1): labels for the softmax cross-entropies."""
     def draw(rng, s):
         p = rng.uniform(0.1, 1.0, s)
-        return p / p.sum(axis=-1, keepdims=True)
+        return p / p.sum(axis=axis, keepdims=True)
     return Spec(shape, FLOAT, draw)
 
 
@@ -668,6 +668,15 @@ ROWS = [
     Row("SparseSoftmaxCrossEntropyWithLogits[int64]", "SparseSoftmaxCrossEntropyWithLogits",
         lambda i, x: tf.nn.sparse_softmax_cross_entropy_with_logits(labels=i, logits=x),
         lambda i, x: -_log_softmax(x)[np.arange(3), i], [ints((3,), 4, tf.int64), floats(3, 4)]),
+    # logits of rank 3: flattened to a matrix around the op, the loss reshaped back
+    Row("SparseSoftmaxCrossEntropyWithLogits[3d]", "SparseSoftmaxCrossEntropyWithLogits",
+        lambda i, x: tf.nn.sparse_softmax_cross_entropy_with_logits(labels=i, logits=x),
+        lambda i, x: -np.take_along_axis(_log_softmax(x), i[..., None], -1)[..., 0],
+        [ints((2, 3), 4), floats(2, 3, 4)]),
+    Row("SoftmaxCrossEntropyWithLogits[3d,axis=1]", "SoftmaxCrossEntropyWithLogits",
+        lambda p, x: tf.nn.softmax_cross_entropy_with_logits_v2(labels=p, logits=x, axis=1),
+        lambda p, x: -(p * (x - np.log(np.sum(np.exp(x), axis=1, keepdims=True)))).sum(axis=1),
+        [distribution(2, 3, 4, axis=1), floats(2, 3, 4)]),
     # ------------------------------------------------------------------- shapes and arrays
     # (of a tensor whose static shape is unknown: a known one makes a Const, as in TF1,
     # test_shape_size_rank_of_a_known_shape_are_consts)
