@@ -4,15 +4,21 @@ import numpy as np
 
 from minigraph import dtypes
 from minigraph.api import export
+from minigraph.errors import InvalidArgumentError
 from minigraph.graph import name_scope
 from minigraph.op_def import OpDef, broadcast_static, quiet, register, same_dtype
 from minigraph.ops._util import make, make_op
-from minigraph.ops.array_ops import (concat, expand_dims, rank, reshape, shape, slice_,
-                                     stop_gradient, transpose, where, zeros_like)
+from minigraph.ops.array_ops import (concat, constant_value, expand_dims, rank, reshape, shape,
+                                     slice_, stop_gradient, transpose, where, zeros_like)
 from minigraph.ops.constant_op import as_tensor
-from minigraph.ops.math_ops import UnaryOp, add, cast, exp, log1p, range_, sigmoid, subtract
+from minigraph.ops.math_ops import (UnaryOp, add, cast, exp, floormod, less, log1p, range_,
+                                    sigmoid, subtract)
 from minigraph.ops.reduce_ops import reduce_sum
 from minigraph.tensor_shape import TensorShape
+
+
+def _is_tensor(value):
+    return hasattr(value, "_as_graph_tensor")
 
 
 def _floats(inputs, attrs):
@@ -75,11 +81,10 @@ class Softplus(UnaryOp):
         return [grad * sigmoid(x)]  # d/dx log(1 + exp(x)) = exp(x) / (1 + exp(x))
 
 
-def _axis_is_last(inputs, attrs):
-    s = inputs[0].shape
-    axis = attrs.get("axis", -1)
-    if s.ndims is not None and axis not in (-1, s.ndims - 1):
-        raise ValueError("only the last axis is supported, got axis=%d" % axis)
+def _at_least_a_vector(inputs, attrs):
+    if inputs[0].shape.ndims == 0:
+        raise ValueError("Shape must be at least rank 1 but is rank 0")
+    return _floats(inputs, attrs)
 
 
 def _log_softmax(x):
@@ -92,10 +97,7 @@ def _log_softmax(x):
 class Softmax(OpDef):
     """y = exp(x) / sum(exp(x)) over the last axis"""
 
-    @staticmethod
-    def infer(inputs, attrs):
-        _axis_is_last(inputs, attrs)
-        return _floats(inputs, attrs)
+    infer = staticmethod(_at_least_a_vector)
 
     @staticmethod
     @quiet
@@ -114,10 +116,7 @@ class Softmax(OpDef):
 class LogSoftmax(OpDef):
     """y = x - log(sum(exp(x))) over the last axis"""
 
-    @staticmethod
-    def infer(inputs, attrs):
-        _axis_is_last(inputs, attrs)
-        return _floats(inputs, attrs)
+    infer = staticmethod(_at_least_a_vector)
 
     @staticmethod
     @quiet
@@ -131,20 +130,65 @@ class LogSoftmax(OpDef):
         return [grad - reduce_sum(grad, -1, keepdims=True) * exp(y)]
 
 
+def _wrap_2d_function(inputs, opdef, dim, name):
+    """TF1's ``_wrap_2d_function``: ``opdef`` (Softmax, LogSoftmax) works on the last axis;
+    for another axis ``dim`` it is swapped with the last one before (a ``transpose`` by the
+    permutation ``[0 .. dim-1, rank-1, dim+1 .. rank-2, dim]``, built from ``range`` and
+    ``concat``) and after."""
+    inputs = as_tensor(inputs)
+    shape = inputs.shape
+    if not _is_tensor(dim) and (dim == -1 or (shape.ndims is not None
+                                              and dim == shape.ndims - 1)):
+        return make(opdef, [inputs], None, name or opdef.type)
+    if shape.ndims is None:
+        raise ValueError("%s over axis %s needs the rank of its input known, got shape %s"
+                         % (opdef.type, dim, shape))
+    dim_value = dim if not _is_tensor(dim) else constant_value(as_tensor(dim))
+    if dim_value is not None and not -shape.ndims <= int(dim_value) < shape.ndims:
+        raise InvalidArgumentError(None, None, "`dim` must be in the range [%d, %d) where %d is "
+                                   "the number of dimensions in the input. Received: dim=%d"
+                                   % (-shape.ndims, shape.ndims, shape.ndims, dim_value))
+    ndims = rank(inputs)
+    if not _is_tensor(dim):
+        if dim < 0:
+            dim = add(dim, ndims, name="add")
+    else:
+        dim = as_tensor(dim)
+        dim = where(less(dim, 0), add(dim, ndims, name="add"), dim)
+    input_rank = rank(inputs)
+    dim_axis = floormod(dim, shape.ndims, name="mod") if _is_tensor(dim) else dim % shape.ndims
+
+    def swap_axis(t, last_index, name=None):
+        return transpose(t, concat([range_(dim_axis), [last_index],
+                                    range_(dim_axis + 1, last_index), [dim_axis]], 0),
+                         name=name)
+
+    outputs = make(opdef, [swap_axis(inputs, subtract(input_rank, 1))], None, opdef.type)
+    output = swap_axis(outputs, subtract(input_rank, 1), name=name)
+    output.set_shape(shape)
+    return output
+
+
+def _axis(axis, dim):
+    if axis is not None and dim is not None:
+        raise ValueError("Cannot specify both 'axis' and 'dim'")
+    axis = dim if axis is None else axis
+    return -1 if axis is None else axis
+
+
 @export("nn.softmax", "math.softmax")
 def softmax(logits, axis=None, name=None, dim=None):
-    """``tf.nn.softmax`` over the last axis."""
-    axis = -1 if axis is None and dim is None else (axis if axis is not None else dim)
-    return make(Softmax, [as_tensor(logits)], {"axis": axis} if axis != -1 else None,
-                name or "Softmax")
+    """``tf.nn.softmax``: ``exp(logits) / sum(exp(logits))`` over ``axis`` (the last by
+    default; TF1's old name ``dim``). The ``Softmax`` op works on the last axis: another is
+    transposed last and back, as TF1 does."""
+    return _wrap_2d_function(logits, Softmax, _axis(axis, dim), name)
 
 
 @export("nn.log_softmax", "math.log_softmax")
 def log_softmax(logits, axis=None, name=None, dim=None):
-    """``tf.nn.log_softmax`` over the last axis."""
-    axis = -1 if axis is None and dim is None else (axis if axis is not None else dim)
-    return make(LogSoftmax, [as_tensor(logits)], {"axis": axis} if axis != -1 else None,
-                name or "LogSoftmax")
+    """``tf.nn.log_softmax``: ``logits - log(sum(exp(logits)))`` over ``axis`` (the last by
+    default), transposed around the ``LogSoftmax`` op for another axis, as TF1 does."""
+    return _wrap_2d_function(logits, LogSoftmax, _axis(axis, dim), name)
 
 
 # ------------------------------------------------------- softmax cross-entropies
