@@ -518,3 +518,26 @@ def program_array_ops(tf):
     grad_x, grad_w = tf.gradients(loss, [x, w])
     return {"loss": loss, "grad_x": grad_x, "grad_w": grad_w, "sliced": sliced, "rows": rows,
             "row": row, "onehot": onehot, "flat": flat}
+
+
+def program_nn_functions(tf):
+    """tf.nn's composites as TF1 builds them: moments (SquaredDifference), batch_normalization
+    (Rsqrt), softmax and log_softmax over another axis than the last (transposed around the
+    op), both softmax cross-entropies on a batch known only at run time and on rank-3 logits,
+    and the gradients through them."""
+    x = tf.placeholder(tf.float32, shape=(None, C), name="x")
+    seq = tf.placeholder(tf.float32, shape=(N, 5, C), name="seq")
+    onehot = tf.placeholder(tf.float32, shape=(None, C), name="onehot")
+    ids = tf.placeholder(tf.int64, shape=(N, 5), name="ids")
+    mean, variance = tf.nn.moments(x, [0])
+    normed = tf.nn.batch_normalization(x, mean, variance, tf.zeros((C,)), tf.ones((C,)), 1e-3)
+    over_batch = tf.nn.softmax(normed, axis=0)
+    log_p = tf.nn.log_softmax(seq, axis=1)
+    dense = tf.nn.softmax_cross_entropy_with_logits(labels=onehot, logits=normed)
+    dense_v2 = tf.nn.softmax_cross_entropy_with_logits_v2(labels=over_batch, logits=x)
+    sparse = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=ids, logits=log_p)
+    loss = tf.reduce_mean(dense) + tf.reduce_mean(dense_v2) + tf.reduce_mean(sparse)
+    grad_x, grad_seq = tf.gradients(loss, [x, seq])
+    return {"loss": loss, "grad_x": grad_x, "grad_seq": grad_seq, "mean": mean,
+            "variance": variance, "normed": normed, "over_batch": over_batch, "dense": dense,
+            "sparse": sparse}
