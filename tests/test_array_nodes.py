@@ -72,7 +72,9 @@ def test_static_shapes_are_known_only_where_the_index_inputs_are():
     assert tf.transpose(x, tf.placeholder(tf.int32, (2,))).shape.as_list() == [None, None]
     assert tf.tile(x, tf.placeholder(tf.int32, (2,))).shape.as_list() == [None, None]
     assert tf.one_hot([1], k).shape.as_list() == [1, None]
-    assert tf.reshape(x, [k, 3]).shape.as_list() == [None, 3]          # a Pack: partly known
+    v = tf.placeholder(tf.float32, (None, 3))
+    assert tf.reshape(v, [k, 3]).shape.as_list() == [None, 3]          # a Pack: partly known
+    assert tf.reshape(x, [k, 3]).shape.as_list() == [2, 3]     # one unknown: x has 6 elements
     assert x[k].shape.as_list() == [3]
     assert x[:k].shape.as_list() == [None, 3]
     assert tf.placeholder(tf.float32)[1:].shape.ndims is None          # no rank, no shape

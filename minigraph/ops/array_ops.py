@@ -522,6 +522,26 @@ def _reshape_static(in_shape, target):
     return TensorShape(target)
 
 
+def _reshape_partial(in_shape, out):
+    """What TF1's shape inference makes of a reshape to the partly known shape ``out``: one
+    unknown dimension is worked out when x's element count is known."""
+    if out.ndims is None or in_shape.ndims is None:
+        return out
+    dims = out.as_list()
+    unknown = [i for i, d in enumerate(dims) if d is None]
+    n_in = in_shape.num_elements()
+    known_out = int(np.prod([d for d in dims if d is not None]))
+    if len(unknown) == 1 and n_in is not None and known_out > 0:
+        if n_in % known_out:
+            raise ValueError("Dimension size must be evenly divisible by %d but is %d"
+                             % (known_out, n_in))
+        dims[unknown[0]] = n_in // known_out
+    elif not unknown and n_in is not None and n_in != known_out:
+        raise ValueError("Cannot reshape a tensor with %d elements to shape %s (%d elements)"
+                         % (n_in, _shape_str(dims), known_out))
+    return TensorShape(dims)
+
+
 @register
 class Reshape(OpDef):
     """y = x's elements laid out in the shape ``shape`` (an input; one entry may be -1)."""
@@ -535,7 +555,7 @@ class Reshape(OpDef):
         value = constant_value(target)
         if value is not None:
             return _reshape_static(x.shape, value), x.dtype
-        return constant_value_as_shape(target), x.dtype
+        return _reshape_partial(x.shape, constant_value_as_shape(target)), x.dtype
 
     @staticmethod
     def forward(x, shape):
