@@ -232,6 +232,26 @@ def test_unstack_outputs_are_named_by_index():
     assert all(t.shape.as_list() == [3] for t in parts)
 
 
+# ------------------------------------------------------------------------- where
+
+def test_where_is_tf1s_select_and_where_v2_broadcasts():
+    c = tf.placeholder(tf.bool, (3,), name="c")
+    x = tf.placeholder(tf.float64, (3, 2), name="x")
+    rows = tf.where(c, x, -x)
+    assert rows.op.type == "Select" and rows.op.inputs[0] is c     # rows picked as they are
+    with pytest.raises(ValueError, match="Shapes must be equal rank, but are 2 and 0"):
+        tf.where(tf.ones((3, 2), tf.bool), x, 0.0)                  # TF1 broadcasts nothing
+    with pytest.raises(TypeError, match="does not match type int32 of argument 't'"):
+        tf.where(c, 0, tf.ones((3,)))                               # t's dtype comes first
+    clipped = tf.where_v2(x > 0, x, 0.0)
+    assert clipped.op.type == "SelectV2"
+    assert [t.op.name for t in clipped.op.inputs][1:] == ["x", "SelectV2/e"]
+    v = np.array([[1.0, -2.0], [3.0, 4.0], [-5.0, 6.0]])
+    got_rows, got_clipped = _run([rows, clipped], {c: [True, False, True], x: v})
+    np.testing.assert_array_equal(got_rows, [v[0], -v[1], v[2]])
+    np.testing.assert_array_equal(got_clipped, np.maximum(v, 0))
+
+
 # ------------------------------------------------------------------- boolean_mask
 
 @pytest.mark.parametrize("shape, mask_shape, axis", [

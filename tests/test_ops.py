@@ -785,7 +785,14 @@ ROWS = [
         lambda x: x + np.zeros((2, 3, 4)), [floats(3, 1)]),
     Row("Select", "Select", tf.where, lambda c, x, y: np.choose(c.astype(int), [y, x]),
         [bools(3, 4), floats(3, 4), floats(3, 4)]),
-    Row("Select[broadcast]", "Select", tf.where,
+    # TF1's Select picks whole rows with a vector condition, x or y with a scalar one; it
+    # broadcasts nothing else: tf.where_v2's SelectV2 does
+    Row("Select[vector_condition]", "Select", tf.where,
+        lambda c, x, y: np.array([a if k else b for k, a, b in zip(c, x, y)]),
+        [bools(3), floats(3, 4), floats(3, 4)]),
+    Row("Select[scalar_condition]", "Select", lambda x, y: tf.where(tf.constant(False), x, y),
+        lambda x, y: y, [floats(3, 4), floats(3, 4)]),
+    Row("SelectV2[broadcast]", "SelectV2", tf.where_v2,
         lambda c, x, y: np.choose(c.astype(int), [y + 0 * x, x + 0 * y]),
         [bools(3, 1), floats(3, 4), floats(4)]),
     Row("Where", "Where", tf.where,

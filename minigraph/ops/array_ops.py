@@ -23,7 +23,7 @@ from minigraph.errors import InvalidArgumentError
 from minigraph.graph import Tensor, get_default_graph
 from minigraph.op_def import FORWARD, OpDef, broadcast_static, register
 from minigraph.ops._util import graph_of, make, make_op
-from minigraph.ops.constant_op import as_tensor, binary_operands, constant, default_dtype
+from minigraph.ops.constant_op import as_tensor, constant, default_dtype
 from minigraph.tensor_shape import TensorShape, as_shape
 
 #: the most elements :func:`constant_value` computes ahead of time (TF1's shape inference
@@ -1648,18 +1648,83 @@ def _summed_axes(have, target):
 
 # -------------------------------------------------------------------------- select
 
+def _merge_equal(a, b):
+    """Shapes ``a`` and ``b`` merged, TF1's ``Merge``: equal ranks, equal known dims."""
+    if a.ndims is None or b.ndims is None:
+        return a if b.ndims is None else b
+    if a.ndims != b.ndims:
+        raise ValueError("Shapes must be equal rank, but are %d and %d" % (a.ndims, b.ndims))
+    for i, (p, q) in enumerate(zip(a.as_list(), b.as_list())):
+        if p is not None and q is not None and p != q:
+            raise ValueError("Dimension %d in both shapes must be equal, but are %d and %d. "
+                             "Shapes are %s and %s." % (i, p, q, a.bracketed(), b.bracketed()))
+    return a.merge_with(b)
+
+
+def _check_select_dtypes(c, x, y, op_type):
+    if not c.dtype.is_bool:
+        raise TypeError("Input 'condition' of '%s' Op has type %s that does not match expected "
+                        "type of bool." % (op_type, c.dtype.name))
+    if x.dtype != y.dtype:
+        raise TypeError("Input 'e' of '%s' Op has type %s that does not match type %s of "
+                        "argument 't'." % (op_type, y.dtype.name, x.dtype.name))
+
+
 @register
 class Select(OpDef):
-    """y = x where condition else y (all three broadcast together)."""
+    """y = x where condition else y (``tf.where``). As TF1's: x and y of one shape, the
+    condition a scalar (picks x or y whole), of that shape (elementwise), or a vector along
+    the first axis (picks rows). No other broadcasting: that is ``SelectV2``'s."""
 
     @staticmethod
     def infer(inputs, attrs):
         c, x, y = inputs
-        if not c.dtype.is_bool:
-            raise TypeError("where's condition must be bool, got %s" % c.dtype.name)
-        if x.dtype != y.dtype:
-            raise TypeError("where's x and y must share a dtype: %s vs %s"
-                            % (x.dtype.name, y.dtype.name))
+        _check_select_dtypes(c, x, y, "Select")
+        s = _merge_equal(x.shape, y.shape)
+        if c.shape.ndims is None or c.shape.ndims == 0 or s.ndims is None:
+            return s, x.dtype
+        if c.shape.ndims == 1 and s.ndims > 1:   # rows
+            first = _merge_equal(c.shape, TensorShape(s.as_list()[:1]))
+            return TensorShape(first.as_list() + s.as_list()[1:]), x.dtype
+        return _merge_equal(s, c.shape), x.dtype
+
+    @staticmethod
+    def forward(c, x, y):
+        if np.shape(x) != np.shape(y):
+            raise ValueError("'then' and 'else' must have the same size.  but received: %s vs. %s"
+                             % (_shape_str(np.shape(x)), _shape_str(np.shape(y))))
+        if np.ndim(c) == 1 and np.ndim(x) > 1:
+            if len(c) != len(x):
+                raise ValueError("Number of batches of 'then' must match size of 'cond', but "
+                                 "saw: %d vs. %d" % (len(x), len(c)))
+            c = np.reshape(c, (-1,) + (1,) * (np.ndim(x) - 1))
+        elif np.ndim(c) != 0 and np.shape(c) != np.shape(x):
+            raise ValueError("'cond' and 'then' must have the same shape, or 'cond' be a vector "
+                             "or a scalar: %s vs. %s" % (_shape_str(np.shape(c)),
+                                                          _shape_str(np.shape(x))))
+        return np.where(c, x, y)
+
+    @staticmethod
+    def gradient(op, grad, needed):
+        c, x, _ = op.inputs
+        zeros = zeros_like(x)
+        return [None, where(c, grad, zeros) if needed[1] else None,
+                where(c, zeros, grad) if needed[2] else None]
+
+    @classmethod
+    def specialize(cls, op, known):
+        return _specialize_select(op, known)
+
+
+@register
+class SelectV2(OpDef):
+    """y = x where condition else y, the three broadcast together by numpy's rules
+    (``tf.where_v2``)."""
+
+    @staticmethod
+    def infer(inputs, attrs):
+        c, x, y = inputs
+        _check_select_dtypes(c, x, y, "SelectV2")
         return broadcast_static(broadcast_static(c.shape, x.shape), y.shape), x.dtype
 
     @staticmethod
@@ -1668,21 +1733,26 @@ class Select(OpDef):
 
     @staticmethod
     def gradient(op, grad, needed):
+        # TF1's: grad where the condition picked each input, summed back to its shape
         c, x, y = op.inputs
-        zero = zeros_like(grad)
+        zero = zeros([], dtype=grad.dtype)
         return [None,
-                sum_to_shape(where(c, grad, zero), x) if needed[1] else None,
-                sum_to_shape(where(c, zero, grad), y) if needed[2] else None]
+                sum_to_shape(where_v2(c, grad, zero), x) if needed[1] else None,
+                sum_to_shape(where_v2(c, zero, grad), y) if needed[2] else None]
 
     @classmethod
     def specialize(cls, op, known):
-        # where(c, x, 0), as in Maximum's and Relu's gradients: mask x's bits instead of
-        # branching per element (np.where on a random mask mispredicts about every other one)
-        c, x, y = op.inputs
-        for keep, zero, kept in ((True, known[2], x), (False, known[1], y)):
-            if _all_zeros(zero) and _same_static_shape(c, kept, op.outputs[0]):
-                return select_zeros(keep)
-        return None
+        return _specialize_select(op, known)
+
+
+def _specialize_select(op, known):
+    # where(c, x, 0), as in Maximum's and Relu's gradients: mask x's bits instead of
+    # branching per element (np.where on a random mask mispredicts about every other one)
+    c, x, y = op.inputs
+    for keep, zero, kept in ((True, known[2], x), (False, known[1], y)):
+        if _all_zeros(zero) and _same_static_shape(c, kept, op.outputs[0]):
+            return select_zeros(keep)
+    return None
 
 
 #: unsigned integer types by item size, to select by masking bits
@@ -1738,22 +1808,44 @@ class Where(OpDef):
         return np.argwhere(c).astype(np.int64)
 
 
+def _coordinates(condition, name):
+    """``Where``: the coordinates of the true (nonzero) elements of ``condition``."""
+    with graph_of(condition).name_scope(name or "Where") as scope:
+        return make(Where, [as_tensor(condition, name="condition")], None, scope)
+
+
+def _select(opdef, condition, x, y, name):
+    """``opdef(condition, t, e)`` as TF1's op builder makes it: Python values become Consts
+    ``<Op>/condition``, ``<Op>/t`` and ``<Op>/e``; a Python ``e`` takes ``t``'s dtype."""
+    with graph_of(condition, x, y).name_scope(name or opdef.type) as scope:
+        c = op_input(condition, "condition", dtypes.bool)
+        t = op_input(x, "t")   # (its own dtype: TF1 does not look ahead to e's)
+        e = op_input(y, "e", t.dtype)
+        return make(opdef, [c, t, e], None, scope)
+
+
 @export("where")
 def where(condition, x=None, y=None, name=None):
-    """``tf.where``: pick from ``x`` where ``condition`` is true, else from ``y``; with only a
-    condition, the coordinates of its true elements."""
-    c = as_tensor(condition)
+    """``tf.where`` (TF1's): with ``x`` and ``y``, a ``Select``: ``x`` where ``condition``
+    is true, else ``y``; x and y of one shape, the condition of that shape, a scalar, or a
+    vector picking rows (no other broadcasting: that is ``tf.where_v2``). With only a
+    condition, ``Where``: the coordinates of its true elements."""
     if x is None and y is None:
-        return make(Where, [c], None, name or "Where")
+        return _coordinates(condition, name)
     if x is None or y is None:
-        raise ValueError("x and y must both be given, or neither")
-    x, y = binary_operands(x, y)
-    if c.shape.ndims == 1 and x.shape.ndims is not None and x.shape.ndims > 1:
-        # TF1: a vector condition picks whole rows (slices along the first axis)
-        c = reshape(c, [-1] + [1] * (x.shape.ndims - 1))
-    return make(Select, [c, x, y], None, name or "Select")
+        raise ValueError("x and y must both be non-None or both be None.")
+    return _select(Select, condition, x, y, name)
 
 
+@export("where_v2")
+def where_v2(condition, x=None, y=None, name=None):
+    """``tf.where_v2`` (TF2's ``tf.where``): a ``SelectV2``, condition, x and y broadcast
+    together by numpy's rules; with only a condition, ``Where``."""
+    if x is None and y is None:
+        return _coordinates(condition, name)
+    if x is None or y is None:
+        raise ValueError("x and y must both be non-None or both be None.")
+    return _select(SelectV2, condition, x, y, name)
 
 
 # ---------------------------------------------------------------- strided slices: t[...]
