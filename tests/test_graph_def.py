@@ -41,7 +41,7 @@ PROGRAMS = [k for k in REF if not k.startswith("meta/")]
 
 #: programs whose graph does not match TF1's yet (strict: the test fails once one matches,
 #: so it must then leave this set)
-NOT_YET = {"report_uninitialized", "losses_softmax_cross_entropy", "losses_sparse"}
+NOT_YET = set()
 
 #: TF1 op types minigraph builds under another name, on purpose
 SAME_TYPE = {"AddV2": "Add"}

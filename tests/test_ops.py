@@ -89,11 +89,11 @@ def whole(*shape):
     return Spec(shape, FLOAT, lambda rng, s: rng.integers(-2, 3, s))
 
 
-def distribution(*shape):
-    """Rows of probabilities: labels for the softmax cross-entropies."""
+def distribution(*shape, axis=-1):
+    """Probabilities along ``axis`` (they sum to 1): labels for the softmax cross-entropies."""
     def draw(rng, s):
         p = rng.uniform(0.1, 1.0, s)
-        return p / p.sum(axis=-1, keepdims=True)
+        return p / p.sum(axis=axis, keepdims=True)
     return Spec(shape, FLOAT, draw)
 
 
@@ -217,6 +217,11 @@ def _in_top_k(k):
             out.append(ok and (k >= len(row) or sorted(row, reverse=True)[k - 1] <= row[target]))
         return np.array(out, dtype=bool)
     return ref
+def _concat_offsets(y, dy):
+    """The outputs of the ConcatOffset op of the gradient of the concat ``y``."""
+    tf.gradients(y, y.op.inputs[0], grad_ys=dy)
+    op, = [op for op in y.graph.get_operations() if op.type == "ConcatOffset"]
+    return op.outputs
 
 
 def _strided_slice_grad(shape, dy):
@@ -540,6 +545,13 @@ ROWS = [
         [fixed(0.5), fixed(3.0), fixed(0.75)], differentiable=False),
     Row("FloorDiv[int32]", "FloorDiv", tf.floordiv, lambda x, y: np.floor(x / y).astype(np.int32),
         [fixed([7, -7, 7, -7], tf.int32), fixed([2, 2, -2, -2], tf.int32)]),
+    Row("FloorMod[int32]", "FloorMod", tf.floormod,
+        lambda x, y: np.array([1, 2, -2, -1]),
+        [fixed([7, -7, 7, -7], tf.int32), fixed([3, 3, -3, -3], tf.int32)]),
+    # (x / y stays within (k, k + 1) for a small step: the floor does not move)
+    Row("FloorMod[broadcast]", "FloorMod", tf.math.mod,
+        lambda x, y: x - np.floor(x / y) * y,
+        [fixed([[0.3, 2.6, -0.7], [1.2, -2.2, 3.1]]), fixed([1.7, -0.9, 2.0])]),
     Row("Pow[x**2,negative x]", "Pow", lambda x: x ** 2, lambda x: x * x, [nonzero(3, 4)]),
     Row("Maximum[clip_by_value]", "Maximum", lambda x: tf.clip_by_value(x, -1.0, 1.0),
         lambda x: np.minimum(np.maximum(x, -1), 1), [floats(3, 4)]),
@@ -570,10 +582,22 @@ ROWS = [
     Row("x[:,None,0]", "StridedSlice", lambda x: x[:, None, 0], lambda x: x[:, 0].reshape(3, 1),
         [floats(3, 4)]),
     Row("x[-1]", "StridedSlice", lambda x: x[-1], lambda x: x[2], [floats(3, 4)]),
+    Row("x[::-1,-2::-2]", "StridedSlice", lambda x: x[::-1, -2::-2],
+        lambda x: x[[2, 1, 0]][:, [2, 0]], [floats(3, 4)]),
+    Row("x[i,1:]", "StridedSlice", lambda x, i: x[i, 1:], lambda x, i: x[i][1:],
+        [floats(3, 4), fixed(1, tf.int32)]),
+    Row("x[:,i:j,int64]", "StridedSlice", lambda x, i, j: x[:, i:j], lambda x, i, j: x[:, 1:3],
+        [floats(3, 4), fixed(1, tf.int64), fixed(3, tf.int64)]),
+    Row("x[1:2,...,None]", "StridedSlice", lambda x: x[1:2, ..., None],
+        lambda x: x[1:2].reshape(1, 3, 4, 1), [floats(2, 3, 4)]),
+    Row("strided_slice[masks]", "StridedSlice",
+        lambda x: tf.strided_slice(x, [0, 1], [0, 3], [1, 1], begin_mask=1, end_mask=1),
+        lambda x: x[:, 1:3], [floats(3, 4)]),
     # ------------------------------------------------------------------------------- unary
     *unary("Neg", tf.negative, lambda x: -x),
     *unary("Square", tf.square, lambda x: x * x),
     *unary("Sqrt", tf.sqrt, lambda x: x ** 0.5, x=positive),
+    *unary("Rsqrt", tf.rsqrt, lambda x: x ** -0.5, x=positive),
     *unary("Exp", tf.exp, lambda x: np.e ** x),
     *unary("Log", tf.log, np.log, x=positive),
     *unary("Log1p", lambda x: math_ops.log1p(x), lambda x: np.log(1 + x),
@@ -648,6 +672,11 @@ ROWS = [
     Row("Softmax[3d]", "Softmax", tf.nn.softmax,
         lambda x: np.exp(x) / np.exp(x).sum(axis=-1, keepdims=True), [floats(2, 3, 4)]),
     Row("LogSoftmax", "LogSoftmax", tf.nn.log_softmax, _log_softmax, [floats(3, 4)]),
+    # another axis than the last: transposed last around the op and back, as TF1 does
+    Row("Softmax[axis=0]", "Softmax", lambda x: tf.nn.softmax(x, axis=0),
+        lambda x: np.exp(x) / np.exp(x).sum(axis=0, keepdims=True), [floats(3, 4)]),
+    Row("LogSoftmax[axis=-2,3d]", "LogSoftmax", lambda x: tf.nn.log_softmax(x, axis=-2),
+        lambda x: x - np.log(np.exp(x).sum(axis=1, keepdims=True)), [floats(2, 3, 4)]),
     Row("SoftmaxCrossEntropyWithLogits[v2]", "SoftmaxCrossEntropyWithLogits",
         lambda p, x: tf.nn.softmax_cross_entropy_with_logits_v2(labels=p, logits=x),
         lambda p, x: -(p * _log_softmax(x)).sum(axis=-1), [distribution(3, 4), floats(3, 4)]),
@@ -671,6 +700,15 @@ ROWS = [
         lambda p, t: tf.math.in_top_k(p, t, 2), _in_top_k(2),
         [fixed([[1, 2, 2], [3, 3, 3], [1, np.nan, 0], [5, 4, 4], [1, 2, 3]], tf.float32),
          fixed([1, 2, 0, 2, 3], tf.int64)], differentiable=False),
+    # logits of rank 3: flattened to a matrix around the op, the loss reshaped back
+    Row("SparseSoftmaxCrossEntropyWithLogits[3d]", "SparseSoftmaxCrossEntropyWithLogits",
+        lambda i, x: tf.nn.sparse_softmax_cross_entropy_with_logits(labels=i, logits=x),
+        lambda i, x: -np.take_along_axis(_log_softmax(x), i[..., None], -1)[..., 0],
+        [ints((2, 3), 4), floats(2, 3, 4)]),
+    Row("SoftmaxCrossEntropyWithLogits[3d,axis=1]", "SoftmaxCrossEntropyWithLogits",
+        lambda p, x: tf.nn.softmax_cross_entropy_with_logits_v2(labels=p, logits=x, axis=1),
+        lambda p, x: -(p * (x - np.log(np.sum(np.exp(x), axis=1, keepdims=True)))).sum(axis=1),
+        [distribution(2, 3, 4, axis=1), floats(2, 3, 4)]),
     # ------------------------------------------------------------------- shapes and arrays
     # (of a tensor whose static shape is unknown: a known one makes a Const, as in TF1,
     # test_shape_size_rank_of_a_known_shape_are_consts)
@@ -690,30 +728,65 @@ ROWS = [
         [floats(2, 3, 4)]),
     Row("Transpose[perm=1,0,2]", "Transpose", lambda x: tf.transpose(x, [1, 0, 2]),
         lambda x: np.einsum("ijk->jik", x), [floats(2, 3, 4)]),
+    # a permutation known only at run time: the gradient inverts it with InvertPermutation
+    Row("Transpose[perm_tensor]", "Transpose", lambda x, p: tf.transpose(x, p),
+        lambda x, p: np.einsum("ijk->kij", x), [floats(2, 3, 4), fixed([2, 0, 1], tf.int32)]),
+    # (the permutation is Range(Rank(x) - 1, -1, -1); the gradient has no known rank, which
+    # test_gradient asks for: forward only)
+    Row("Transpose[unknown_rank]", "Transpose", lambda x: tf.transpose(_unshaped(x)),
+        lambda x: np.einsum("ijk->kji", x), [floats(2, 3, 4)], grad=[]),
+    Row("Reshape[packed_shape]", "Reshape", lambda x: tf.reshape(x, [tf.shape(x)[0], -1]),
+        lambda x: x.reshape(2, 12), [floats(2, 3, 4)]),
     Row("ConcatV2[axis=0]", "ConcatV2", lambda a, b: tf.concat([a, b], 0),
         lambda a, b: np.vstack([a, b]), [floats(2, 3), floats(1, 3)]),
     Row("ConcatV2[axis=-1,3_inputs]", "ConcatV2", lambda a, b, c: tf.concat([a, b, c], -1),
         lambda a, b, c: np.hstack([a, b, c]), [floats(2, 1), floats(2, 3), floats(2, 2)]),
-    Row("ConcatV2[stack]", "ConcatV2", lambda a, b: tf.stack([a, b], axis=1),
+    Row("ConcatV2[axis_tensor]", "ConcatV2",
+        lambda a, b, k: tf.concat([a, b], k), lambda a, b, k: np.hstack([a, b]),
+        [floats(2, 1), floats(2, 3), fixed(1, tf.int32)]),
+    Row("Pack[axis=0]", "Pack", lambda a, b: tf.stack([a, b]),
+        lambda a, b: np.array([a, b]), [floats(3, 4), floats(3, 4)]),
+    Row("Pack[axis=1]", "Pack", lambda a, b: tf.stack([a, b], axis=1),
         lambda a, b: np.array([[ra, rb] for ra, rb in zip(a, b)]), [floats(3, 4), floats(3, 4)]),
+    Row("Pack[axis=-1,python_entry]", "Pack", lambda a: tf.stack([a, 2 * a, a], axis=-1),
+        lambda a: np.array([[ra, 2 * ra, ra] for ra in a]), [floats(3)]),
+    Row("Unpack[axis=0]", "Unpack", lambda x: tf.unstack(x, num=3)[1], lambda x: x[1],
+        [floats(3, 4)]),
+    Row("Unpack[axis=1]", "Unpack", lambda x: tf.unstack(x, axis=1)[2] * 2,
+        lambda x: x[:, 2] * 2, [floats(3, 4)]),
+    Row("Slice", "Slice", lambda x: tf.slice(x, [1, 0], [2, 3]), lambda x: x[1:3, 0:3],
+        [floats(3, 4)]),
+    Row("Slice[size=-1,tensor_begin]", "Slice", lambda x, b: tf.slice(x, [b, 1], [-1, -1]),
+        lambda x, b: x[1:, 1:], [floats(3, 4), fixed(1, tf.int32)]),
     Row("ExpandDims[0]", "ExpandDims", lambda x: tf.expand_dims(x, 0), lambda x: x[None],
         [floats(3, 4)]),
     Row("ExpandDims[-1]", "ExpandDims", lambda x: tf.expand_dims(x, -1), lambda x: x[..., None],
         [floats(3, 4)]),
+    Row("ExpandDims[dim_tensor]", "ExpandDims", lambda x, d: tf.expand_dims(x, d),
+        lambda x, d: x[:, None], [floats(3, 4), fixed(1, tf.int32)]),
     Row("Squeeze", "Squeeze", tf.squeeze, lambda x: x.reshape(3, 4), [floats(3, 1, 4)]),
     Row("Squeeze[axis=1]", "Squeeze", lambda x: tf.squeeze(x, axis=[1]),
         lambda x: x[:, 0, :, :], [floats(3, 1, 1, 4)]),
     Row("Tile", "Tile", lambda x: tf.tile(x, [2, 3]), lambda x: np.block([[x] * 3] * 2),
         [floats(2, 3)]),
+    Row("Tile[multiples_tensor]", "Tile", lambda x, m: tf.tile(x, m),
+        lambda x, m: np.block([[x] * 3] * 2), [floats(2, 3), fixed([2, 3], tf.int32)]),
     Row("GatherV2[axis=0]", "GatherV2", lambda x, i: tf.gather(x, i),
         lambda x, i: np.array([x[k] for k in i]), [floats(4, 3), fixed([2, 0, 2], tf.int32)]),
     Row("GatherV2[axis=1,2d_indices]", "GatherV2", lambda x, i: tf.gather(x, i, axis=1),
         lambda x, i: x[:, i], [floats(3, 4), fixed([[1, 1], [3, 0]], tf.int64)]),
+    Row("GatherV2[axis_tensor]", "GatherV2", lambda x, i, a: tf.gather(x, i, axis=a),
+        lambda x, i, a: x[:, i], [floats(3, 4), fixed([3, 0, 3], tf.int32),
+                                  fixed(-1, tf.int32)]),
     Row("OneHot", "OneHot", lambda i: tf.one_hot(i, 4), lambda i: np.eye(4)[i],
         [ints((3,), 4)]),
     Row("OneHot[on,off,axis=0,float64]", "OneHot",
         lambda i: tf.one_hot(i, 4, on_value=5.0, off_value=-1.0, axis=0, dtype=tf.float64),
         lambda i: (np.eye(4)[i] * 6 - 1).T, [ints((3,), 4)]),
+    Row("OneHot[depth_tensor,int32]", "OneHot", lambda i, d: tf.one_hot(i, d, on_value=7),
+        lambda i, d: np.eye(5, dtype=np.int32)[i] * 7, [ints((3,), 5), fixed(5, tf.int32)]),
+    Row("InvertPermutation", "InvertPermutation", tf.invert_permutation,
+        lambda p: np.array([1, 2, 0]), [fixed([2, 0, 1], tf.int32)]),
     Row("Fill", "Fill", lambda v: tf.fill([2, 3], v), lambda v: v + np.zeros((2, 3)),
         [floats()]),
     Row("Fill[ones_like]", "Fill", tf.ones_like, lambda x: 0 * x + 1, [floats(3, 4)],
@@ -731,7 +804,14 @@ ROWS = [
         lambda x: x + np.zeros((2, 3, 4)), [floats(3, 1)]),
     Row("Select", "Select", tf.where, lambda c, x, y: np.choose(c.astype(int), [y, x]),
         [bools(3, 4), floats(3, 4), floats(3, 4)]),
-    Row("Select[broadcast]", "Select", tf.where,
+    # TF1's Select picks whole rows with a vector condition, x or y with a scalar one; it
+    # broadcasts nothing else: tf.where_v2's SelectV2 does
+    Row("Select[vector_condition]", "Select", tf.where,
+        lambda c, x, y: np.array([a if k else b for k, a, b in zip(c, x, y)]),
+        [bools(3), floats(3, 4), floats(3, 4)]),
+    Row("Select[scalar_condition]", "Select", lambda x, y: tf.where(tf.constant(False), x, y),
+        lambda x, y: y, [floats(3, 4), floats(3, 4)]),
+    Row("SelectV2[broadcast]", "SelectV2", tf.where_v2,
         lambda c, x, y: np.choose(c.astype(int), [y + 0 * x, x + 0 * y]),
         [bools(3, 1), floats(3, 4), floats(4)]),
     Row("Where", "Where", tf.where,
@@ -782,13 +862,27 @@ ROWS = [
         lambda x, dy: tf.gradients(tf.gather(x, [[1, 1], [3, 0]], axis=1), x, grad_ys=dy)[0],
         lambda x, dy: _scatter_add(x.shape, [[1, 1], [3, 0]], dy, 1),
         [floats(3, 4), floats(3, 2, 2)], grad=[1]),
-    Row("ConcatSlice[axis=0,first]", "ConcatSlice",
+    # a concat's gradient: Slices of dy at the offsets ConcatOffset computes
+    Row("Slice[grad_of_concat,axis=0,first]", "Slice",
         lambda a, b, dy: tf.gradients(tf.concat([a, b], 0), a, grad_ys=dy)[0],
         lambda a, b, dy: dy[:2], [floats(2, 3), floats(1, 3), floats(3, 3)], grad=[2]),
-    Row("ConcatSlice[axis=-1,middle]", "ConcatSlice",
+    Row("Slice[grad_of_concat,axis=-1,middle]", "Slice",
         lambda a, b, c, dy: tf.gradients(tf.concat([a, b, c], -1), b, grad_ys=dy)[0],
         lambda a, b, c, dy: dy[:, 1:4], [floats(2, 1), floats(2, 3), floats(2, 2), floats(2, 6)],
         grad=[3]),
+    Row("ConcatOffset", "ConcatOffset",
+        lambda a, b, c, dy: _concat_offsets(tf.concat([a, b, c], -1), dy)[2],
+        lambda a, b, c, dy: np.array([0, 4]), [floats(2, 1), floats(2, 3), floats(2, 2),
+                                               floats(2, 6)], differentiable=False),
+    # a slice's gradient pads dy with zeros; a pad's, in turn, slices
+    Row("Pad[grad_of_slice]", "Pad",
+        lambda x, dy: tf.gradients(tf.slice(x, [1, 0], [2, 3]), x, grad_ys=dy)[0],
+        lambda x, dy: np.pad(dy, [(1, 0), (0, 1)]), [floats(3, 4), floats(2, 3)], grad=[1]),
+    # an unstack's gradient stacks, filling in zeros for the slices not used
+    Row("Pack[grad_of_unstack]", "Pack",
+        lambda x, dy: tf.gradients(tf.unstack(x, axis=1)[1], x, grad_ys=dy)[0],
+        lambda x, dy: np.pad(dy[:, None], [(0, 0), (1, 2)]), [floats(3, 4), floats(3)],
+        grad=[1]),
     Row("StridedSliceGrad", "StridedSliceGrad",
         lambda x, dy: tf.gradients(x[1:, ::2], x, grad_ys=dy)[0],
         lambda x, dy: _strided_slice_grad(x.shape, dy), [floats(3, 4), floats(2, 2)], grad=[1]),

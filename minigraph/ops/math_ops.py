@@ -140,6 +140,19 @@ class FloorDiv(BinaryOp):
     forward = staticmethod(quiet(np.floor_divide))
 
 
+@register("floormod", "mod", "math.floormod", "math.mod")
+class FloorMod(BinaryOp):
+    """z = x - floor(x / y) * y, the remainder with the sign of y (Python's ``%``)"""
+    forward = staticmethod(quiet(np.mod))
+
+    @staticmethod
+    def gradient(op, grad, needed):
+        x, y = op.inputs
+        # z = x - floor(x / y) * y: dz/dx = 1, dz/dy = -floor(x / y) (TF1's _FloorModGrad)
+        return [sum_to_shape(grad, x) if needed[0] else None,
+                sum_to_shape(grad * negative(floordiv(x, y)), y) if needed[1] else None]
+
+
 @quiet
 def _square(x, y):
     """``x ** y`` for ``y == 2``: the same bits as ``np.power(x, 2)``."""
@@ -212,6 +225,7 @@ add = Add.function
 subtract = Sub.function
 multiply = Mul.function
 floordiv = FloorDiv.function
+floormod = FloorMod.function
 pow = Pow.function  # noqa: A001 -- TF's name
 maximum = Maximum.function
 minimum = Minimum.function
@@ -267,6 +281,21 @@ class Sqrt(UnaryOp):
     def gradient(op, grad, needed):
         y = op.outputs[0]
         return [grad * 0.5 / y]
+
+
+@register("rsqrt", "math.rsqrt")
+class Rsqrt(UnaryOp):
+    """y = 1 / sqrt(x), one op (``tf.nn.batch_normalization``'s scale)"""
+
+    @staticmethod
+    @quiet
+    def forward(x):
+        return 1 / np.sqrt(x)
+
+    @staticmethod
+    def gradient(op, grad, needed):
+        y = op.outputs[0]
+        return [grad * (-0.5 * y) * (y * y)]  # d/dx x^(-1/2) = -x^(-3/2) / 2 (TF1: RsqrtGrad)
 
 
 @register("exp", "math.exp")
@@ -390,6 +419,7 @@ class TanhGrad(OpDef):
 
 negative = Neg.function
 sqrt = Sqrt.function
+rsqrt = Rsqrt.function
 exp = Exp.function
 log = Log.function
 abs = Abs.function  # noqa: A001 -- TF's name

@@ -11,7 +11,7 @@ from minigraph.api import export
 from minigraph.ops._util import graph_of
 from minigraph.ops.array_ops import constant_value, shape_of, squeeze, stop_gradient
 from minigraph.ops.constant_op import as_tensor
-from minigraph.ops.math_ops import cast, floor, reciprocal, sqrt, square
+from minigraph.ops.math_ops import cast, floor, rsqrt, squared_difference
 from minigraph.ops.random_ops import random_uniform
 from minigraph.ops.reduce_ops import reduce_mean
 
@@ -30,8 +30,8 @@ def moments(x, axes, shift=None, name=None, keep_dims=None, keepdims=None):
     with x.graph.name_scope(name or "moments"):
         mean = reduce_mean(x, axes, keepdims=True, name="mean")
         # stop_gradient changes nothing: d(variance)/d(mean) = -2 * mean(x - mean) = 0
-        variance = reduce_mean(square(x - stop_gradient(mean)), axes, keepdims=True,
-                               name="variance")
+        variance = reduce_mean(squared_difference(x, stop_gradient(mean)), axes,
+                               keepdims=True, name="variance")
         if not keep:
             mean = squeeze(mean, axes)
             variance = squeeze(variance, axes)
@@ -44,16 +44,16 @@ def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name
 
     ``mean``, ``variance``, ``offset`` and ``scale`` broadcast against ``x`` (for ``(N, D)``
     inputs they have shape ``(D,)``); ``offset`` or ``scale`` may be None. Built as TF1 builds
-    it, so the numbers match: ``inv = rsqrt(variance + eps) * scale`` and
-    ``y = x * inv + (offset - mean * inv)``.
+    it, op for op, so the numbers match: ``inv = rsqrt(variance + eps) * scale`` and
+    ``y = x * inv + (offset - mean * inv)``, ``x * inv`` made first.
     """
     x = as_tensor(x)
     with x.graph.name_scope(name or "batchnorm"):
-        inv = reciprocal(sqrt(variance + variance_epsilon), name="Rsqrt")  # 1 / sqrt(var + eps)
+        inv = rsqrt(variance + variance_epsilon)   # 1 / sqrt(var + eps)
         if scale is not None:
             inv = inv * scale
-        shift = offset - mean * inv if offset is not None else -mean * inv
-        return x * cast(inv, x.dtype) + cast(shift, x.dtype)
+        return x * cast(inv, x.dtype) + cast(offset - mean * inv if offset is not None
+                                             else -mean * inv, x.dtype)
 
 
 @export("nn.dropout")

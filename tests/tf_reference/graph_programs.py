@@ -505,3 +505,61 @@ def program_optimizer_options(tf):
     train_adagrad = tf.train.AdagradOptimizer(0.1).apply_gradients(grads_and_vars)
     return {"loss": loss, "grad_w": grads_and_vars[0][0], "grad_v": grads_and_vars[1][0],
             "momentum": train_momentum, "rms": train_rms, "adagrad": train_adagrad}
+
+
+# --------------------------------------------------------------------------------------------
+# Array ops with TF1's index inputs (branch array-nn-structure): the axis of a concat, a gather
+# or an expand_dims, a transpose's perm, a reshape's shape, a tile's multiples, one_hot's depth
+# and values are inputs, Consts inside the op's scope; tf.stack is a Pack (Python entries among
+# tensors become Consts inside it); t[...] is a StridedSlice fed by strided_slice/stack, stack_1
+# and stack_2 (Packs when an index is a tensor); squeeze keeps its squeeze_dims attribute.
+
+def program_array_ops(tf):
+    """concat, gather, expand_dims, transpose, reshape, tile, one_hot, stack, unstack, slicing
+    and squeeze, with Python and tensor arguments on a batch known only at run time, and the
+    gradients through all of them."""
+    x = tf.placeholder(tf.float32, shape=(None, D), name="x")
+    labels = tf.placeholder(tf.int32, shape=(None,), name="labels")
+    i = tf.placeholder(tf.int32, shape=(), name="i")
+    w = tf.Variable(tf.ones((D, C)), name="w")
+    h = tf.matmul(x, w)
+    both = tf.concat([h, 2.0 * h], axis=1)
+    picked = tf.gather(both, [0, 2, 1], axis=1)
+    first = tf.expand_dims(picked[:, 0], -1)
+    tiled = tf.tile(first, [1, C])
+    onehot = tf.one_hot(labels, C)
+    stacked = tf.stack([picked, tiled * onehot])
+    sliced = stacked[1:, ::2]
+    side = tf.stack([picked, tiled], axis=2)
+    flat = tf.reshape(tf.transpose(picked), [-1])
+    rows = tf.reshape(side, tf.stack([tf.shape(side)[0], -1]))
+    row = tf.squeeze(tf.expand_dims(h[i], 0), [0])
+    first_col, _, last_col = tf.unstack(h, axis=1)
+    loss = (tf.reduce_sum(sliced) + tf.reduce_sum(flat) + tf.reduce_sum(rows)
+            + tf.reduce_sum(row) + tf.reduce_sum(first_col * last_col))
+    grad_x, grad_w = tf.gradients(loss, [x, w])
+    return {"loss": loss, "grad_x": grad_x, "grad_w": grad_w, "sliced": sliced, "rows": rows,
+            "row": row, "onehot": onehot, "flat": flat}
+
+
+def program_nn_functions(tf):
+    """tf.nn's composites as TF1 builds them: moments (SquaredDifference), batch_normalization
+    (Rsqrt), softmax and log_softmax over another axis than the last (transposed around the
+    op), both softmax cross-entropies on a batch known only at run time and on rank-3 logits,
+    and the gradients through them."""
+    x = tf.placeholder(tf.float32, shape=(None, C), name="x")
+    seq = tf.placeholder(tf.float32, shape=(N, 5, C), name="seq")
+    onehot = tf.placeholder(tf.float32, shape=(None, C), name="onehot")
+    ids = tf.placeholder(tf.int64, shape=(N, 5), name="ids")
+    mean, variance = tf.nn.moments(x, [0])
+    normed = tf.nn.batch_normalization(x, mean, variance, tf.zeros((C,)), tf.ones((C,)), 1e-3)
+    over_batch = tf.nn.softmax(normed, axis=0)
+    log_p = tf.nn.log_softmax(seq, axis=1)
+    dense = tf.nn.softmax_cross_entropy_with_logits(labels=onehot, logits=normed)
+    dense_v2 = tf.nn.softmax_cross_entropy_with_logits_v2(labels=over_batch, logits=x)
+    sparse = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=ids, logits=log_p)
+    loss = tf.reduce_mean(dense) + tf.reduce_mean(dense_v2) + tf.reduce_mean(sparse)
+    grad_x, grad_seq = tf.gradients(loss, [x, seq])
+    return {"loss": loss, "grad_x": grad_x, "grad_seq": grad_seq, "mean": mean,
+            "variance": variance, "normed": normed, "over_batch": over_batch, "dense": dense,
+            "sparse": sparse}
