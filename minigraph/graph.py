@@ -198,7 +198,16 @@ def _operator(method, reflected=False, name=None):
     def op(self, other):
         from minigraph.ops import math_ops  # a cycle: ops are built on Tensor
         fn = getattr(math_ops, method)
-        return fn(other, self, name=name) if reflected else fn(self, other, name=name)
+        if not reflected:
+            return fn(self, other, name=name)
+        if hasattr(other, "_as_graph_tensor"):
+            return fn(other, self, name=name)
+        # TF1's r-operators convert the plain value to the tensor's dtype first (-2 - x with
+        # x float32 is float32), as the Const <op>/x inside the op's scope
+        from minigraph.ops.constant_op import convert_to_tensor  # the same cycle
+        with self.graph.name_scope(name or fn.__name__) as scope:
+            x = convert_to_tensor(other, dtype=self.dtype, name="x")
+            return fn(x, self, name=scope)
     op.__name__ = method
     return op
 

@@ -301,6 +301,10 @@ def huber_loss(labels, predictions, weights=1.0, delta=1.0, scope=None,
         # |x| = delta, where the quadratic part already carries the gradient
         linear = subtract(abs_error, quadratic)
         half = convert_to_tensor(0.5, dtype=quadratic.dtype)
+        if dtype != dtypes.float32 and not hasattr(delta, "_as_graph_tensor"):
+            # TF1 computes in float32, where multiply(delta, linear) converts delta to
+            # float32 on its own; minigraph's float64 losses need it in float64
+            delta = convert_to_tensor(delta, dtype=dtype, name="delta")
         losses = add(multiply(half, multiply(quadratic, quadratic)), multiply(delta, linear))
         return compute_weighted_loss(losses, weights, scope, loss_collection, reduction)
 

@@ -122,11 +122,16 @@ def as_tensor(value, dtype=None, name=None):
     return convert_to_tensor(value, dtype=dtype, name=name)
 
 
-def binary_operands(x, y):
-    """Convert the operands of a binary op: a non-tensor takes the tensor's dtype.
+def binary_operands(x, y, promote=False):
+    """Convert the operands of a binary op as TF1's op functions do: in order, each
+    non-tensor taking the dtype of a tensor *before* it.
 
-    ``x * 2`` with ``x`` float32 builds a float32 constant 2, as TF1 does; two tensors of
-    different dtypes are an error raised by the op's own ``infer``.
+    ``tf.multiply(x, 2)`` with ``x`` float32 builds a float32 constant 2; but
+    ``tf.subtract(-2, x)`` converts the ``-2`` on its own, to int32, and the op's ``infer``
+    then raises TF1's TypeError (int32 against float32). With ``promote`` (the reflected
+    operators, ``-2 - x``, and ``tf.divide``), a non-tensor ``x`` takes ``y``'s dtype, as
+    TF1's ``__rsub__`` does. Two tensors of different dtypes are an error raised by the
+    op's own ``infer``.
     """
     x_is = hasattr(x, "_as_graph_tensor")
     y_is = hasattr(y, "_as_graph_tensor")
@@ -135,7 +140,7 @@ def binary_operands(x, y):
         y = y._as_graph_tensor() if y_is else convert_to_tensor(y, dtype=x.dtype, name="y")
     elif y_is:
         y = y._as_graph_tensor()
-        x = convert_to_tensor(x, dtype=y.dtype, name="x")
+        x = convert_to_tensor(x, dtype=y.dtype if promote else None, name="x")
     else:
         x = convert_to_tensor(x, name="x")
         y = convert_to_tensor(y, dtype=x.dtype, name="y")

@@ -236,7 +236,7 @@ def divide(x, y, name=None):
     """``tf.divide`` / ``x / y``: true division; integers are cast to float first, as TF does
     (int8/int16 to float32, int32/int64 to float64)."""
     with graph_of(x, y).name_scope(name or "truediv") as scope:
-        x, y = binary_operands(x, y)
+        x, y = binary_operands(x, y, promote=True)   # TF1's divide is the operator x / y
         if x.dtype.is_integer:
             target = dtypes.float32 if x.dtype.size <= 2 else dtypes.float64
             x, y = cast(x, target), cast(y, target)
