@@ -231,19 +231,32 @@ maximum = Maximum.function
 minimum = Minimum.function
 
 
-@export("divide", "truediv", "math.divide", "math.truediv")
+@export("divide", "math.divide")
 def divide(x, y, name=None):
     """``tf.divide`` / ``x / y``: true division; integers are cast to float first, as TF does
-    (int8/int16 to float32, int32/int64 to float64)."""
+    (int8/int16 to float32, int32/int64 to float64). A plain ``x`` takes ``y``'s dtype:
+    TF1's ``divide`` is the operator ``x / y``."""
+    return _true_divide(x, y, name, promote=True)
+
+
+@export("truediv", "math.truediv")
+def truediv(x, y, name=None):
+    """``tf.truediv``: ``tf.divide``, but a plain ``x`` is converted on its own, as TF1's op
+    functions do (``tf.truediv(1, p)`` with a float ``p`` is a TypeError)."""
+    return _true_divide(x, y, name, promote=False)
+
+
+def _true_divide(x, y, name, promote):
+    __tracebackhide__ = True
     with graph_of(x, y).name_scope(name or "truediv") as scope:
-        x, y = binary_operands(x, y, promote=True)   # TF1's divide is the operator x / y
+        x, y = binary_operands(x, y, promote=promote)
+        if x.dtype != y.dtype:
+            raise TypeError("`x` and `y` must have the same dtype, got %r != %r."
+                            % (x.dtype, y.dtype))
         if x.dtype.is_integer:
             target = dtypes.float32 if x.dtype.size <= 2 else dtypes.float64
             x, y = cast(x, target), cast(y, target)
         return make(RealDiv, [x, y], None, scope)
-
-
-truediv = divide
 realdiv = RealDiv.function
 
 
