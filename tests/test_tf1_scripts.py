@@ -147,13 +147,13 @@ def test_op_functions_convert_a_leading_plain_value_on_its_own_as_tf1():
     # refuses the float32 p; the operator -2 - p converts -2 to p's dtype; tf.divide is the
     # operator x / y
     p = tf.placeholder(tf.float32)
+    r = -2 - p
+    assert r.dtype == tf.float32 and r.op.name == "sub" and r.op.inputs[0].op.name == "sub/x"
     for fn in (tf.subtract, tf.add, tf.multiply, tf.maximum, tf.pow):
         with pytest.raises(TypeError, match="float32 that does not match type int32"):
             fn(-2, p)
     with pytest.raises(TypeError, match="must have the same dtype"):
         tf.truediv(1, p)
-    r = -2 - p
-    assert r.dtype == tf.float32 and r.op.name == "sub" and r.op.inputs[0].op.name == "sub/x"
     assert tf.subtract(p, -2).dtype == tf.float32          # a trailing value takes p's dtype
     assert tf.multiply(2.0, p).dtype == tf.float32         # 2.0 is float32 on its own
     assert tf.divide(1, p).dtype == tf.float32
