@@ -806,7 +806,7 @@ COVERED_ELSEWHERE = {
     # TF1's fused optimizer updates write variables: tests/test_training_ops.py checks each
     # against numpy and TF1's recorded kernels, tests/test_optimizers.py the optimizers.
     "ApplyGradientDescent", "ApplyMomentum", "ApplyAdam", "ApplyAdagrad", "ApplyRMSProp",
-    "ApplyCenteredRMSProp",
+    "ApplyCenteredRMSProp", "ApplyAdadelta",
     # Does nothing; tf.group / control dependencies are session tests.
     "NoOp",
     # Random numbers have no numpy reference value to compare with; seeding is tested with

@@ -40,7 +40,7 @@ def _namespace(space):
     ("tf.contrib.rnn", "minigraph.contrib", "tf.contrib.rnn"),
     ("tf.contrib.layers.fully_connected", "minigraph.contrib.layers",
      "tf.contrib.layers.fully_connected"),
-    ("tf.train.AdadeltaOptimizer", "minigraph.train", "tf.train.AdadeltaOptimizer"),
+    ("tf.train.FtrlOptimizer", "minigraph.train", "tf.train.FtrlOptimizer"),
     ("tf.layers.conv3d", "minigraph.layers", "tf.layers.conv3d"),
     ("tf.keras.layers.LSTM", "minigraph.keras.layers", "tf.keras.layers.LSTM"),
     ("tf.keras.datasets", "minigraph.keras", "tf.keras.datasets"),

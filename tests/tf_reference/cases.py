@@ -1151,6 +1151,13 @@ def case_train_adagrad(tf, np):
                              ["accumulator"])
 
 
+def case_train_adadelta(tf, np):
+    """ApplyAdadelta: steps sized by sqrt(accum_update + eps) / sqrt(accum + eps), at a
+    learning rate that moves the variables visibly."""
+    return _train_trajectory(tf, np, lambda tf: tf.train.AdadeltaOptimizer(1.0, rho=0.9),
+                             ["accum", "accum_update"])
+
+
 def case_train_rmsprop(tf, np):
     """ApplyRMSProp with a momentum."""
     return _train_trajectory(
@@ -1179,6 +1186,7 @@ def case_train_fed_gradients(tf, np):
         "adagrad": lambda: tf.train.AdagradOptimizer(0.3),
         "rmsprop": lambda: tf.train.RMSPropOptimizer(0.01, momentum=0.5, epsilon=1e-6),
         "centered": lambda: tf.train.RMSPropOptimizer(0.01, momentum=0.3, centered=True),
+        "adadelta": lambda: tf.train.AdadeltaOptimizer(1.0, rho=0.9, epsilon=1e-4),
     }
     inputs, tracked, trains, feeds = {}, [], [], []
     for name, make in optimizers.items():

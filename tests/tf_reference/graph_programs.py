@@ -99,6 +99,10 @@ def program_adagrad(tf):
     return _optimizer_program(tf, lambda tf: tf.train.AdagradOptimizer(1e-2))
 
 
+def program_adadelta(tf):
+    return _optimizer_program(tf, lambda tf: tf.train.AdadeltaOptimizer())
+
+
 def program_rmsprop(tf):
     return _optimizer_program(tf, lambda tf: tf.train.RMSPropOptimizer(1e-3))
 
