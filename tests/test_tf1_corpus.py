@@ -65,12 +65,6 @@ BLOCKED = {
     "tf_mnist_with_summaries": (
         "tf.summary.image, FileWriter.add_run_metadata",
         r"'image'|summary\.image|add_run_metadata"),
-    "keras_mnist_mlp": (
-        "Model.evaluate returns Python floats where TF1's Keras returns numpy float32 scalars",
-        r"^score(_before)?: dtype: TF float32, minigraph float64"),
-    "keras_mnist_cnn": (
-        "tf.keras.backend.image_data_format; then tf.keras.optimizers.Adadelta",
-        r"image_data_format|Adadelta"),
 }
 
 
