@@ -813,7 +813,7 @@ COVERED_ELSEWHERE = {
     # the session.
     "RandomStandardNormal", "TruncatedNormal", "RandomUniform", "RandomUniformInt",
     # Summaries compute a record for TensorBoard, not an array: the summary tests cover them.
-    "ScalarSummary", "HistogramSummary", "MergeSummary",
+    "ScalarSummary", "HistogramSummary", "ImageSummary", "MergeSummary",
     # tf.data: a dataset op computes a pipeline, not an array, and the iterator ops keep
     # their position in the session; tests/test_data.py checks their elements against numpy.
     "TensorSliceDataset", "TensorDataset", "RangeDataset", "BatchDatasetV2", "ShuffleDataset",

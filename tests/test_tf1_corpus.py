@@ -62,9 +62,6 @@ BLOCKED = {
         "tf.feature_column (categorical_column_with_vocabulary_list, indicator_column, "
         "numeric_column, input_layer) and tf.tables_initializer",
         r"feature_column|tables_initializer"),
-    "tf_mnist_with_summaries": (
-        "tf.summary.image, FileWriter.add_run_metadata",
-        r"'image'|summary\.image|add_run_metadata"),
 }
 
 

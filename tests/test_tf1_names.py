@@ -44,7 +44,7 @@ def _namespace(space):
     ("tf.layers.conv3d", "minigraph.layers", "tf.layers.conv3d"),
     ("tf.keras.layers.LSTM", "minigraph.keras.layers", "tf.keras.layers.LSTM"),
     ("tf.keras.datasets", "minigraph.keras", "tf.keras.datasets"),
-    ("tf.summary.image", "minigraph.summary", "tf.summary.image"),
+    ("tf.summary.audio", "minigraph.summary", "tf.summary.audio"),
     ("tf.math.cumsum", "minigraph.math", "tf.math.cumsum"),
     ("tf.gfile.MkDir.nope", None, None),   # not a namespace: plain Python
 ])

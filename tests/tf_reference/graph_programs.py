@@ -488,6 +488,19 @@ def program_summary_names(tf):
             "mine": mine, "one": one}
 
 
+def program_summary_image(tf):
+    """tf.summary.image as mnist_with_summaries builds it (a reshape in a name scope), with
+    max_outputs, a family and a uint8 batch."""
+    x = tf.placeholder(tf.float32, shape=(None, 784), name="x-input")
+    with tf.name_scope("input_reshape"):
+        image_shaped_input = tf.reshape(x, [-1, 28, 28, 1])
+        a = tf.summary.image("input", image_shaped_input, 10)
+    u = tf.placeholder(tf.uint8, shape=(None, 4, 4, 3), name="u")
+    b = tf.summary.image("rgb", u, max_outputs=1, family="colour")
+    merged = tf.summary.merge_all()
+    return {"a": a, "b": b, "merged": merged}
+
+
 # ------------------------------------------------- optimizers: options that change the graph
 
 def program_optimizer_options(tf):
