@@ -58,10 +58,6 @@ def _report(e):
 # with the first ones stubbed out. The regex accepts the later ones too, so an entry stays an
 # xfail until the whole program runs and matches.
 BLOCKED = {
-    "tf_low_level_intro_feature_columns": (
-        "tf.feature_column (categorical_column_with_vocabulary_list, indicator_column, "
-        "numeric_column, input_layer) and tf.tables_initializer",
-        r"feature_column|tables_initializer"),
 }
 
 

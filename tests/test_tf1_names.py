@@ -133,7 +133,7 @@ def test_the_shipped_names_are_those_of_api_names_json(space):
     assert _tf1_names.TENSORFLOW_VERSION == API_NAMES["meta/tensorflow_version"]
 
 
-@pytest.mark.parametrize("space", ["app", "flags", "gfile"])
+@pytest.mark.parametrize("space", ["app", "flags", "gfile", "feature_column"])
 def test_the_new_namespaces_hold_only_tf1_names(space):
     module = _namespace(space)
     assert set(module.__all__) <= _missing.tf1_names(space), \

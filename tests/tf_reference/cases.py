@@ -1480,6 +1480,59 @@ def case_summary_image(tf, np):
     return {"inputs": inputs, "run": run}
 
 
+# ----------------------------------------------------------------------- tf.feature_column
+
+def case_feature_columns(tf, np):
+    """tf.feature_column.input_layer of numeric and indicator columns: the low-level guide's
+    program, then words missing from the vocabulary (no id: a row of zeros), empty strings
+    (dropped), several words per example (multi-hot counts), an integer vocabulary with a
+    default id, a numeric column of shape (2,) with a normalizer, features fed through
+    placeholders (batch size unknown), the static shapes, and the lookup before and after
+    tf.tables_initializer() (TF1: FailedPreconditionError "Table not initialized.", then
+    the values; a second initializer run changes nothing)."""
+    fc = tf.feature_column
+    department = fc.categorical_column_with_vocabulary_list(
+        "department", ["sports", "gardening"])
+    guide = fc.input_layer(
+        {"sales": [[5], [10], [8], [9]],
+         "department": ["sports", "sports", "gardening", "gardening"]},
+        [fc.numeric_column("sales"), fc.indicator_column(department)])
+    words = tf.placeholder(tf.string, shape=(None, 3), name="words")
+    ids = tf.placeholder(tf.int64, shape=(None,), name="ids")
+    pairs = tf.placeholder(tf.float32, shape=(None, 2), name="pairs")
+    mixed = fc.input_layer(
+        {"tags": words, "code": ids, "pair": pairs},
+        [fc.indicator_column(fc.categorical_column_with_vocabulary_list(
+            "tags", ["red", "green", "blue", "red-ish"])),
+         fc.indicator_column(fc.categorical_column_with_vocabulary_list(
+             "code", [30, 10, 20], default_value=1)),
+         fc.numeric_column("pair", shape=(2,), normalizer_fn=lambda x: x * 0.5 - 1.0)])
+    inputs = {"words": np.array([["red", "red", ""], ["green", "black", "blue"],
+                                 ["", "", ""], ["red-ish", "blue", "red"]]),
+              "ids": np.array([10, 20, 99, 30], dtype=np.int64),
+              "pairs": np.array([[1, 2], [3, 4], [5, 6], [7, 8]], dtype=np.float32)}
+
+    def run(sess, inputs):
+        out = {}
+        try:
+            sess.run(guide)
+            out["before_init"] = np.array("ran")
+        except tf.errors.FailedPreconditionError as e:
+            out["before_init"] = np.array([type(e).__name__,
+                                           "Table not initialized." in e.message])
+        sess.run(tf.tables_initializer())
+        out["guide"] = sess.run(guide)
+        out["mixed"] = sess.run(mixed, {words: inputs["words"], ids: inputs["ids"],
+                                        pairs: inputs["pairs"]})
+        sess.run(tf.tables_initializer())
+        out["guide_again"] = sess.run(guide)
+        return out
+    return {"run": run, "inputs": inputs,
+            "info": {"shapes": [str(guide.shape), str(mixed.shape)],
+                     "names": [guide.name, mixed.name],
+                     "initializer": tf.tables_initializer().type}}
+
+
 # ------------------------------------------------------------------------ the runner
 
 def all_cases():

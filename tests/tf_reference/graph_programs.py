@@ -501,6 +501,22 @@ def program_summary_image(tf):
     return {"a": a, "b": b, "merged": merged}
 
 
+def program_feature_columns(tf):
+    """The low-level guide's feature columns: a numeric column and an indicator of a
+    vocabulary list through input_layer (to_sparse_input, the vocabulary's hash table and
+    its initializer, SparseToDense, one_hot, the per-column Reshape, the concat), and
+    tf.tables_initializer()."""
+    features = {"sales": [[5], [10], [8], [9]],
+                "department": ["sports", "sports", "gardening", "gardening"]}
+    department = tf.feature_column.indicator_column(
+        tf.feature_column.categorical_column_with_vocabulary_list(
+            "department", ["sports", "gardening"]))
+    inputs = tf.feature_column.input_layer(
+        features, [tf.feature_column.numeric_column("sales"), department])
+    init = tf.tables_initializer()
+    return {"inputs": inputs, "init": init}
+
+
 # ------------------------------------------------- optimizers: options that change the graph
 
 def program_optimizer_options(tf):
