@@ -68,6 +68,10 @@ from minigraph.function import TensorSpec, function  # noqa: E402
 # tf.data: datasets and iterators, their position living in the session
 from minigraph import data  # noqa: E402
 
+# tf.feature_column: raw features to one dense input tensor (a vocabulary's lookup table
+# lives in the session: tf.tables_initializer())
+from minigraph import feature_column  # noqa: E402
+
 # what TF1 scripts are built around: tf.app.run, tf.flags (also tf.app.flags), tf.gfile, and
 # tf.device, recorded on each op (op.device) and otherwise ignored
 from minigraph import app, flags, gfile  # noqa: E402
@@ -102,7 +106,7 @@ __all__ = sorted(_exported("")) + [
     "variance_scaling_initializer", "zeros_initializer", "AUTO_REUSE", "VariableScope",
     "get_local_variable", "get_variable", "get_variable_scope", "variable_scope", "keras",
     "function", "TensorSpec", "newaxis", "compat", "data", "app", "flags", "gfile",
-    "device",
+    "device", "feature_column",
 ]
 
 # Last: a TF1 name minigraph does not have (tf.estimator, tf.nn.conv3d...) is an AttributeError

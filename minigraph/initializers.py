@@ -36,6 +36,7 @@ import numpy as np
 from minigraph import dtypes
 # module-qualified: this module's own short names (zeros, constant ...) are initializers
 from minigraph.ops import array_ops, random_ops
+from minigraph.ops.lookup_ops import tables_initializer
 from minigraph.tensor_shape import as_shape
 
 __all__ = [
@@ -49,6 +50,8 @@ __all__ = [
     "zeros", "ones", "constant", "random_normal", "random_uniform", "truncated_normal",
     "variance_scaling", "glorot_uniform", "glorot_normal",
     "compute_fans",
+    # tf.initializers.tables_initializer: tf.tables_initializer under its other TF1 name
+    "tables_initializer",
 ]
 
 # scipy.stats.truncnorm.std(a=-2, b=2, loc=0., scale=1.): the stddev of N(0, 1) cut at +-2

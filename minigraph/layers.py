@@ -62,6 +62,22 @@ def _static_bool(training):
     return None if value is None else bool(value)
 
 
+def _run_time_choice(training, if_true, if_false):
+    """``if_true`` if the bool tensor ``training`` is true when the graph runs, else
+    ``if_false`` (two tensors of one shape), picked by ``tf.where``.
+
+    TF1 builds a ``tf.cond`` here (``smart_cond``), whose output has the static shape its two
+    branches share: ``(?, 26, 26, 32)`` after a conv layer. ``tf.where``'s condition is a
+    bool placeholder, often of unknown shape, which alone would leave the output's shape
+    unknown; the shape both branches share is set on it, as TF1's cond gives it.
+    """
+    out = where(as_tensor(training), if_true, if_false)
+    a, b = if_true.shape, if_false.shape
+    if a.ndims is not None and a.ndims == b.ndims:
+        out.set_shape([p if p == q else None for p, q in zip(a.as_list(), b.as_list())])
+    return out
+
+
 _ACTIVATIONS = {"relu": nn_ops.relu, "sigmoid": math_ops.sigmoid, "tanh": math_ops.tanh,
                 "softmax": nn_ops.softmax, "linear": None}
 
@@ -484,7 +500,7 @@ class Dropout(Layer):
         dropped = _dropout(inputs, 1 - self.rate, noise_shape=self.noise_shape, seed=self.seed)
         if known is True:
             return dropped
-        return where(as_tensor(training), dropped, identity(inputs))
+        return _run_time_choice(training, dropped, identity(inputs))
 
 
 def dropout(inputs, rate=0.5, noise_shape=None, seed=None, training=False, name=None):
@@ -617,9 +633,8 @@ class BatchNormalization(Layer):
             mean, variance = moments(math_ops.cast(inputs, self.dtype), reduction_axes,
                                      keep_dims=len(self.axis) > 1)
             if known is None:   # decided at run time
-                training = as_tensor(training)
-                mean = where(training, mean, moving_mean)
-                variance = where(training, variance, moving_variance)
+                mean = _run_time_choice(training, mean, moving_mean)
+                variance = _run_time_choice(training, variance, moving_variance)
             # when training is false at run time, mean is the moving mean: the update adds 0
             self.updates.append(self._assign_moving_average(self.moving_mean, mean))
             self.updates.append(self._assign_moving_average(self.moving_variance, variance))

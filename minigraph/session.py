@@ -10,7 +10,7 @@ An untraced run executes a cheaper plan (:mod:`minigraph.rewrite`: constants fol
 step for ``Identity``, cheaper kernels), with the same values bit for bit; a traced run
 executes the plan as drawn, recording each step (:mod:`minigraph.trace`). Values never live
 on graph nodes: the only state a session keeps between runs is its variables' values, its
-random generators and its iterators' positions (:class:`_State`).
+random generators, its iterators' positions and its lookup tables (:class:`_State`).
 """
 
 import time
@@ -61,15 +61,19 @@ def _remove_innermost(stack, item):
 
 
 class _State:
-    """What a session keeps between runs: the variables' values, the random generators and
-    the iterators' positions. The kernels of ``VariableV2``, the ``Assign`` family, the
-    random ops and the iterator ops (:mod:`minigraph.ops.data_ops`) use it."""
+    """What a session keeps between runs: the variables' values, the random generators, the
+    iterators' positions and the lookup tables' contents. The kernels of ``VariableV2``, the
+    ``Assign`` family, the random ops, the iterator ops (:mod:`minigraph.ops.data_ops`) and
+    the table ops (:mod:`minigraph.ops.lookup_ops`) use it."""
 
     def __init__(self):
         self.variables = {}   # VariableV2 op -> its array
         self.rngs = {}        # random op -> its np.random.Generator
         self.iterators = {}   # iterator op (IteratorV2, OneShotIterator) -> where it is in
         #                       its dataset, set by MakeIterator, advanced by IteratorGetNext
+        self.tables = {}      # table op (HashTableV2) -> its dict, filled once by
+        #                       LookupTableImportV2 (tf.tables_initializer), read by
+        #                       LookupTableFindV2
 
     def rng(self, op):
         """The generator of random op ``op``: made on first use from the op's seeds."""

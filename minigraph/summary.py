@@ -9,6 +9,8 @@ Two halves, as in TF1:
   step, ``writer.add_summary(sess.run(merged), step)`` appends an event to a real TensorBoard
   event file (``tensorboard --logdir logdir``). Every value is also kept in
   ``writer.records`` so a notebook can plot it without TensorBoard.
+  ``writer.add_run_metadata(run_metadata, "step99")`` writes what a traced run did (each
+  op's time), which TensorBoard's Graphs tab shows for that "session run".
 
 The summary ops need numpy alone; ``FileWriter`` and :func:`read_events` import the
 ``tensorboard`` package (``pip install minigraph[tensorboard]``) when they are used.
@@ -22,17 +24,20 @@ import warnings
 
 from minigraph import dtypes
 from minigraph.graph import Graph, GraphKeys, Operation, get_default_graph
-from minigraph.graphdef import as_graph_def
+from minigraph.graphdef import _DT_NAMES, _dtype_enum, _shape_proto, as_graph_def
 from minigraph.ops._util import graph_of
 from minigraph.ops.constant_op import as_tensor, constant
-from minigraph.ops.summary_ops import (HistogramSummary, HistogramValue, MergeSummary,
-                                       ScalarSummary, SummaryRecord, SummaryValue, _as_record)
+from minigraph.tensor_shape import TensorShape
+from minigraph.ops.summary_ops import (HistogramSummary, HistogramValue, ImageSummary,
+                                       ImageValue, MergeSummary, ScalarSummary, SummaryRecord,
+                                       SummaryValue, _as_record)
 
-__all__ = ["scalar", "histogram", "merge", "merge_all", "FileWriter", "read_events", "Record",
-           "SummaryRecord", "SummaryValue", "HistogramValue"]
+__all__ = ["scalar", "histogram", "image", "merge", "merge_all", "FileWriter", "read_events",
+           "Record", "SummaryRecord", "SummaryValue", "HistogramValue", "ImageValue"]
 
 #: One value written by a FileWriter (or read back by :func:`read_events`): ``kind`` is
-#: ``"scalar"`` (``value`` a float) or ``"histogram"`` (``value`` a :class:`HistogramValue`).
+#: ``"scalar"`` (``value`` a float), ``"histogram"`` (``value`` a :class:`HistogramValue`)
+#: or ``"image"`` (``value`` an :class:`ImageValue`).
 Record = collections.namedtuple("Record", "step tag kind value wall_time")
 
 _INVALID_TAG_CHARACTERS = re.compile(r"[^-/\w.]")
@@ -47,7 +52,7 @@ def _clean_tag(name):
 
 # ------------------------------------------------------------------------ summary ops
 
-def _summary(opdef, tag_input, name, tensor, collections, family):
+def _summary(opdef, tag_input, name, tensor, collections, family, attrs=None):
     """Build a summary op named and tagged as TF1's ``summary_scope`` does: the tag is the
     op's full name (``"train/loss"``), so two summaries never share a tag. As in TF1 the tag
     is the op's first input, a string Const called ``<name>/<tag_input>``."""
@@ -58,7 +63,7 @@ def _summary(opdef, tag_input, name, tensor, collections, family):
         tag = constant(tag, dtype=dtypes.string, name=tag_input)
         x = as_tensor(tensor, name="values")
         # a name ending in "/" makes the op take the scope's exact name
-        op = graph.create_op(opdef, [tag, x], None, scope)
+        op = graph.create_op(opdef, [tag, x], attrs, scope)
     y = op.outputs[0]
     graph.add_to_collections(GraphKeys.SUMMARIES if collections is None else collections, y)
     return y
@@ -83,6 +88,27 @@ def histogram(name, values, collections=None, family=None):
     default exponential buckets. NaN or infinity in ``values`` is an InvalidArgumentError
     when the summary runs."""
     return _summary(HistogramSummary, "tag", name, values, collections, family)
+
+
+def image(name, tensor, max_outputs=3, collections=None, family=None):
+    """``tf.summary.image``: up to ``max_outputs`` images of a batch, shown in TensorBoard's
+    Images tab.
+
+    Args:
+      name: the tag's base (the current name scope prepended, made unique like an op name);
+        the images are tagged ``<tag>/image/0``, ``<tag>/image/1``... (``<tag>/image`` if
+        ``max_outputs`` is 1), as TF1 tags them.
+      tensor: ``(batch, height, width, channels)``, 1 (grey), 3 (RGB) or 4 (RGBA)
+        channels, uint8 or float (float images are scaled to 0..255, each on its own:
+        ``minigraph.ops.summary_ops.image_pixels`` says how).
+      max_outputs: how many images of the batch, at most (the first ones).
+      collections, family: as for :func:`scalar`.
+
+    Returns a scalar string tensor; fetching it gives a :class:`SummaryRecord` holding PNG
+    images. A wrong shape is an InvalidArgumentError when the summary runs, as in TF1.
+    """
+    return _summary(ImageSummary, "tag", name, tensor, collections, family,
+                    {"max_images": int(max_outputs), "bad_color": (255, 0, 0, 255)})
 
 
 def merge(inputs, collections=None, name=None):
@@ -120,6 +146,8 @@ def _summary_proto(record):
             proto.value.add(tag=v.tag, histo=summary_pb2.HistogramProto(
                 min=h.min, max=h.max, num=h.num, sum=h.sum, sum_squares=h.sum_squares,
                 bucket_limit=h.bucket_limit, bucket=h.bucket))
+        elif v.kind == "image":
+            proto.value.add(tag=v.tag, image=summary_pb2.Summary.Image(**v.value._asdict()))
         else:
             raise ValueError("unknown summary kind %r for tag %r" % (v.kind, v.tag))
     return proto
@@ -140,6 +168,10 @@ def _values_of_proto(proto):
             out.append(SummaryValue(v.tag, "scalar", v.simple_value))
         elif field == "histo":
             out.append(SummaryValue(v.tag, "histogram", _histogram_value(v.histo)))
+        elif field == "image":
+            i = v.image
+            out.append(SummaryValue(v.tag, "image", ImageValue(
+                i.height, i.width, i.colorspace, i.encoded_image_string)))
         else:
             out.append(SummaryValue(v.tag, field, None))
     return out
@@ -179,6 +211,7 @@ class FileWriter:
         self._flush_secs = flush_secs
         self._suffix = filename_suffix or ""
         self.records = []
+        self._session_run_tags = set()
         self._closed = True
         self.reopen()
         if graph is not None:
@@ -234,6 +267,31 @@ class FileWriter:
         self._writer.add_event(event_pb2.Event(wall_time=wall_time, step=step, summary=proto))
         self.records.extend(Record(step, v.tag, v.kind, v.value, wall_time) for v in values)
 
+    def add_run_metadata(self, run_metadata, tag, global_step=None):
+        """Write what one traced run did (TF1's tagged run metadata), for TensorBoard's
+        Graphs tab, where it is the "session run" ``tag``: each executed op's time.
+
+        ``run_metadata`` is the ``tf.RunMetadata()`` a run filled in with
+        ``options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE)`` (or a ``RunMetadata``
+        proto); see :func:`run_metadata_proto` for what is written. ``global_step`` is the
+        event's step (default 0). A tag already written by this writer is a ValueError, as
+        in TF1.
+        """
+        if tag in self._session_run_tags:
+            raise ValueError("The provided tag was already used for this event type")
+        self._session_run_tags.add(tag)
+        if self._closed_noop():
+            return
+        from tensorboard.compat.proto import event_pb2  # optional extra
+        proto = run_metadata if hasattr(run_metadata, "SerializeToString") \
+            else run_metadata_proto(run_metadata)
+        event = event_pb2.Event(wall_time=time.time(), tagged_run_metadata=event_pb2.
+                                TaggedRunMetadata(tag=tag,
+                                                  run_metadata=proto.SerializeToString()))
+        if global_step is not None:
+            event.step = int(global_step)
+        self._writer.add_event(event)
+
     def add_graph(self, graph, global_step=None):
         """Write ``graph`` (a minigraph Graph, or a ``GraphDef`` proto) for TensorBoard's
         Graphs tab; name scopes become collapsible groups there."""
@@ -270,10 +328,65 @@ class FileWriter:
             self._logdir, " (closed)" if self._closed else "", len(self.records))
 
 
+# ------------------------------------------------------------------------ run metadata
+
+#: the device every op runs on, as TF1 names the CPU of a local session
+CPU = "/job:localhost/replica:0/task:0/device:CPU:0"
+
+
+def run_metadata_proto(run_metadata, end_time=None):
+    """TF's ``RunMetadata`` proto (``tensorboard``'s copy) of a minigraph ``tf.RunMetadata``:
+    its ``step_stats`` hold one device, the CPU (:data:`CPU`), and one ``NodeExecStats`` per
+    op the run executed, in order: the op's name, its time (``op_end_rel_micros``,
+    ``all_end_rel_micros``; also in nanoseconds) and TF's ``timeline_label``
+    (``"MatMul = MatMul(x, w/read)"``); with ``RunOptions(keep_values=True)``, the dtype,
+    shape and bytes of each output too.
+
+    The trace records how long each op took, not when it started: the ops are laid end to
+    end (they run one after another), the first starting ``total_seconds`` before
+    ``end_time`` (default: now). A run without a trace gives an empty proto, as TF1's
+    ``RunMetadata`` of an untraced run is."""
+    from tensorboard.compat.proto import (config_pb2, tensor_shape_pb2,  # optional extra
+                                          types_pb2)
+    proto = config_pb2.RunMetadata()
+    trace = getattr(run_metadata, "trace", None)
+    if trace is None:
+        return proto
+    device = proto.step_stats.dev_stats.add(device=CPU)
+    end_time = time.time() if end_time is None else end_time
+    start_ns = int(round((end_time - trace.total_seconds) * 1e9))
+    for op in trace.executed:
+        ns = int(round(trace.seconds.get(op.name, 0.0) * 1e9))
+        inputs = [t.op.name if t.value_index == 0 else "%s:%d" % (t.op.name, t.value_index)
+                  for t in op.inputs]
+        stats = device.node_stats.add(
+            node_name=op.name, all_start_micros=start_ns // 1000, op_end_rel_micros=ns // 1000,
+            all_end_rel_micros=ns // 1000, all_start_nanos=start_ns, op_end_rel_nanos=ns,
+            all_end_rel_nanos=ns, timeline_label="%s = %s(%s)" % (op.name, op.type,
+                                                                  ", ".join(inputs)))
+        for i, t in enumerate(op.outputs):
+            arr = trace.values.get(t.name)
+            if not hasattr(arr, "nbytes") or t.dtype.name not in _DT_NAMES \
+                    or arr.dtype == object:     # strings, summaries, datasets: no size
+                continue
+            desc = stats.output.add(slot=i).tensor_description
+            desc.dtype = _dtype_enum(t.dtype, types_pb2)
+            desc.shape.CopyFrom(_shape_proto(TensorShape(arr.shape), tensor_shape_pb2))
+            desc.allocation_description.requested_bytes = int(arr.nbytes)
+            desc.allocation_description.allocator_name = "cpu"
+        start_ns += ns
+    return proto
+
+
 # --------------------------------------------------------------------------- reading back
 
+def _png_channels(png):
+    """The number of channels of a PNG image (its IHDR's colour type), as TF's colorspace."""
+    return {0: 1, 4: 2, 2: 3, 6: 4}.get(png[25], 0) if len(png) > 25 else 0
+
+
 def read_events(logdir):
-    """Every scalar and histogram in the event files of ``logdir``, as :class:`Record` s
+    """Every scalar, histogram and image in the event files of ``logdir``, as :class:`Record` s
     sorted by (wall_time, step, tag). Reads through TensorBoard's own ``EventAccumulator``,
     keeping every event (no sampling, no purging of out-of-order steps)."""
     try:
@@ -292,5 +405,9 @@ def read_events(logdir):
     for tag in tags.get(event_accumulator.HISTOGRAMS, ()):
         out.extend(Record(e.step, tag, "histogram", _histogram_value(e.histogram_value),
                           e.wall_time) for e in acc.Histograms(tag))
+    for tag in tags.get(event_accumulator.IMAGES, ()):
+        out.extend(Record(e.step, tag, "image", ImageValue(
+            e.height, e.width, _png_channels(e.encoded_image_string), e.encoded_image_string),
+            e.wall_time) for e in acc.Images(tag))
     out.sort(key=lambda r: (r.wall_time, r.step, r.tag))
     return out

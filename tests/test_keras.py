@@ -19,7 +19,7 @@ from minigraph.keras import backend as K
 from minigraph.keras.callbacks import Callback, EarlyStopping, LambdaCallback, TensorBoard
 from minigraph.keras.layers import Activation, Dense, Dropout, Flatten, InputLayer
 from minigraph.keras.models import Sequential
-from minigraph.keras.optimizers import SGD, Adagrad, Adam, RMSprop
+from minigraph.keras.optimizers import SGD, Adadelta, Adagrad, Adam, RMSprop
 
 EPS = 1e-7  # Keras's K.epsilon()
 
@@ -185,9 +185,44 @@ def test_rmsprop_and_adagrad_follow_keras_equations(rng, name):
         np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5)
 
 
+def test_adadelta_is_tf1s_fused_update_with_tf_keras_defaults(rng):
+    """keras.optimizers.Adadelta: TF1's ApplyAdadelta per weight, slots accum_grad and
+    accum_var at zero; TF1's tf.keras defaults (learning_rate 0.001, not standalone Keras
+    2.2's 1.0), rho 0.95, epsilon K.epsilon()."""
+    default = Adadelta()
+    assert (default.learning_rate, default.rho, default.epsilon) == (0.001, 0.95, 1e-7)
+    assert default.get_config() == {"learning_rate": 0.001, "decay": 0.0, "rho": 0.95,
+                                    "epsilon": 1e-7}
+    x, y = rng.randn(8, 3), rng.randn(8, 2)
+    w, b = rng.randn(3, 2), rng.randn(2)
+    model = linear_model(optimizer=Adadelta(learning_rate=1.0, rho=0.9))
+    model.set_weights([w, b])
+    model.fit(x, y, batch_size=8, epochs=3, shuffle=False, verbose=0)
+    updates = [op for op in model.graph.get_operations() if op.type == "ApplyAdadelta"]
+    assert [op.inputs[0].op.name for op in updates] == ["dense/kernel", "dense/bias"]
+    kernel = model.layers[0].kernel
+    assert model.optimizer.get_slot_names() == ["accum_grad", "accum_var"]
+    assert [t.op for t in updates[0].inputs[1:3]] == [
+        model.optimizer.get_slot(kernel, "accum_grad").op,
+        model.optimizer.get_slot(kernel, "accum_var").op]
+    params = [w, b]
+    accum = [np.zeros_like(p) for p in params]
+    accum_update = [np.zeros_like(p) for p in params]
+    for _ in range(3):
+        _, gw, gb = numpy_mse_grads(x, y, *params)
+        for i, g in enumerate((gw, gb)):
+            accum[i] = 0.9 * accum[i] + 0.1 * g ** 2
+            update = np.sqrt(accum_update[i] + EPS) / np.sqrt(accum[i] + EPS) * g
+            accum_update[i] = 0.9 * accum_update[i] + 0.1 * update ** 2
+            params[i] = params[i] - update
+    for got, want in zip(model.get_weights(), params):
+        np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5)
+    assert K.get_value(model.optimizer.iterations, model.session) == 3
+
+
 def test_optimizers_by_name_get_keras_defaults():
     expected = {"sgd": (SGD, 0.01), "adam": (Adam, 0.001), "rmsprop": (RMSprop, 0.001),
-                "adagrad": (Adagrad, 0.01)}
+                "adagrad": (Adagrad, 0.01), "adadelta": (Adadelta, 0.001)}
     for name, (cls, lr) in expected.items():
         model = linear_model(optimizer=name)
         assert type(model.optimizer) is cls and model.optimizer.learning_rate == lr
@@ -205,6 +240,44 @@ def test_a_tf_train_optimizer_can_train_a_keras_model(rng):
     np.testing.assert_allclose(model.get_weights()[0], w0 - 0.05 * gw, rtol=1e-5, atol=1e-6)
 
 
+# ------------------------------------------------------------------ image data format
+
+def test_image_data_format_is_channels_last_and_decides_the_layers_default():
+    """K.image_data_format() is the default data_format of Conv2D, the pooling layers and
+    Flatten; with "channels_first" the same weights give the same predictions on the
+    transposed images (Flatten moves the channels last before flattening, as Keras does)."""
+    from minigraph.keras.layers import Conv2D, MaxPooling2D
+    assert K.image_data_format() == "channels_last"
+    with pytest.raises(ValueError, match="Unknown `data_format`: NCHW"):
+        K.set_image_data_format("NCHW")
+    rng = np.random.RandomState(3)
+    x = rng.randn(2, 6, 6, 1).astype(np.float32)
+
+    def model(input_shape):
+        m = Sequential([Conv2D(2, (3, 3), input_shape=input_shape), MaxPooling2D((2, 2)),
+                        Flatten(), Dense(3)])
+        m.compile(optimizer="sgd", loss="mse")
+        return m
+
+    last = model((6, 6, 1))
+    assert [layer.data_format for layer in last.layers[:2]] == ["NHWC", "NHWC"]
+    weights = [rng.randn(*w.shape).astype(np.float32) for w in last.get_weights()]
+    last.set_weights(weights)
+    try:
+        K.set_image_data_format("channels_first")
+        assert K.image_data_format() == "channels_first"
+        first = model((1, 6, 6))
+    finally:
+        K.set_image_data_format("channels_last")
+    assert [layer.data_format for layer in first.layers[:2]] == ["NCHW", "NCHW"]
+    assert first.layers[2].data_format == "channels_first"
+    assert first.layers[0].output_shape == (None, 2, 4, 4)
+    first.set_weights(weights)
+    np.testing.assert_allclose(first.predict(x.transpose(0, 3, 1, 2)), last.predict(x),
+                               rtol=1e-5, atol=1e-6)
+    assert K.image_data_format() == "channels_last"
+
+
 # -------------------------------------------------------------- evaluate, predict, metrics
 
 def test_evaluate_and_predict_equal_numpy_forward_with_fetched_weights(rng):
@@ -220,7 +293,30 @@ def test_evaluate_and_predict_equal_numpy_forward_with_fetched_weights(rng):
     assert model.metrics_names == ["loss", "mae"]
     assert isinstance(model.evaluate(x, y, verbose=0), list)
     model.compile(optimizer="sgd", loss="mse")
-    assert isinstance(model.evaluate(x, y, verbose=0), float)   # no metrics: a scalar
+    assert type(model.evaluate(x, y, verbose=0)) is np.float32   # no metrics: a scalar
+
+
+def test_evaluate_and_the_batch_methods_return_float32_scalars_as_tf1s_keras(rng):
+    """TF1's Keras returns numpy float32 scalars from evaluate, train_on_batch and
+    test_on_batch (fit's History holds Python floats); evaluate sums each batch's mean
+    times its size in float32, as TF1's Keras does, and divides by the number of samples."""
+    model = linear_model(metrics=["mae"])
+    x, y = rng.randn(37, 3).astype(np.float32), rng.randn(37, 2).astype(np.float32)
+    w, b = model.get_weights()
+    for outs in (model.evaluate(x, y, batch_size=10, verbose=0), model.test_on_batch(x, y),
+                 model.train_on_batch(x, y)):
+        assert [type(v) for v in outs] == [np.float32, np.float32]
+    diff = (x @ w + b - y).astype(np.float32)
+    batches = [(0, 10), (10, 20), (20, 30), (30, 37)]
+    total = np.float32(0)
+    for start, end in batches:
+        total = total + np.mean(diff[start:end] ** 2, dtype=np.float32) * np.float32(end - start)
+    model.set_weights([w, b])
+    loss, _ = model.evaluate(x, y, batch_size=10, verbose=0)
+    np.testing.assert_allclose(loss, total / np.float32(37), rtol=1e-6)
+    history = model.fit(x, y, batch_size=10, epochs=2, verbose=0, validation_data=(x, y))
+    assert all(type(v) is float for key in ("loss", "val_loss", "mae", "val_mae")
+               for v in history.history[key])
 
 
 def _softmax(z):

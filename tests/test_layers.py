@@ -410,6 +410,31 @@ def test_batch_norm_training_tensor_decides_at_run_time(rng):
         np.testing.assert_allclose(sess.run(moving_mean), 0.01 * x_val.mean(0), rtol=1e-5)
 
 
+def test_a_training_placeholder_keeps_the_static_shape_as_tf1s_cond_does(rng):
+    """TF1 (recorded): after a 3x3 conv of (?, 28, 28, 1), batch_normalization and dropout
+    with training=tf.placeholder(tf.bool) (no shape, as tutorials write it) have the
+    shape (?, 26, 26, 32); the statistics chosen at run time keep theirs, (32,)."""
+    x = tf.placeholder(tf.float32, [None, 28, 28, 1])
+    training = tf.placeholder(tf.bool)
+    h = tf.layers.conv2d(x, 32, 3)
+    y = tf.layers.batch_normalization(h, training=training)
+    d = tf.layers.dropout(y, rate=0.5, training=training)
+    assert h.shape.as_list() == y.shape.as_list() == d.shape.as_list() == [None, 26, 26, 32]
+    means = [op.outputs[0] for op in tf.get_default_graph().get_operations()
+             if op.type == "Select"][:2]
+    assert [m.shape.as_list() for m in means] == [[32], [32]]
+    x_val = rng.normal(size=(3, 28, 28, 1)).astype(np.float32)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        h_val, y_off = sess.run([h, y], {x: x_val, training: False})
+        y_on = sess.run(y, {x: x_val, training: True})
+    assert y_on.shape == y_off.shape == (3, 26, 26, 32)
+    np.testing.assert_allclose(y_off, h_val / np.sqrt(1.001), rtol=1e-5, atol=1e-6)
+    mean, var = h_val.mean(axis=(0, 1, 2)), h_val.var(axis=(0, 1, 2))
+    np.testing.assert_allclose(y_on, (h_val - mean) / np.sqrt(var + 1e-3), rtol=1e-3,
+                               atol=1e-4)
+
+
 def test_batch_norm_on_the_channel_axis_of_nchw(rng):
     x = tf.placeholder(tf.float64, (None, 3, 4, 5))
     y = tf.layers.batch_normalization(x, axis=1, training=True, center=False,

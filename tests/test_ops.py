@@ -176,6 +176,20 @@ def unary(op, build, ref, x=floats, name=None, **kwargs):
             for s in UNARY_SHAPES]
 
 
+def _scatter_nd_ref(indices, updates, shape):
+    out = np.zeros(shape)
+    for row, u in zip(indices, updates):
+        out[tuple(row)] += u
+    return out
+
+
+def _sparse_to_dense_ref(indices, shape, values, default):
+    out = np.full(shape, default, dtype=np.float64)
+    for row, v in zip(indices, values):
+        out[tuple(row)] = v
+    return out
+
+
 def _sigmoid(x):
     return 1 / (1 + np.exp(-x))
 
@@ -817,6 +831,22 @@ ROWS = [
     Row("Where", "Where", tf.where,
         lambda c: np.array([(i, j) for i in range(3) for j in range(4) if c[i, j]]),
         [bools(3, 4)]),
+    Row("GatherNd", "GatherNd", tf.gather_nd, lambda x, i: x[tuple(np.transpose(i))],
+        [floats(3, 4), fixed([[2, 1], [0, 3], [2, 1]], tf.int32)]),
+    Row("GatherNd[slices,int64]", "GatherNd", tf.gather_nd, lambda x, i: x[i[:, 0]],
+        [floats(3, 2, 2), fixed([[1], [0], [1]], tf.int64)]),
+    Row("ScatterNd", "ScatterNd", lambda u: tf.scatter_nd([[0, 1], [2, 0], [0, 1]], u, [3, 4]),
+        lambda u: _scatter_nd_ref([[0, 1], [2, 0], [0, 1]], u, (3, 4)), [floats(3)]),
+    Row("ScatterNd[slices]", "ScatterNd",
+        lambda u: tf.scatter_nd([[2], [0]], u, [3, 4]),
+        lambda u: _scatter_nd_ref([[2], [0]], u, (3, 4)), [floats(2, 4)]),
+    Row("SparseToDense", "SparseToDense",
+        lambda v, d: tf.sparse_to_dense([[0, 1], [1, 3], [2, 0]], [3, 4], v, d),
+        lambda v, d: _sparse_to_dense_ref([[0, 1], [1, 3], [2, 0]], (3, 4), v, d),
+        [floats(3), floats()]),
+    Row("SparseToDense[vector,int64]", "SparseToDense",
+        lambda v: tf.sparse_to_dense(tf.constant([0, 2], tf.int64), [4], v, -1),
+        lambda v: np.array([v[0], -1, v[1], -1]), [ints((2,), 9, tf.int64)]),
     # ---------------------------------- gradient ops: the rows are second-order checks
     Row("ReluGrad", "ReluGrad", lambda x, dy: tf.gradients(tf.nn.relu(x), x, grad_ys=dy)[0],
         lambda x, dy: np.where(x > 0, dy, 0), [nonzero(3, 4), floats(3, 4)]),
@@ -900,20 +930,23 @@ COVERED_ELSEWHERE = {
     # TF1's fused optimizer updates write variables: tests/test_training_ops.py checks each
     # against numpy and TF1's recorded kernels, tests/test_optimizers.py the optimizers.
     "ApplyGradientDescent", "ApplyMomentum", "ApplyAdam", "ApplyAdagrad", "ApplyRMSProp",
-    "ApplyCenteredRMSProp",
+    "ApplyCenteredRMSProp", "ApplyAdadelta",
     # Does nothing; tf.group / control dependencies are session tests.
     "NoOp",
     # Random numbers have no numpy reference value to compare with; seeding is tested with
     # the session.
     "RandomStandardNormal", "TruncatedNormal", "RandomUniform", "RandomUniformInt",
     # Summaries compute a record for TensorBoard, not an array: the summary tests cover them.
-    "ScalarSummary", "HistogramSummary", "MergeSummary",
+    "ScalarSummary", "HistogramSummary", "ImageSummary", "MergeSummary",
     # tf.data: a dataset op computes a pipeline, not an array, and the iterator ops keep
     # their position in the session; tests/test_data.py checks their elements against numpy.
     "TensorSliceDataset", "TensorDataset", "RangeDataset", "BatchDatasetV2", "ShuffleDataset",
     "RepeatDataset", "TakeDataset", "SkipDataset", "ZipDataset", "ConcatenateDataset",
     "PrefetchDataset", "MapDataset", "FilterDataset", "IteratorV2", "OneShotIterator",
     "MakeIterator", "IteratorGetNext", "IteratorToStringHandle", "IteratorFromStringHandleV2",
+    # Lookup tables live in the session (a dict, not an array), like the iterators:
+    # tests/test_feature_column.py checks filling, looking up and their errors against TF1's.
+    "HashTableV2", "LookupTableImportV2", "LookupTableFindV2",
 }
 
 

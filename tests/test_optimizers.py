@@ -134,6 +134,22 @@ class RefAdagrad:
         return var - self.lr * g / np.sqrt(s["accumulator"])
 
 
+class RefAdadelta:
+    slots = ["accum", "accum_update"]
+
+    def __init__(self, dtype, lr=0.001, rho=0.95, epsilon=1e-8):
+        self.lr, self.rho, self.eps = hyper(lr, dtype), hyper(rho, dtype), hyper(epsilon, dtype)
+
+    def init(self, var):
+        return {"accum": np.zeros_like(var), "accum_update": np.zeros_like(var)}
+
+    def step(self, var, g, s, t):
+        s["accum"] = self.rho * s["accum"] + (1 - self.rho) * g * g
+        update = np.sqrt(s["accum_update"] + self.eps) / np.sqrt(s["accum"] + self.eps) * g
+        s["accum_update"] = self.rho * s["accum_update"] + (1 - self.rho) * update * update
+        return var - self.lr * update
+
+
 CASES = {
     "gd": (lambda: tf.train.GradientDescentOptimizer(0.1),
            lambda dt: RefGD(dt, 0.1)),
@@ -158,6 +174,10 @@ CASES = {
                 lambda dt: RefAdagrad(dt, 0.3)),
     "adagrad_init": (lambda: tf.train.AdagradOptimizer(0.3, initial_accumulator_value=0.5),
                      lambda dt: RefAdagrad(dt, 0.3, 0.5)),
+    "adadelta": (lambda: tf.train.AdadeltaOptimizer(1.0, rho=0.9, epsilon=1e-4),
+                 lambda dt: RefAdadelta(dt, 1.0, 0.9, 1e-4)),
+    "adadelta_defaults": (lambda: tf.train.AdadeltaOptimizer(),
+                          lambda dt: RefAdadelta(dt)),
 }
 
 TOL = {np.float64: dict(rtol=1e-12, atol=1e-14), np.float32: dict(rtol=2e-5, atol=1e-6)}
@@ -298,6 +318,9 @@ def test_constructor_signatures_and_defaults_match_tf1():
     assert _params(tf.train.AdagradOptimizer) == [
         ("learning_rate", E), ("initial_accumulator_value", 0.1), ("use_locking", False),
         ("name", "Adagrad")]
+    assert _params(tf.train.AdadeltaOptimizer) == [
+        ("learning_rate", 0.001), ("rho", 0.95), ("epsilon", 1e-08), ("use_locking", False),
+        ("name", "Adadelta")]
     opt = tf.train.GradientDescentOptimizer(0.1)
     minimize = [p.name for p in inspect.signature(opt.minimize).parameters.values()]
     assert minimize[:3] == ["loss", "global_step", "var_list"] and "name" in minimize
@@ -315,6 +338,8 @@ SLOT_NAMES = [
     (lambda: tf.train.RMSPropOptimizer(0.1, centered=True),
      {"rms": "Variable/RMSProp", "mg": "Variable/RMSProp_1", "momentum": "Variable/RMSProp_2"}),
     (lambda: tf.train.AdagradOptimizer(0.1), {"accumulator": "Variable/Adagrad"}),
+    (lambda: tf.train.AdadeltaOptimizer(),
+     {"accum": "Variable/Adadelta", "accum_update": "Variable/Adadelta_1"}),
     (lambda: tf.train.GradientDescentOptimizer(0.1), {}),
 ]
 
@@ -381,7 +406,8 @@ def test_minimize_returns_one_op_named_after_the_optimizer():
                       (tf.train.MomentumOptimizer(0.1, 0.9), "Momentum"),
                       (tf.train.AdamOptimizer(), "Adam"),
                       (tf.train.RMSPropOptimizer(0.1), "RMSProp"),
-                      (tf.train.AdagradOptimizer(0.1), "Adagrad")]:
+                      (tf.train.AdagradOptimizer(0.1), "Adagrad"),
+                      (tf.train.AdadeltaOptimizer(), "Adadelta")]:
         train_op = opt.minimize(loss)
         assert isinstance(train_op, tf.Operation)
         assert train_op.name == name
@@ -397,7 +423,8 @@ def test_minimize_returns_one_op_named_after_the_optimizer():
     assert ops["GradientDescent/update_Variable_1/ApplyGradientDescent"] == \
         "ApplyGradientDescent"
     for opt, fused in [("Momentum", "ApplyMomentum"), ("Adam", "ApplyAdam"),
-                       ("RMSProp", "ApplyRMSProp"), ("Adagrad", "ApplyAdagrad")]:
+                       ("RMSProp", "ApplyRMSProp"), ("Adagrad", "ApplyAdagrad"),
+                       ("Adadelta", "ApplyAdadelta")]:
         assert [n for n in ops if n.startswith(opt + "/update_Variable/")] == \
             ["%s/update_Variable/%s" % (opt, fused)]
 

@@ -335,6 +335,147 @@ def test_minigraph_and_summary_ops_need_no_tensorboard():
     assert out.stdout.strip() == "2.0"
 
 
+# ------------------------------------------------------------------------------- images
+
+def _pil_pixels(png):
+    """Pixels decoded by Pillow, an independent PNG reader."""
+    import io
+    Image = pytest.importorskip("PIL.Image")
+    return np.array(Image.open(io.BytesIO(png)))
+
+
+def test_image_summary_is_built_as_tf1_builds_it():
+    x = tf.placeholder(tf.float32, (None, 784), name="x")
+    with tf.name_scope("input_reshape"):
+        s = tf.summary.image("input", tf.reshape(x, [-1, 28, 28, 1]), 10)
+    assert s.op.type == "ImageSummary" and s.op.name == "input_reshape/input"
+    assert s.dtype == tf.string and s.shape == TensorShape([])
+    assert [t.op.name for t in s.op.inputs] == ["input_reshape/input/tag",
+                                                 "input_reshape/Reshape"]
+    assert _tag(s) == "input_reshape/input"
+    assert s.op.attrs["max_images"] == 10
+    assert not s.op.opdef.differentiable and s.op.opdef.kind == "summary"
+    assert tf.get_collection(tf.GraphKeys.SUMMARIES) == [s]
+    with pytest.raises(TypeError, match="DataType int32 not in list of allowed values: uint8, "
+                                        "float32, float16, float64"):
+        tf.summary.image("i", tf.zeros((1, 2, 2, 1), tf.int32))
+    with pytest.raises(ValueError, match="'max_images' of 'ImageSummary' Op passed 0 less "
+                                         "than minimum 1"):
+        tf.summary.image("m", tf.zeros((1, 2, 2, 1)), max_outputs=0)
+
+
+def test_image_shape_is_checked_when_it_runs_as_in_tf1():
+    p = tf.placeholder(tf.float32)
+    s = tf.summary.image("p", p)                     # TF1 builds it whatever the shape
+    bad = tf.summary.image("two_channels", tf.zeros((1, 2, 2, 2)))
+    with tf.Session() as sess:
+        with pytest.raises(errors.InvalidArgumentError,
+                           match=r"Tensor must be 4-D with last dim 1, 3, or 4, not \[2,2\]"):
+            sess.run(s, {p: np.zeros((2, 2))})
+        with pytest.raises(errors.InvalidArgumentError, match=r"not \[1,2,2,2\]"):
+            sess.run(bad)
+        assert sess.run(s, {p: np.zeros((0, 2, 2, 1))}).values == ()   # no image, no value
+
+
+def test_image_tags_max_outputs_and_pixels():
+    rng = np.random.default_rng(3)
+    grey = rng.uniform(0, 2, size=(5, 3, 4, 1)).astype(np.float32)
+    u8 = rng.integers(0, 256, size=(2, 2, 3, 3)).astype(np.uint8)
+    s = tf.summary.image("grey", tf.constant(grey), max_outputs=2)
+    one = tf.summary.image("u8", tf.constant(u8), max_outputs=1)
+    with tf.Session() as sess:
+        rec, rec1 = sess.run([s, one])
+    assert rec.tags == ["grey/image/0", "grey/image/1"]        # the first max_outputs
+    assert rec1.tags == ["u8/image"]                           # max_outputs 1: no index
+    for v, image in zip(rec.values, grey):
+        assert (v.kind, v.value.height, v.value.width, v.value.colorspace) == \
+            ("image", 3, 4, 1)
+        want = np.floor(image[..., 0] * np.float32(255.0 / image.max())).astype(np.uint8)
+        np.testing.assert_array_equal(_pil_pixels(v.value.encoded_image_string), want)
+    np.testing.assert_array_equal(_pil_pixels(rec1.values[0].value.encoded_image_string),
+                                  u8[0])
+    assert "grey/image/0=<3x4x1 image>" in repr(rec)
+
+
+def test_image_pixels_follow_tf1s_normalization():
+    from minigraph.ops.summary_ops import encode_png, image_pixels
+    signed = np.array([[[-1.0], [0.5]], [[2.0], [0.0]]], np.float32)   # 0 is mid-grey
+    np.testing.assert_array_equal(image_pixels(signed)[..., 0], [[64, 159], [255, 128]])
+    bad = np.array([[[np.nan, 0.5, 0.2], [0.5, 1.0, 0.1]]], np.float32)   # NaN: red
+    np.testing.assert_array_equal(image_pixels(bad), [[[255, 0, 0], [127, 255, 25]]])
+    np.testing.assert_array_equal(image_pixels(np.full((1, 2, 1), 5e-7)), 0)   # ~0: black
+    for channels in (1, 2, 3, 4):
+        pixels = np.random.default_rng(channels).integers(0, 256, (3, 5, channels),
+                                                             dtype=np.uint8)
+        got = _pil_pixels(encode_png(pixels))
+        np.testing.assert_array_equal(got.reshape(pixels.shape), pixels)
+
+
+def test_images_read_back_through_tensorboard(tmp_path):
+    rng = np.random.default_rng(5)
+    batch = rng.normal(size=(4, 6, 5, 3)).astype(np.float32)
+    x = tf.placeholder(tf.float32, (None, 6, 5, 3))
+    tf.summary.image("batch", x)
+    merged = tf.summary.merge_all()
+    with tf.Session() as sess, tf.summary.FileWriter(str(tmp_path)) as writer:
+        for step in (0, 10):
+            writer.add_summary(sess.run(merged, {x: batch + step}), step)
+    acc = accumulator(tmp_path)
+    assert sorted(acc.Tags()["images"]) == ["batch/image/0", "batch/image/1", "batch/image/2"]
+    for i in range(3):
+        events = acc.Images("batch/image/%d" % i)
+        assert [e.step for e in events] == [0, 10]
+        assert (events[0].height, events[0].width) == (6, 5)
+        from minigraph.ops.summary_ops import image_pixels
+        for e, step in zip(events, (0, 10)):
+            np.testing.assert_array_equal(_pil_pixels(e.encoded_image_string),
+                                          image_pixels(batch[i] + step))
+    read = tf.summary.read_events(str(tmp_path))
+    assert [(r.step, r.tag, r.kind) for r in read] == [
+        (0, "batch/image/0", "image"), (0, "batch/image/1", "image"),
+        (0, "batch/image/2", "image"), (10, "batch/image/0", "image"),
+        (10, "batch/image/1", "image"), (10, "batch/image/2", "image")]
+    key = lambda r: (r.step, r.tag)  # noqa: E731
+    assert sorted(read, key=key) == sorted(writer.records, key=key)   # colorspace 3 too
+
+
+# ------------------------------------------------------------------------- run metadata
+
+def test_run_metadata_reads_back_as_tensorboards_session_run(tmp_path):
+    m = regression()
+    with tf.Session() as sess, tf.summary.FileWriter(str(tmp_path)) as writer:
+        sess.run(tf.global_variables_initializer())
+        md = tf.RunMetadata()
+        sess.run([m["loss"], m["train"]], m["feed"], options=FULL, run_metadata=md)
+        writer.add_run_metadata(md, "step099")
+        md2 = tf.RunMetadata()
+        sess.run(m["loss"], m["feed"], options=tf.RunOptions(
+            trace_level=tf.RunOptions.FULL_TRACE, keep_values=True), run_metadata=md2)
+        writer.add_run_metadata(md2, "values", global_step=5)
+        writer.add_run_metadata(tf.RunMetadata(), "untraced")
+        with pytest.raises(ValueError, match="tag was already used"):
+            writer.add_run_metadata(md, "step099")
+    acc = accumulator(tmp_path)
+    assert sorted(acc.Tags()["run_metadata"]) == ["step099", "untraced", "values"]
+    proto = acc.RunMetadata("step099")
+    (device,) = proto.step_stats.dev_stats
+    assert device.device == "/job:localhost/replica:0/task:0/device:CPU:0"
+    stats = list(device.node_stats)
+    assert [n.node_name for n in stats] == md.trace.executed_names
+    for n in stats:
+        assert n.all_end_rel_nanos == round(md.trace.seconds[n.node_name] * 1e9)
+    ends = [n.all_start_nanos + n.all_end_rel_nanos for n in stats]
+    assert [n.all_start_nanos for n in stats[1:]] == ends[:-1]     # laid end to end
+    matmul = next(n for n in stats if n.node_name == "layer/MatMul")
+    assert matmul.timeline_label == "layer/MatMul = MatMul(x, layer/w/read)"
+    assert not matmul.output                                   # no values kept: no sizes
+    with_values = acc.RunMetadata("values").step_stats.dev_stats[0].node_stats
+    out = next(n for n in with_values if n.node_name == "layer/MatMul").output[0]
+    assert [d.size for d in out.tensor_description.shape.dim] == [16, 1]
+    assert out.tensor_description.allocation_description.requested_bytes == 16 * 4
+    assert not acc.RunMetadata("untraced").HasField("step_stats")
+
+
 # ------------------------------------------------------------------------------- the graph
 
 class _Split(OpDef):

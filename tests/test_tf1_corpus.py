@@ -58,19 +58,6 @@ def _report(e):
 # with the first ones stubbed out. The regex accepts the later ones too, so an entry stays an
 # xfail until the whole program runs and matches.
 BLOCKED = {
-    "tf_low_level_intro_feature_columns": (
-        "tf.feature_column (categorical_column_with_vocabulary_list, indicator_column, "
-        "numeric_column, input_layer) and tf.tables_initializer",
-        r"feature_column|tables_initializer"),
-    "tf_mnist_with_summaries": (
-        "tf.summary.image, FileWriter.add_run_metadata",
-        r"'image'|summary\.image|add_run_metadata"),
-    "keras_mnist_mlp": (
-        "Model.evaluate returns Python floats where TF1's Keras returns numpy float32 scalars",
-        r"^score(_before)?: dtype: TF float32, minigraph float64"),
-    "keras_mnist_cnn": (
-        "tf.keras.backend.image_data_format; then tf.keras.optimizers.Adadelta",
-        r"image_data_format|Adadelta"),
 }
 
 

@@ -55,6 +55,10 @@ def textbook(op, var, s1, s2, s3, grad, nesterov=False):
     if op == "ApplyAdagrad":
         accum = s1 + grad ** 2
         return var - lr * grad / np.sqrt(accum), accum
+    if op == "ApplyAdadelta":
+        accum = rho * s1 + (1 - rho) * grad ** 2
+        update = np.sqrt(s2 + eps) / np.sqrt(accum + eps) * grad
+        return var - lr * update, accum, rho * s2 + (1 - rho) * update ** 2
     if op == "ApplyRMSProp":
         ms = rho * s1 + (1 - rho) * grad ** 2
         mom = mu * s2 + lr * grad / np.sqrt(ms + eps)
@@ -80,6 +84,8 @@ def forward(op, var, s1, s2, s3, grad, nesterov=False):
                                    grad, use_nesterov=nesterov)
     if op == "ApplyAdagrad":
         return T.ApplyAdagrad.forward(var, s1, lr, grad)
+    if op == "ApplyAdadelta":
+        return T.ApplyAdadelta.forward(var, s1, s2, lr, rho, eps, grad)
     if op == "ApplyRMSProp":
         return T.ApplyRMSProp.forward(var, s1, s2, lr, rho, mu, eps, grad)
     if op == "ApplyCenteredRMSProp":
@@ -89,7 +95,7 @@ def forward(op, var, s1, s2, s3, grad, nesterov=False):
 
 KERNELS = [("ApplyGradientDescent", False), ("ApplyMomentum", False), ("ApplyMomentum", True),
            ("ApplyAdam", False), ("ApplyAdam", True), ("ApplyAdagrad", False),
-           ("ApplyRMSProp", False), ("ApplyCenteredRMSProp", False)]
+           ("ApplyAdadelta", False), ("ApplyRMSProp", False), ("ApplyCenteredRMSProp", False)]
 
 
 @pytest.mark.parametrize("op, nesterov", KERNELS,
@@ -150,7 +156,7 @@ def test_every_update_is_tf1s_kernel_bit_for_bit():
     assert ref, "case train_fed_gradients missing from reference.npz"
     got = cases.collect(tf, cases.get_case("train_fed_gradients"), stored=ref)
     values = [k for k in ref if not k.startswith(("input/", "info/"))]
-    assert len(values) == 17                 # 7 variables and their 10 slots
+    assert len(values) == 20                 # 8 variables and their 12 slots
     for key in values:
         assert got[key].dtype == np.float32, key
         np.testing.assert_array_equal(got[key], ref[key], err_msg=key)
@@ -271,12 +277,13 @@ def test_a_gradient_of_the_wrong_shape_at_run_time_is_an_invalid_argument():
 
 
 @pytest.mark.parametrize("cls", [T.ApplyGradientDescent, T.ApplyMomentum, T.ApplyAdam,
-                                 T.ApplyAdagrad, T.ApplyRMSProp, T.ApplyCenteredRMSProp])
+                                 T.ApplyAdagrad, T.ApplyAdadelta, T.ApplyRMSProp,
+                                 T.ApplyCenteredRMSProp])
 def test_each_op_is_declared_an_update_of_its_variables(cls):
     assert cls.kind == "assign" and cls.writes_refs and cls.stateful
     assert not cls.differentiable and cls.gradient is None
     n_vars = {"ApplyGradientDescent": 1, "ApplyCenteredRMSProp": 4, "ApplyAdam": 3,
-              "ApplyRMSProp": 3}.get(cls.type, 2)
+              "ApplyRMSProp": 3, "ApplyAdadelta": 3}.get(cls.type, 2)
     assert cls.ref_inputs == tuple(range(n_vars))              # the variable, then its slots
     assert cls.input_names[0] == "var"
     assert cls.input_names[-1] in ("grad", "delta") or cls.type == "ApplyMomentum"

@@ -31,10 +31,12 @@ from minigraph.variables import variables_initializer
 
 __all__ = ["learning_phase", "get_session", "set_session", "clear_session", "function",
            "Function", "get_value", "set_value", "batch_get_value", "batch_set_value",
-           "epsilon", "floatx", "int_shape", "count_params"]
+           "epsilon", "floatx", "image_data_format", "set_image_data_format", "int_shape",
+           "count_params"]
 
 _EPSILON = 1e-7
 _FLOATX = "float32"
+_IMAGE_DATA_FORMAT = ["channels_last"]
 
 _sessions = {}          # graph -> the Keras session that runs it (models built since clear)
 _current = [None]       # the session get_session() returns outside every model graph
@@ -50,6 +52,25 @@ def epsilon():
 def floatx():
     """``K.floatx()``: the dtype of inputs, weights and outputs, ``"float32"``."""
     return _FLOATX
+
+
+def image_data_format():
+    """``K.image_data_format()``: where image tensors keep their channels, the default of the
+    convolution, pooling and ``Flatten`` layers' ``data_format``: ``"channels_last"``
+    (``(batch, height, width, channels)``, TF's NHWC) unless :func:`set_image_data_format`
+    changed it."""
+    return _IMAGE_DATA_FORMAT[0]
+
+
+def set_image_data_format(data_format):
+    """``K.set_image_data_format``: ``"channels_last"`` or ``"channels_first"`` (``(batch,
+    channels, height, width)``) for the layers made from now on; anything else is a
+    ValueError, as in TF1."""
+    accepted = ("channels_last", "channels_first")
+    if data_format not in accepted:
+        raise ValueError("Unknown `data_format`: %s. Expected one of %s"
+                         % (data_format, set(accepted)))
+    _IMAGE_DATA_FORMAT[0] = str(data_format)
 
 
 def int_shape(x):

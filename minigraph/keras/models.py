@@ -215,7 +215,8 @@ class Sequential:
 
         Args:
           optimizer: an optimizer (``SGD(learning_rate=0.1)``, or a ``tf.train``
-            optimizer) or a name: ``"sgd"``, ``"adam"``, ``"rmsprop"``, ``"adagrad"``.
+            optimizer) or a name: ``"sgd"``, ``"adam"``, ``"rmsprop"``, ``"adagrad"``,
+            ``"adadelta"``.
           loss: a name (``"mse"``/``"mean_squared_error"``, ``"mae"``,
             ``"categorical_crossentropy"``, ``"sparse_categorical_crossentropy"``,
             ``"binary_crossentropy"``, ``"hinge"``...) or a function
@@ -410,8 +411,8 @@ class Sequential:
         """The loss (and metrics) on ``(x, y)``, averaged over the samples, in batches and
         without training (``model.evaluate``).
 
-        Returns the loss as a float if there are no metrics, else
-        ``[loss, metric, ...]`` in the order of ``model.metrics_names``.
+        Returns the loss as a numpy float32 scalar if there are no metrics, else
+        ``[loss, metric, ...]`` in the order of ``model.metrics_names`` (as TF1's Keras).
         """
         batch_size = 32 if batch_size is None else int(batch_size)  # None: Keras's 32
         x, y = self._standardize(x, y)
@@ -428,18 +429,20 @@ class Sequential:
         return training.predict_loop(self.predict_function, [x], batch_size, verbose)
 
     def train_on_batch(self, x, y):
-        """ONE gradient step on ``(x, y)``; returns the loss (and metrics) before it."""
+        """ONE gradient step on ``(x, y)``; returns the loss (and metrics) before it, as
+        numpy float32 scalars."""
         x, y = self._standardize(x, y)
         self._make_train_function()
         extra = [True] if self.uses_learning_phase else []
-        outs = [float(v) for v in self.train_function([x, y] + extra)]
+        outs = [training.scalar(v) for v in self.train_function([x, y] + extra)]
         return outs[0] if len(outs) == 1 else outs
 
     def test_on_batch(self, x, y):
-        """The loss (and metrics) on one batch, without training."""
+        """The loss (and metrics) on one batch, without training, as numpy float32
+        scalars."""
         x, y = self._standardize(x, y)
         self._make_test_function()
-        outs = [float(v) for v in self.test_function([x, y])]
+        outs = [training.scalar(v) for v in self.test_function([x, y])]
         return outs[0] if len(outs) == 1 else outs
 
     def predict_on_batch(self, x):

@@ -1,4 +1,5 @@
-"""``tf.keras.optimizers``: SGD, Adam, RMSprop and Adagrad with Keras 2.2's update equations.
+"""``tf.keras.optimizers``: SGD, Adam, RMSprop, Adagrad and Adadelta with Keras 2.2's update
+equations.
 
 They are ``tf.train.Optimizer`` subclasses (``minigraph/train/optimizer.py``): ``minimize``
 builds ``tf.gradients`` and one update per weight out of assign ops, grouped into ONE train
@@ -11,6 +12,10 @@ Where the two differ, Keras's is used:
   with no epsilon or epsilon inside);
 * ``epsilon`` defaults to ``K.epsilon() = 1e-7`` (TF1's Adam: 1e-8);
 * ``SGD`` with momentum keeps a velocity ``v = momentum * v - lr * g`` and adds it.
+
+``Adadelta`` is the exception: its math is the same in Keras 2.2 and TF1, and it is built on
+TF1's fused ``ApplyAdadelta`` op as tf.keras builds it (``ResourceApplyAdadelta``), with
+tf.keras's defaults (see the class).
 
 Every Keras optimizer counts its steps in a non-trainable int64 variable ``iterations``
 (``SGD/iterations``), added to after each step; Adam's bias correction and the optional
@@ -26,9 +31,10 @@ from minigraph.keras.utils import rename_legacy_argument
 from minigraph.ops.constant_op import constant
 from minigraph.ops.control_flow_ops import group
 from minigraph.ops.math_ops import cast, pow, sqrt, square  # noqa: A004
+from minigraph.ops.training_ops import apply_adadelta
 from minigraph.train import optimizer as _tf_optimizer
 
-__all__ = ["Optimizer", "SGD", "Adam", "RMSprop", "Adagrad", "get"]
+__all__ = ["Optimizer", "SGD", "Adam", "RMSprop", "Adagrad", "Adadelta", "get"]
 
 
 def _learning_rate(kwargs, learning_rate, where, default):
@@ -263,12 +269,54 @@ class Adagrad(Optimizer):
         return var.assign_sub(step, read_value=False)
 
 
-_BY_NAME = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop, "adagrad": Adagrad}
+class Adadelta(Optimizer):
+    """``keras.optimizers.Adadelta`` (Zeiler, 2012)::
+
+        a <- rho * a + (1 - rho) * g^2                           (a, d start at 0)
+        u <- sqrt(d + epsilon) / sqrt(a + epsilon) * g
+        d <- rho * d + (1 - rho) * u^2
+        w <- w - lr * u
+
+    one fused ``ApplyAdadelta`` op per weight (TF1's kernel; slots ``accum_grad`` for ``a``
+    and ``accum_var`` for ``d``, as tf.keras names them, in the variables
+    ``<weight>/Adadelta`` and ``<weight>/Adadelta_1``). Defaults: those of TF1's
+    ``tf.keras.optimizers.Adadelta`` (TF 1.13 to 2.x): ``learning_rate=0.001, rho=0.95,
+    epsilon=1e-7``. Standalone Keras 2.2 had ``lr=1.0`` (the paper's Adadelta has no
+    learning rate): pass ``learning_rate=1.0`` for that.
+    """
+
+    def __init__(self, learning_rate=None, rho=0.95, epsilon=None, decay=0.0, **kwargs):
+        learning_rate = _learning_rate(kwargs, learning_rate, "Adadelta", 0.001)
+        super().__init__("Adadelta", learning_rate, decay, kwargs)
+        self.rho = float(rho)
+        self.epsilon = backend.epsilon() if epsilon is None else float(epsilon)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(rho=self.rho, epsilon=self.epsilon)
+        return config
+
+    def _create_slots(self, var_list):
+        super()._create_slots(var_list)
+        for v in var_list:
+            self._zeros_slot(v, "accum_grad", self._name)
+            self._zeros_slot(v, "accum_var", self._name)
+
+    def _apply_dense(self, grad, var):
+        dtype = var.dtype
+        return apply_adadelta(var, self.get_slot(var, "accum_grad"),
+                              self.get_slot(var, "accum_var"), self._lr_t(dtype),
+                              constant(self.rho, dtype=dtype, name="rho"),
+                              constant(self.epsilon, dtype=dtype, name="epsilon"), grad).op
+
+
+_BY_NAME = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop, "adagrad": Adagrad,
+            "adadelta": Adadelta}
 
 
 def get(identifier):
     """``keras.optimizers.get``: an optimizer from a name (``"sgd"``, ``"adam"``,
-    ``"rmsprop"``, ``"adagrad"``: Keras's defaults) or an optimizer object (a Keras one, or
+    ``"rmsprop"``, ``"adagrad"``, ``"adadelta"``: Keras's defaults) or an optimizer object (a Keras one, or
     any ``tf.train.Optimizer``, e.g. ``tf.train.GradientDescentOptimizer(0.1)``)."""
     if isinstance(identifier, _tf_optimizer.Optimizer):
         return identifier

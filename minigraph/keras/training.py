@@ -80,7 +80,7 @@ def fit_loop(model, f, ins, extra, out_labels, batch_size, epochs, verbose, call
                 # after the last batch: the validation data with this epoch's final weights
                 val_outs = test_loop(val_f, val_ins, batch_size, verbose=0)
                 for label, value in zip(out_labels, val_outs):
-                    epoch_logs["val_" + label] = value
+                    epoch_logs["val_" + label] = float(value)   # logs hold Python floats
         callbacks.on_epoch_end(epoch, epoch_logs)
         if model.stop_training:
             break
@@ -89,20 +89,28 @@ def fit_loop(model, f, ins, extra, out_labels, batch_size, epochs, verbose, call
 
 
 def test_loop(f, ins, batch_size, verbose=0):
-    """The outputs of ``f`` (loss and metrics) over ``ins``, averaged over the samples:
-    a list of Python floats."""
+    """The outputs of ``f`` (loss and metrics) over ``ins``, averaged over the samples: a
+    list of numpy scalars of the outputs' dtype (float32), as TF1's Keras returns them. Like
+    TF1's Keras, the sum of each batch's mean times its size is kept in that dtype, then
+    divided by the number of samples."""
     num_samples = len(ins[0])
     progbar = Progbar(num_samples) if verbose == 1 else None
     totals = None
     for start, end in make_batches(num_samples, batch_size):
         outs = f([a[start:end] for a in ins])
+        outs = [scalar(v) for v in outs]
         if totals is None:
-            totals = [0.0] * len(outs)
+            totals = [v.dtype.type(0) for v in outs]
         for i, value in enumerate(outs):
-            totals[i] += float(value) * (end - start)
+            totals[i] = totals[i] + value * value.dtype.type(end - start)
         if progbar is not None:
             progbar.update(end)
-    return [t / num_samples for t in totals]
+    return [t / t.dtype.type(num_samples) for t in totals]
+
+
+def scalar(value):
+    """A fetched loss or metric (a 0-d array) as a numpy scalar of its dtype (float32)."""
+    return np.asarray(value)[()]
 
 
 def predict_loop(f, ins, batch_size, verbose=0):

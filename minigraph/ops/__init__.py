@@ -6,9 +6,9 @@ defined (:mod:`minigraph.api`), so the op modules need no ``__all__`` of their o
 """
 
 from minigraph.ops import (array_ops, constant_op, control_flow_ops, conv_ops,  # noqa: F401
-                           data_ops, math_ops, nn_impl, nn_ops, random_ops, reduce_ops,
-                           state_ops, summary_ops, training_ops)
+                           data_ops, lookup_ops, math_ops, nn_impl, nn_ops, random_ops,
+                           reduce_ops, sparse_ops, state_ops, summary_ops, training_ops)
 
-__all__ = ["array_ops", "constant_op", "control_flow_ops", "conv_ops", "data_ops", "math_ops",
-           "nn_impl", "nn_ops", "random_ops", "reduce_ops", "state_ops", "summary_ops",
-           "training_ops"]
+__all__ = ["array_ops", "constant_op", "control_flow_ops", "conv_ops", "data_ops", "lookup_ops",
+           "math_ops", "nn_impl", "nn_ops", "random_ops", "reduce_ops", "sparse_ops",
+           "state_ops", "summary_ops", "training_ops"]

@@ -7,7 +7,9 @@ needs numpy alone. ``FileWriter`` (in ``minigraph.summary``) turns records into 
 """
 
 import collections
+import struct
 import sys
+import zlib
 
 import numpy as np
 
@@ -15,8 +17,9 @@ from minigraph import dtypes
 from minigraph.op_def import OpDef, register
 from minigraph.tensor_shape import TensorShape
 
-__all__ = ["ScalarSummary", "HistogramSummary", "MergeSummary", "SummaryRecord",
-           "SummaryValue", "HistogramValue", "histogram_of", "default_bucket_limits"]
+__all__ = ["ScalarSummary", "HistogramSummary", "ImageSummary", "MergeSummary",
+           "SummaryRecord", "SummaryValue", "HistogramValue", "ImageValue", "histogram_of",
+           "default_bucket_limits", "image_pixels", "encode_png"]
 
 
 # ------------------------------------------------------------------------------- records
@@ -26,8 +29,13 @@ __all__ = ["ScalarSummary", "HistogramSummary", "MergeSummary", "SummaryRecord",
 HistogramValue = collections.namedtuple(
     "HistogramValue", "min max num sum sum_squares bucket_limit bucket")
 
-#: One tagged value: ``kind`` is ``"scalar"`` (``value`` a float) or ``"histogram"``
-#: (``value`` a :class:`HistogramValue`).
+#: One image, field for field TF's ``Summary.Image``: ``colorspace`` is the number of
+#: channels (1 grey, 3 RGB, 4 RGBA), ``encoded_image_string`` the image as PNG bytes.
+ImageValue = collections.namedtuple("ImageValue",
+                                    "height width colorspace encoded_image_string")
+
+#: One tagged value: ``kind`` is ``"scalar"`` (``value`` a float), ``"histogram"``
+#: (``value`` a :class:`HistogramValue`) or ``"image"`` (``value`` an :class:`ImageValue`).
 SummaryValue = collections.namedtuple("SummaryValue", "tag kind value")
 
 
@@ -56,6 +64,9 @@ class SummaryRecord:
         for v in self.values:
             if v.kind == "scalar":
                 parts.append("%s=%g" % (v.tag, v.value))
+            elif v.kind == "image":
+                parts.append("%s=<%dx%dx%d image>" % (v.tag, v.value.height, v.value.width,
+                                                      v.value.colorspace))
             else:
                 parts.append("%s=<histogram of %d values>" % (v.tag, v.value.num))
         return "<SummaryRecord %s>" % ", ".join(parts)
@@ -187,6 +198,106 @@ class HistogramSummary(OpDef):
         if np.isinf(x).any():
             raise ValueError("Infinity in summary histogram for: %s" % tag)
         return SummaryRecord([SummaryValue(tag, "histogram", histogram_of(x))])
+
+
+# ---------------------------------------------------------------------------------- images
+
+#: the image dtypes TF1's ImageSummary takes
+_IMAGE_DTYPES = ("uint8", "float32", "float16", "float64")
+
+
+def image_pixels(image, bad_color=(255, 0, 0, 255)):
+    """One ``(height, width, channels)`` image as the uint8 pixels TF1's ImageSummary
+    writes (TF's ``NormalizeFloatImage``): uint8 images as they are; float images scaled
+    per image, by ``255 / max`` if no value is negative (0 stays black), else by
+    ``127 / max(|min|, |max|)`` around 128 (0 is mid-grey), then truncated toward zero. A
+    pixel with a NaN or an infinity in any channel is ``bad_color`` (red) and is left out
+    of the min and max. A maximum below 1e-6 scales everything to 0."""
+    image = np.asarray(image)
+    if image.dtype == np.uint8:
+        return image
+    h, w, depth = image.shape
+    dtype = image.dtype.type
+    values = image.reshape(h * w, depth)
+    finite = np.all(np.isfinite(values), axis=1)
+    if not finite.any():        # TF: min = +inf, max = -inf: scale 0, offset 0
+        lo = hi = np.float32(0)
+    else:                       # min and max as float32, as TF's kernel keeps them
+        good = values[finite].astype(np.float32)
+        lo, hi = good.min(), good.max()
+    if lo < 0:
+        max_val = max(abs(lo), abs(hi))
+        scale = np.float32(0) if max_val < 1e-6 else np.float32(127) / max_val
+        offset = np.float32(128)
+    else:
+        scale = np.float32(0) if hi < 1e-6 else np.float32(255) / hi
+        offset = np.float32(0)
+    with np.errstate(invalid="ignore"):
+        scaled = values * dtype(scale) + dtype(offset)     # in the image's dtype, as TF
+        out = np.where(finite[:, None], scaled, 0).astype(np.uint8)   # cast truncates
+    out[~finite] = np.asarray(bad_color, dtype=np.uint8)[:depth]
+    return out.reshape(h, w, depth)
+
+
+def encode_png(pixels):
+    """``(height, width, channels)`` uint8 pixels as PNG bytes (8 bits per channel; grey,
+    grey and alpha, RGB or RGBA by the number of channels), compressed by zlib at its
+    default level, as TF's PNG writer does; each row unfiltered. Needs no image library."""
+    pixels = np.ascontiguousarray(pixels, dtype=np.uint8)
+    h, w, depth = pixels.shape
+    color_type = {1: 0, 2: 4, 3: 2, 4: 6}[depth]
+    rows = np.zeros((h, 1 + w * depth), dtype=np.uint8)   # filter byte 0 ("None") per row
+    rows[:, 1:] = pixels.reshape(h, w * depth)
+
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    return (b"\x89PNG\r\n\x1a\n"
+            + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, color_type, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows.tobytes()))
+            + chunk(b"IEND", b""))
+
+
+@register
+class ImageSummary(OpDef):
+    """y = a record of up to ``max_images`` images of the batch x, each as PNG: inputs
+    ``(tag, tensor)``, ``tensor`` of shape ``(batch, height, width, channels)`` with 1, 3 or
+    4 channels, uint8 or float (scaled to 0..255 per image: :func:`image_pixels`). Tags are
+    ``<tag>/image/0``, ``<tag>/image/1``... (``<tag>/image`` when ``max_images`` is 1), as
+    TF1's. As in TF1 the shape is checked when the op runs."""
+    kind = "summary"
+    differentiable = False
+    foldable = False  # a summary records what a run saw: computed at run time, every run
+
+    @staticmethod
+    def infer(inputs, attrs):
+        tag, x = inputs
+        _check_tag(tag, "tf.summary.image")
+        if x.dtype.name not in _IMAGE_DTYPES:
+            raise TypeError("Value passed to parameter 'tensor' has DataType %s not in list "
+                            "of allowed values: uint8, float32, float16, float64"
+                            % x.dtype.name)
+        if attrs["max_images"] < 1:
+            raise ValueError("Attr 'max_images' of 'ImageSummary' Op passed %d less than "
+                             "minimum 1." % attrs["max_images"])
+        return TensorShape([]), dtypes.string
+
+    @staticmethod
+    def forward(tag, x, max_images, bad_color):
+        base = _tag_of(tag)
+        x = np.asarray(x)
+        if x.ndim != 4 or x.shape[3] not in (1, 3, 4):
+            raise ValueError("Tensor must be 4-D with last dim 1, 3, or 4, not [%s]"
+                             % ",".join(str(d) for d in x.shape))
+        batch, h, w, depth = x.shape
+        values = []
+        for i in range(min(max_images, batch)):
+            # the tag depends on how many images were asked for, not on how many there are
+            name = "%s/image/%d" % (base, i) if max_images > 1 else "%s/image" % base
+            png = encode_png(image_pixels(x[i], bad_color))
+            values.append(SummaryValue(name, "image", ImageValue(h, w, depth, png)))
+        return SummaryRecord(values)
 
 
 @register

@@ -24,7 +24,7 @@ from minigraph.ops._util import make
 from minigraph.ops.state_ops import uninitialized_error
 
 __all__ = ["apply_gradient_descent", "apply_momentum", "apply_adam", "apply_adagrad",
-           "apply_rms_prop", "apply_centered_rms_prop", "update_math"]
+           "apply_adadelta", "apply_rms_prop", "apply_centered_rms_prop", "update_math"]
 
 
 def update_math(opdef):
@@ -136,7 +136,7 @@ def _one(x):
     return np.ones((), dtype=np.asarray(x).dtype)
 
 
-# ------------------------------------------------------------------------- the five rules
+# ------------------------------------------------------------------------- the rules
 
 @register
 class ApplyGradientDescent(_ApplyOp):
@@ -239,6 +239,36 @@ class ApplyAdagrad(_ApplyOp):
 
 
 @register
+class ApplyAdadelta(_ApplyOp):
+    """accum        <- accum * rho + grad * grad * (1 - rho)
+    update       <- sqrt(accum_update + epsilon) / sqrt(accum + epsilon) * grad
+    accum_update <- accum_update * rho + update * update * (1 - rho)
+    var          <- var - update * lr
+
+    Adadelta (``tf.train.AdadeltaOptimizer``; Zeiler, 2012): ``accum`` (slot ``<var>/Adadelta``)
+    is the running mean of the squared gradient, ``accum_update`` (slot ``<var>/Adadelta_1``)
+    that of the squared steps; their ratio gives each coordinate a step size in the units of
+    the variable. Both start at zeros. Inputs ``(var, accum, accum_update, lr, rho, epsilon,
+    grad)``; output: the new ``var``. (TF's CPU kernel multiplies by ``rsqrt(accum +
+    epsilon)``, which Eigen approximates on whole SIMD packets: its results may differ from
+    these by an ulp.)
+    """
+    input_names = ("var", "accum", "accum_update", "lr", "rho", "epsilon", "grad")
+    ref_inputs = (0, 1, 2)
+    scalar_inputs = (3, 4, 5)
+
+    @staticmethod
+    @quiet
+    def forward(var, accum, accum_update, lr, rho, epsilon, grad):
+        one = _one(var)
+        accum = accum * rho + (grad * grad) * (one - rho)
+        update = np.sqrt(accum_update + epsilon) * (one / np.sqrt(accum + epsilon)) * grad
+        var = var - update * lr
+        accum_update = accum_update * rho + (update * update) * (one - rho)
+        return var, accum, accum_update
+
+
+@register
 class ApplyRMSProp(_ApplyOp):
     """ms  <- ms + (grad * grad - ms) * (1 - rho)
     mom <- mom * momentum + grad * lr / sqrt(ms + epsilon)
@@ -332,6 +362,14 @@ def apply_adagrad(var, accum, lr, grad, use_locking=False, update_slots=True, na
     """``ApplyAdagrad(var, accum, lr, grad)``; returns the new var."""
     return _build(ApplyAdagrad, [var, accum], [lr, grad],
                   {"use_locking": use_locking, "update_slots": update_slots}, name)
+
+
+def apply_adadelta(var, accum, accum_update, lr, rho, epsilon, grad, use_locking=False,
+                   name=None):
+    """``ApplyAdadelta(var, accum, accum_update, lr, rho, epsilon, grad)``; returns the new
+    var."""
+    return _build(ApplyAdadelta, [var, accum, accum_update], [lr, rho, epsilon, grad],
+                  {"use_locking": use_locking}, name)
 
 
 def apply_rms_prop(var, ms, mom, lr, rho, momentum, epsilon, grad, use_locking=False,

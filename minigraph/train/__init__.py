@@ -8,6 +8,7 @@
 """
 
 from minigraph.saver import Saver, checkpoint_exists, get_checkpoint_state, latest_checkpoint
+from minigraph.train.adadelta import AdadeltaOptimizer
 from minigraph.train.adagrad import AdagradOptimizer
 from minigraph.train.adam import AdamOptimizer
 from minigraph.train.gradient_descent import GradientDescentOptimizer
@@ -19,6 +20,7 @@ from minigraph.train.training_util import (assert_global_step, create_global_ste
                                            global_step)
 
 __all__ = ["Optimizer", "GradientDescentOptimizer", "MomentumOptimizer", "AdamOptimizer",
-           "RMSPropOptimizer", "AdagradOptimizer", "get_global_step", "create_global_step",
-           "get_or_create_global_step", "global_step", "assert_global_step", "Saver",
-           "latest_checkpoint", "get_checkpoint_state", "checkpoint_exists"]
+           "RMSPropOptimizer", "AdagradOptimizer", "AdadeltaOptimizer", "get_global_step",
+           "create_global_step", "get_or_create_global_step", "global_step",
+           "assert_global_step", "Saver", "latest_checkpoint", "get_checkpoint_state",
+           "checkpoint_exists"]

@@ -1151,6 +1151,13 @@ def case_train_adagrad(tf, np):
                              ["accumulator"])
 
 
+def case_train_adadelta(tf, np):
+    """ApplyAdadelta: steps sized by sqrt(accum_update + eps) / sqrt(accum + eps), at a
+    learning rate that moves the variables visibly."""
+    return _train_trajectory(tf, np, lambda tf: tf.train.AdadeltaOptimizer(1.0, rho=0.9),
+                             ["accum", "accum_update"])
+
+
 def case_train_rmsprop(tf, np):
     """ApplyRMSProp with a momentum."""
     return _train_trajectory(
@@ -1179,6 +1186,7 @@ def case_train_fed_gradients(tf, np):
         "adagrad": lambda: tf.train.AdagradOptimizer(0.3),
         "rmsprop": lambda: tf.train.RMSPropOptimizer(0.01, momentum=0.5, epsilon=1e-6),
         "centered": lambda: tf.train.RMSPropOptimizer(0.01, momentum=0.3, centered=True),
+        "adadelta": lambda: tf.train.AdadeltaOptimizer(1.0, rho=0.9, epsilon=1e-4),
     }
     inputs, tracked, trains, feeds = {}, [], [], []
     for name, make in optimizers.items():
@@ -1323,6 +1331,206 @@ def case_tf1_script_ops(tf, np):
                 "to_categorical/int32": to_categorical([0, 1], dtype="int32"),
                 "to_categorical/empty": to_categorical([], num_classes=3)}
     return {"fetch": fetch, "feed": feed, "info": info, "run": run}
+
+
+# ---------------------------------------------------------------------- tf.summary.image
+
+def _decode_png(png):
+    """The pixels of an 8-bit PNG (grey, grey+alpha, RGB, RGBA; any row filter) as a uint8
+    array (height, width, channels): a decoder of its own, so that both engines' images are
+    read the same way (their encoders differ; their pixels must not)."""
+    import struct
+    import zlib
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, idat, header = 8, b"", None
+    while pos < len(png):
+        n, kind = struct.unpack(">I4s", png[pos:pos + 8])
+        data = png[pos + 8:pos + 8 + n]
+        if kind == b"IHDR":
+            header = struct.unpack(">IIBBBBB", data)
+        elif kind == b"IDAT":
+            idat += data
+        pos += 12 + n
+    w, h, bits, color_type, _, _, interlace = header
+    assert bits == 8 and interlace == 0
+    c = {0: 1, 4: 2, 2: 3, 6: 4}[color_type]
+    raw = np.frombuffer(zlib.decompress(idat), dtype=np.uint8).reshape(h, 1 + w * c)
+    out = np.zeros((h, w * c), dtype=np.int64)
+    for y in range(h):
+        f, row = raw[y, 0], raw[y, 1:].astype(np.int64)
+        up = out[y - 1] if y else np.zeros(w * c, dtype=np.int64)
+        line = np.zeros(w * c, dtype=np.int64)
+        for x in range(w * c):
+            a = line[x - c] if x >= c else 0
+            b = up[x]
+            d = up[x - c] if x >= c else 0
+            if f == 0:
+                pred = 0
+            elif f == 1:
+                pred = a
+            elif f == 2:
+                pred = b
+            elif f == 3:
+                pred = (a + b) // 2
+            else:
+                p_ = a + b - d
+                pa, pb, pc = abs(p_ - a), abs(p_ - b), abs(p_ - d)
+                pred = a if pa <= pb and pa <= pc else (b if pb <= pc else d)
+            line[x] = (row[x] + pred) % 256
+        out[y] = line
+    return out.astype(np.uint8).reshape(h, w, c)
+
+
+def _read_events(logdir):
+    """The Event protos of the one event file in ``logdir`` (TFRecord framing: length, its
+    CRC, the record, its CRC), parsed with whichever copy of TF's protos is installed."""
+    import glob
+    import struct
+    try:
+        from tensorboard.compat.proto import event_pb2
+    except ImportError:
+        from tensorflow.core.util import event_pb2
+    (path,) = glob.glob(logdir + "/events.out.tfevents.*")
+    with open(path, "rb") as f:
+        data = f.read()
+    events, pos = [], 0
+    while pos < len(data):
+        (n,) = struct.unpack("<Q", data[pos:pos + 8])
+        events.append(event_pb2.Event.FromString(data[pos + 12:pos + 12 + n]))
+        pos += 16 + n
+    return events
+
+
+def _run_metadata(serialized):
+    try:
+        from tensorboard.compat.proto import config_pb2
+    except ImportError:
+        from tensorflow.core.protobuf import config_pb2
+    return config_pb2.RunMetadata.FromString(serialized)
+
+
+def case_summary_image(tf, np):
+    """tf.summary.image: TF1's tags (<tag>/image/<i>, <tag>/image when max_outputs is 1,
+    name scopes, family), how many images of a batch are kept, and their pixels, written by
+    a FileWriter and read back by TensorBoard's EventAccumulator: float images scaled per
+    image (all >= 0: by 255 / max; with negatives: 127 / max|v| around 128), NaN and
+    infinity as red, uint8 as they are, float64, RGB and RGBA. And add_run_metadata: the
+    tag TensorBoard reads back, with the traced ops' names."""
+    rng = np.random.default_rng(91)
+    nan = _f32(rng.uniform(0, 1, size=(1, 3, 4, 3)))
+    nan[0, 0, 1, 2], nan[0, 2, 3, 0] = np.nan, np.inf
+    inputs = {
+        "grey": _f32(rng.uniform(0, 1, size=(5, 4, 3, 1))),
+        "signed": _f32(rng.normal(size=(2, 3, 3, 1))),
+        "rgb": _f32(rng.uniform(0, 3, size=(2, 2, 5, 3))),
+        "rgba": _f32(rng.uniform(-1, 1, size=(1, 3, 2, 4))),
+        "nan": nan,
+        "f64": rng.normal(size=(1, 2, 3, 3)),
+        "u8": rng.integers(0, 256, size=(3, 4, 4, 1)).astype(np.uint8),
+        "zeros": np.zeros((1, 2, 2, 1), dtype=np.float32),
+    }
+    x = tf.placeholder(tf.float32, shape=(None, 12), name="x")
+    with tf.name_scope("input_reshape"):
+        tf.summary.image("input", tf.reshape(x, [-1, 4, 3, 1]), 10)
+    tf.summary.image("signed", tf.constant(inputs["signed"]))
+    tf.summary.image("rgb", tf.constant(inputs["rgb"]), max_outputs=1, family="colour")
+    tf.summary.image("rgba", tf.constant(inputs["rgba"]))
+    tf.summary.image("nan", tf.constant(inputs["nan"]))
+    tf.summary.image("f64", tf.constant(inputs["f64"]))
+    tf.summary.image("u8", tf.constant(inputs["u8"]), max_outputs=2)
+    tf.summary.image("zeros", tf.constant(inputs["zeros"]))
+    merged = tf.summary.merge_all()
+    w = tf.Variable(tf.ones((12, 2)), name="w")
+    y = tf.matmul(x, w, name="y")
+
+    def run(sess, inputs):
+        import shutil
+        import tempfile
+        logdir = tempfile.mkdtemp()
+        try:
+            writer = tf.summary.FileWriter(logdir)
+            sess.run(tf.global_variables_initializer())
+            feed = {x: inputs["grey"].reshape(-1, 12)}
+            writer.add_summary(sess.run(merged, feed), 3)
+            md = tf.RunMetadata()
+            sess.run(y, feed, options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE),
+                     run_metadata=md)
+            writer.add_run_metadata(md, "step007", 7)
+            writer.close()
+            events = _read_events(logdir)
+        finally:
+            shutil.rmtree(logdir, ignore_errors=True)
+        out, tags = {}, []
+        for event in events:
+            for v in event.summary.value:
+                if v.WhichOneof("value") == "image":
+                    tags.append(v.tag)
+                    pixels = _decode_png(v.image.encoded_image_string)
+                    assert pixels.shape == (v.image.height, v.image.width, v.image.colorspace)
+                    out["pixels/" + v.tag] = pixels
+                    out["step/" + v.tag] = np.array(event.step)
+            if event.HasField("tagged_run_metadata"):
+                meta = event.tagged_run_metadata
+                out["run_metadata/tag_and_step"] = np.array([meta.tag, str(event.step)])
+                names = [n.node_name for d in _run_metadata(meta.run_metadata).step_stats
+                         .dev_stats for n in d.node_stats]
+                out["run_metadata/has"] = np.array(["y" in names, "w/read" in names])
+        out["tags"] = np.array(tags)
+        return out
+    return {"inputs": inputs, "run": run}
+
+
+# ----------------------------------------------------------------------- tf.feature_column
+
+def case_feature_columns(tf, np):
+    """tf.feature_column.input_layer of numeric and indicator columns: the low-level guide's
+    program, then words missing from the vocabulary (no id: a row of zeros), empty strings
+    (dropped), several words per example (multi-hot counts), an integer vocabulary with a
+    default id, a numeric column of shape (2,) with a normalizer, features fed through
+    placeholders (batch size unknown), the static shapes, and the lookup before and after
+    tf.tables_initializer() (TF1: FailedPreconditionError "Table not initialized.", then
+    the values; a second initializer run changes nothing)."""
+    fc = tf.feature_column
+    department = fc.categorical_column_with_vocabulary_list(
+        "department", ["sports", "gardening"])
+    guide = fc.input_layer(
+        {"sales": [[5], [10], [8], [9]],
+         "department": ["sports", "sports", "gardening", "gardening"]},
+        [fc.numeric_column("sales"), fc.indicator_column(department)])
+    words = tf.placeholder(tf.string, shape=(None, 3), name="words")
+    ids = tf.placeholder(tf.int64, shape=(None,), name="ids")
+    pairs = tf.placeholder(tf.float32, shape=(None, 2), name="pairs")
+    mixed = fc.input_layer(
+        {"tags": words, "code": ids, "pair": pairs},
+        [fc.indicator_column(fc.categorical_column_with_vocabulary_list(
+            "tags", ["red", "green", "blue", "red-ish"])),
+         fc.indicator_column(fc.categorical_column_with_vocabulary_list(
+             "code", [30, 10, 20], default_value=1)),
+         fc.numeric_column("pair", shape=(2,), normalizer_fn=lambda x: x * 0.5 - 1.0)])
+    inputs = {"words": np.array([["red", "red", ""], ["green", "black", "blue"],
+                                 ["", "", ""], ["red-ish", "blue", "red"]]),
+              "ids": np.array([10, 20, 99, 30], dtype=np.int64),
+              "pairs": np.array([[1, 2], [3, 4], [5, 6], [7, 8]], dtype=np.float32)}
+
+    def run(sess, inputs):
+        out = {}
+        try:
+            sess.run(guide)
+            out["before_init"] = np.array("ran")
+        except tf.errors.FailedPreconditionError as e:
+            out["before_init"] = np.array([type(e).__name__,
+                                           "Table not initialized." in e.message])
+        sess.run(tf.tables_initializer())
+        out["guide"] = sess.run(guide)
+        out["mixed"] = sess.run(mixed, {words: inputs["words"], ids: inputs["ids"],
+                                        pairs: inputs["pairs"]})
+        sess.run(tf.tables_initializer())
+        out["guide_again"] = sess.run(guide)
+        return out
+    return {"run": run, "inputs": inputs,
+            "info": {"shapes": [str(guide.shape), str(mixed.shape)],
+                     "names": [guide.name, mixed.name],
+                     "initializer": tf.tables_initializer().type}}
 
 
 # ------------------------------------------------------------------------ the runner

@@ -99,6 +99,10 @@ def program_adagrad(tf):
     return _optimizer_program(tf, lambda tf: tf.train.AdagradOptimizer(1e-2))
 
 
+def program_adadelta(tf):
+    return _optimizer_program(tf, lambda tf: tf.train.AdadeltaOptimizer())
+
+
 def program_rmsprop(tf):
     return _optimizer_program(tf, lambda tf: tf.train.RMSPropOptimizer(1e-3))
 
@@ -482,6 +486,35 @@ def program_summary_names(tf):
     one = tf.summary.merge([a])
     return {"a": a, "b": b, "c": c, "d": d, "e": e, "f": f, "g": g, "merged": merged,
             "mine": mine, "one": one}
+
+
+def program_summary_image(tf):
+    """tf.summary.image as mnist_with_summaries builds it (a reshape in a name scope), with
+    max_outputs, a family and a uint8 batch."""
+    x = tf.placeholder(tf.float32, shape=(None, 784), name="x-input")
+    with tf.name_scope("input_reshape"):
+        image_shaped_input = tf.reshape(x, [-1, 28, 28, 1])
+        a = tf.summary.image("input", image_shaped_input, 10)
+    u = tf.placeholder(tf.uint8, shape=(None, 4, 4, 3), name="u")
+    b = tf.summary.image("rgb", u, max_outputs=1, family="colour")
+    merged = tf.summary.merge_all()
+    return {"a": a, "b": b, "merged": merged}
+
+
+def program_feature_columns(tf):
+    """The low-level guide's feature columns: a numeric column and an indicator of a
+    vocabulary list through input_layer (to_sparse_input, the vocabulary's hash table and
+    its initializer, SparseToDense, one_hot, the per-column Reshape, the concat), and
+    tf.tables_initializer()."""
+    features = {"sales": [[5], [10], [8], [9]],
+                "department": ["sports", "sports", "gardening", "gardening"]}
+    department = tf.feature_column.indicator_column(
+        tf.feature_column.categorical_column_with_vocabulary_list(
+            "department", ["sports", "gardening"]))
+    inputs = tf.feature_column.input_layer(
+        features, [tf.feature_column.numeric_column("sales"), department])
+    init = tf.tables_initializer()
+    return {"inputs": inputs, "init": init}
 
 
 # ------------------------------------------------- optimizers: options that change the graph

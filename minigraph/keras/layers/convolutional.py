@@ -7,7 +7,7 @@
 """
 
 from minigraph import layers as _tf_layers
-from minigraph.keras import activations, initializers
+from minigraph.keras import activations, backend, initializers
 from minigraph.keras.engine import Layer
 from minigraph.keras.utils import rename_legacy_argument
 from minigraph.ops import conv_ops
@@ -24,8 +24,8 @@ class Conv2D(Layer):
       kernel_size: the window, an int or ``(height, width)``.
       strides: an int or ``(height, width)``, default 1 (Keras 1: ``subsample``).
       padding: ``"valid"`` (the default) or ``"same"`` (Keras 1: ``border_mode``).
-      data_format: ``"channels_last"`` (the default: ``(batch, height, width, channels)``) or
-        ``"channels_first"``.
+      data_format: ``"channels_last"`` (``(batch, height, width, channels)``) or
+        ``"channels_first"``; by default ``K.image_data_format()``, ``"channels_last"``.
       dilation_rate: an int or ``(height, width)``.
       activation, use_bias, kernel_initializer (``"glorot_uniform"``), bias_initializer
         (``"zeros"``), input_shape, name...: as for ``Dense``.
@@ -54,7 +54,7 @@ class Conv2D(Layer):
         self.kernel_size = _tf_layers.normalize_pair(kernel_size, "kernel_size")
         self.strides = _tf_layers.normalize_pair(strides, "strides")
         self.padding = _tf_layers.normalize_padding(padding)
-        self.data_format = _tf_layers.normalize_data_format(data_format or "channels_last")
+        self.data_format = _tf_layers.normalize_data_format(data_format or backend.image_data_format())
         self.dilation_rate = _tf_layers.normalize_pair(dilation_rate, "dilation_rate")
         self.activation = activations.get(activation)
         self.use_bias = use_bias

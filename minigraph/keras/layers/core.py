@@ -12,7 +12,7 @@ from minigraph.keras import activations, backend, initializers
 from minigraph.keras.engine import Layer
 from minigraph.keras.utils import rename_legacy_argument
 from minigraph.ops import conv_ops, math_ops
-from minigraph.ops.array_ops import identity, reshape, shape, stack, where
+from minigraph.ops.array_ops import identity, reshape, shape, stack, transpose, where
 from minigraph.ops.nn_impl import dropout as _dropout
 
 __all__ = ["Dense", "Activation", "Dropout", "Flatten"]
@@ -123,10 +123,28 @@ class Dropout(Layer):
 
 class Flatten(Layer):
     """``keras.layers.Flatten``: ``(batch, d1, d2, ...)`` -> ``(batch, d1 * d2 * ...)``.
-    No weights."""
+    No weights. With ``data_format="channels_first"`` (by default ``K.image_data_format()``)
+    the channels are moved last first (a ``Transpose``), as Keras does, so the flattened
+    features come in the same order in both formats."""
+
+    def __init__(self, data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        data_format = data_format or backend.image_data_format()
+        if data_format not in ("channels_last", "channels_first"):
+            raise ValueError("The `data_format` argument must be one of \"channels_first\", "
+                             "\"channels_last\". Received: %s" % (data_format,))
+        self.data_format = data_format
 
     def call(self, inputs):
+        ndims = inputs.shape.ndims
+        if self.data_format == "channels_first" and ndims and ndims > 2:
+            inputs = transpose(inputs, [0] + list(range(2, ndims)) + [1])
         rest = inputs.shape[1:]
         if rest.is_fully_defined():
             return reshape(inputs, [-1, int(np.prod(rest.as_list()))])
         return reshape(inputs, stack([shape(inputs)[0], -1]))   # K.batch_flatten
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(data_format=self.data_format)
+        return config

@@ -2,6 +2,7 @@
 in Keras 2). No weights; ``strides`` defaults to ``pool_size`` (windows side by side)."""
 
 from minigraph import layers as _tf_layers
+from minigraph.keras import backend
 from minigraph.keras.engine import Layer
 from minigraph.keras.utils import rename_legacy_argument
 from minigraph.ops import conv_ops
@@ -23,7 +24,7 @@ class _Pooling2D(Layer):
         self.strides = _tf_layers.normalize_pair(self.pool_size if strides is None else strides,
                                                  "strides")
         self.padding = _tf_layers.normalize_padding(legacy["padding"] or "valid")
-        self.data_format = _tf_layers.normalize_data_format(data_format or "channels_last")
+        self.data_format = _tf_layers.normalize_data_format(data_format or backend.image_data_format())
 
     def call(self, inputs):
         return type(self).pool(inputs, self.pool_size, self.strides, self.padding,
