@@ -38,6 +38,7 @@ class GraphKeys:
     MODEL_VARIABLES = "model_variables"
     MOVING_AVERAGE_VARIABLES = "moving_average_variables"
     UPDATE_OPS = "update_ops"
+    TABLE_INITIALIZERS = "table_initializer"
     SUMMARIES = "summaries"
     LOSSES = "losses"
     REGULARIZATION_LOSSES = "regularization_losses"

@@ -846,8 +846,8 @@ def default_collapsed(ops):
 
 def _is_optimizer_scope(name):
     base = name.rstrip("_0123456789")
-    return base in ("GradientDescent", "Momentum", "Adam", "RMSProp", "Adagrad", "SGD", "RMSprop",
-                    "train")
+    return base in ("GradientDescent", "Momentum", "Adam", "RMSProp", "Adagrad", "Adadelta",
+                    "SGD", "RMSprop", "train")
 
 
 def _attrs(d):

@@ -28,7 +28,7 @@ import numpy as np
 from minigraph import dtypes
 from minigraph.api import export
 from minigraph.errors import FailedPreconditionError
-from minigraph.graph import get_default_graph
+from minigraph.graph import GraphKeys, get_default_graph
 from minigraph.op_def import OpDef, register
 from minigraph.ops._util import make, make_op
 from minigraph.ops.array_ops import size
@@ -43,7 +43,7 @@ __all__ = ["HashTableV2", "LookupTableImportV2", "LookupTableFindV2", "TableHand
            "initialize_all_tables", "TABLE_INITIALIZERS"]
 
 #: the collection of the tables' initializers (TF1's ``tf.GraphKeys.TABLE_INITIALIZERS``)
-TABLE_INITIALIZERS = "table_initializer"
+TABLE_INITIALIZERS = GraphKeys.TABLE_INITIALIZERS
 
 
 class TableHandle:
