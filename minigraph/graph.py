@@ -43,6 +43,8 @@ class GraphKeys:
     GLOBAL_STEP = "global_step"
     TRAIN_OP = "train_op"
     INIT_OP = "init_op"
+    COND_CONTEXT = "cond_context"     # the branches of each top-level tf.cond
+    WHILE_CONTEXT = "while_context"   # each top-level tf.while_loop
 
 
 # ----------------------------------------------------------------------------------------
@@ -257,10 +259,13 @@ class Operation:
       attrs: static attributes (``transpose_a``, ``axis``...).
       site: where the user created it (:class:`Site`).
       gradient_of: for ops added by ``tf.gradients``, the forward op they differentiate.
+
+    An op built inside a ``tf.cond`` branch or a ``tf.while_loop`` also knows that block
+    (``_control_flow_context``, as in TF1; see :mod:`minigraph.ops.control_flow_ops`).
     """
 
     __slots__ = ("graph", "name", "type", "opdef", "inputs", "control_inputs", "outputs",
-                 "attrs", "site", "gradient_of", "_id", "__weakref__")
+                 "attrs", "site", "gradient_of", "_id", "_control_flow_context", "__weakref__")
 
     def __init__(self, graph, name, opdef, inputs, control_inputs, attrs, site, gradient_of):
         self.graph = graph
@@ -274,6 +279,22 @@ class Operation:
         self.gradient_of = gradient_of
         self.outputs = ()
         self._id = len(graph._ops)
+        self._control_flow_context = None
+
+    # -- what a control flow block does to an op built inside it (TF1's op methods) --------
+    def _update_input(self, index, tensor):
+        """Make ``tensor`` the op's data input ``index`` (a ``tf.cond`` branch reads an outside
+        value through a ``Switch``: see ``CondContext.add_op``)."""
+        inputs = list(self.inputs)
+        inputs[index] = tensor
+        self.inputs = tuple(inputs)
+
+    def _add_control_input(self, op):
+        if op not in self.control_inputs:
+            self.control_inputs = self.control_inputs + (op,)
+
+    def _set_control_inputs(self, ops):
+        self.control_inputs = tuple(ops)
 
     @property
     def name_scope(self):
@@ -323,6 +344,8 @@ class Graph:
         self._name_stack = ""
         self._control_stack = []
         self._gradient_of = None
+        self._control_flow_context = None   # the tf.cond branch / while_loop being built
+        self._unfetchable = set()           # ops inside such blocks (prevent_fetching)
         self._collections = {}
         self._finalized = False
         self.seed = None
@@ -466,11 +489,14 @@ class Graph:
         data inputs was itself created inside that block (it already waits, through it).
         """
         if control_inputs is None:
+            # as in TF1, this also leaves any tf.cond branch / while_loop being built
             saved, self._control_stack = self._control_stack, []
+            context, self._control_flow_context = self._control_flow_context, None
             try:
                 yield
             finally:
                 self._control_stack = saved
+                self._control_flow_context = context
             return
         ops = []
         for c in control_inputs:
@@ -491,6 +517,22 @@ class Graph:
             yield
         finally:
             self._gradient_of = saved
+
+    # -- control flow blocks (tf.cond, tf.while_loop) ----------------------------------------
+    def _get_control_flow_context(self):
+        return self._control_flow_context
+
+    def _set_control_flow_context(self, context):
+        self._control_flow_context = context
+
+    def prevent_fetching(self, op):
+        """Mark ``op`` as not fetchable: an op inside a ``tf.cond`` branch or a loop body has
+        no value outside it (TF1's ``InaccessibleTensorError`` when fetched)."""
+        self._unfetchable.add(op)
+
+    def is_fetchable(self, tensor_or_op):
+        op = tensor_or_op.op if isinstance(tensor_or_op, Tensor) else tensor_or_op
+        return op not in self._unfetchable
 
     # -- collections -------------------------------------------------------------------------
     def add_to_collection(self, name, value):
@@ -564,6 +606,10 @@ class Graph:
             self._by_name[full_name] = op
             for block in self._control_stack:
                 block.created.add(op)
+            context = self._control_flow_context
+            if context is not None:   # built in a tf.cond branch or a while_loop body:
+                op._control_flow_context = context   # it may read outside values through
+                context.add_op(op)                   # a Switch (Enter): TF1's AddOp
         for listener in self._listeners:
             listener(op)
         return op

@@ -17,7 +17,7 @@ import time
 
 import numpy as np
 
-from minigraph import hygiene, lint, rewrite
+from minigraph import dataflow, hygiene, lint, rewrite
 from minigraph.graph import Operation, Tensor, get_default_graph
 from minigraph.plan import compile_plan
 from minigraph.run_errors import run_error
@@ -94,6 +94,9 @@ def execute(plan, env):
     the stepper can pause there; an untraced run just drains it.
     """
     __tracebackhide__ = True
+    if plan.flow is not None:   # tf.cond / tf.while_loop: dead values and loops
+        yield from dataflow.execute(plan, env)
+        return
     for step in plan.steps:
         inputs = read(env, step.inputs)
         try:
@@ -392,6 +395,10 @@ class _SteppedRun:
         start = time.perf_counter()
         try:
             step = next(self._steps)
+            while type(step) is dataflow.Dead:   # it did not run: a branch not taken
+                self.trace.dead.append(step.op)
+                start = time.perf_counter()
+                step = next(self._steps)
         except StopIteration:
             self._finish()
             raise
@@ -401,11 +408,14 @@ class _SteppedRun:
         outputs = [env.get(t) for t in op.outputs]  # a fed output: the fed value
         trace = self.trace
         trace.executed.append(op)
-        trace.seconds[op.name] = seconds
+        trace.seconds[op.name] = trace.seconds.get(op.name, 0.0) + seconds  # loops: summed
         if self._keep:
             for t in step.outputs:
-                if t is not None:
+                if t is not None and type(t) is Tensor and env[t] is not dataflow.DEAD:
                     trace.values[t.name] = env[t]
+        if step.flow is not None:   # a Switch's dead output shows as None
+            outputs = [None if v is dataflow.DEAD else v for v in outputs]
+            inputs = [None if v is dataflow.NOT_YET else v for v in inputs]
         output = outputs[0] if len(outputs) == 1 else (tuple(outputs) if outputs else None)
         record = Step(self._index, op, inputs, output, seconds)
         self._index += 1

@@ -70,7 +70,14 @@ class RunTrace:
 
     Attributes:
       fetches: names of what was fetched.
-      executed: Operations in the order they ran (each once).
+      executed: Operations in the order they ran (each once, or once per iteration of a
+        ``tf.while_loop`` body).
+      dead: Operations a fetch needed that did not run because a value they need is dead:
+        the ops of a ``tf.cond`` branch not taken, a loop body once its loop is done
+        (:mod:`minigraph.dataflow`); in the order the run skipped them.
+      branches: ``{cond name: "true" or "false"}``, the branch each ``tf.cond`` the run
+        reached took (``"true, false"``... in order if a loop ran it several times).
+      iterations: ``{while loop name: iterations}`` for each ``tf.while_loop`` the run ran.
       pruned: Operations of the graph that did not run, because no fetch needed them.
       cut: Operations that a fetch needed but that did not run because their outputs were fed.
       fed: the Tensors whose values came from ``feed_dict``.
@@ -86,6 +93,9 @@ class RunTrace:
         self.fetches = fetches
         self.fed = list(fed)
         self.executed = []
+        self.dead = []
+        self.branches = {}
+        self.iterations = {}
         self.cut = list(cut)
         self.pruned = []
         self.variables_read = []
@@ -100,8 +110,9 @@ class RunTrace:
         """Derive the pruned ops and the variables touched, once ``executed`` is complete."""
         ran = set(self.executed)
         self.cut = [op for op in self.cut if op not in ran]
-        skip = ran.union(self.cut)
+        skip = ran.union(self.cut, self.dead)
         self.pruned = [op for op in self.graph.get_operations() if op not in skip]
+        self.branches, self.iterations = _control_flow_of(self.executed)
         # a variable is read by the ops that take its value (w/read), written by updates
         self.variables_read = list(dict.fromkeys(
             t.op.name for op in self.executed for i, t in enumerate(op.inputs)
@@ -127,6 +138,7 @@ class RunTrace:
         executed ops so far and, if values were kept, only their values and the feeds'."""
         part = RunTrace(self.graph, self.fetches, self.fed, self.cut)
         part.executed = self.executed[:index + 1]
+        part.dead = [op for op in self.dead if op not in set(self.executed[index + 1:])]
         known = {t.name for t in self.fed} | {t.name for op in part.executed for t in op.outputs}
         part.values = {k: v for k, v in self.values.items() if k in known}
         part.seconds = {op.name: self.seconds[op.name] for op in part.executed
@@ -158,16 +170,44 @@ class RunTrace:
                  "fed: %s (%s)" % (", ".join(t.name for t in self.fed) or "nothing",
                                    format_bytes(self.bytes_fed)),
                  "executed %d ops, pruned %d, cut by feeds %d"
-                 % (len(self.executed), len(self.pruned), len(self.cut)),
+                 % (len(self.executed), len(self.pruned), len(self.cut))
+                 + (", dead %d" % len(self.dead) if self.dead else ""),
                  "variables read: %s" % (", ".join(self.variables_read) or "none"),
                  "variables written: %s" % (", ".join(self.variables_written) or "none"),
                  "fetched out: %s" % format_bytes(self.bytes_fetched)]
+        for name, taken in self.branches.items():
+            lines.append("tf.cond %s: the %s branch ran" % (name, taken))
+        for name, n in self.iterations.items():
+            lines.append("tf.while_loop %s: %d iteration%s" % (name, n, "" if n == 1 else "s"))
+        if self.dead:
+            names = list(dict.fromkeys(op.name for op in self.dead))
+            lines.append("dead (did not run: on a branch not taken, or a loop body after its "
+                         "last iteration): %s" % (", ".join(names[:8])
+                                                  + (", ..." if len(names) > 8 else "")))
         return "\n".join(lines)
 
     def __repr__(self):
         return "<RunTrace: %d executed, %d pruned, %s in, %s out>" % (
             len(self.executed), len(self.pruned), format_bytes(self.bytes_fed),
             format_bytes(self.bytes_fetched))
+
+
+def _control_flow_of(executed):
+    """Which branch each tf.cond took (its pivot, ``switch_t`` or ``switch_f``, ran) and how
+    many iterations each tf.while_loop ran (its body's pivot, the first ``Identity``, ran)."""
+    branches, iterations = {}, {}
+    for op in executed:
+        context = op._control_flow_context
+        if context is None or not op.outputs:
+            continue
+        if getattr(context, "pivot", None) is op.outputs[0] and hasattr(context, "branch"):
+            taken = "true" if context.branch else "false"
+            old = branches.get(context.name)
+            branches[context.name] = taken if old is None else old + ", " + taken
+        elif getattr(context, "pivot_for_body", None) is op.outputs[0]:
+            name = context.name.rpartition("/")[0] or context.name
+            iterations[name] = iterations.get(name, 0) + 1
+    return branches, iterations
 
 
 def _flat(fetches):
