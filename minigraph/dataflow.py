@@ -249,41 +249,21 @@ def compile_steps(ops, make_step, fed):
     for _, start, body_start, body_end in marks:
         in_loop.update(order[start:body_end + 1])
 
-    # which values may be dead, which ops may be dead as a whole, who needs a token
-    maybe = set()       # tensors (and tokens) that may hold DEAD
-    dead_ops = set()    # ops that may be dead: ops waiting for them may be dead too
-    loop_dead = {}      # loop context -> True if its Enters may be dead (a dead loop)
+    # when each value may be dead: its condition (see _conditions), the guards, the tokens
+    cond, op_cond = _conditions(order, fed)
     guards = {}
     wanted_tokens = set()
     planned = set(ops)
     for op in order:
-        kind = op.type
-        if kind in _MERGES:
-            if is_loop_merge(op):
-                dead = op.inputs[0] in maybe
-            else:
-                dead = all(t in maybe for t in op.inputs if t not in fed)
-            guard = None
-        else:
-            groups = [(t,) for t in op.inputs if t in maybe]
-            waits = [c for c in op.control_inputs if c in dead_ops]
-            for c in waits:
-                if not c.outputs:
-                    wanted_tokens.add(c)
-            guard = (groups, waits) if (groups or waits) else None
-            dead = guard is not None
-            if kind in _ENTERS and dead:
-                loop_dead[op._control_flow_context] = True
-        guards[op] = guard
-        if dead:
-            dead_ops.add(op)
-        if kind in _SWITCHES:
-            maybe.update(op.outputs)
-        elif kind in _EXITS:
-            if loop_dead.get(op._control_flow_context):
-                maybe.update(op.outputs)
-        elif dead:
-            maybe.update(op.outputs)
+        if op.type in _MERGES:   # a Merge handles dead inputs itself
+            guards[op] = None
+            continue
+        groups = [(t,) for t in op.inputs if t in cond]
+        waits = [c for c in op.control_inputs if op_cond.get(c)]
+        for c in waits:
+            if not c.outputs:
+                wanted_tokens.add(c)
+        guards[op] = (groups, waits) if (groups or waits) else None
 
     tokens = {op: Token(op) for op in wanted_tokens if op in planned}
     steps = []
@@ -309,6 +289,89 @@ def compile_steps(ops, make_step, fed):
         steps[body_end].flow.end = steps[body_end].flow.end + (context,)
     _check_loops(order, index)
     return steps
+
+
+def _root(t):
+    """The tensor ``t`` is an ``Identity`` of (``cond/pred_id`` is the cond's predicate)."""
+    while t.op.type == "Identity":
+        t = t.op.inputs[0]
+    return t
+
+
+def _conditions(order, fed):
+    """When each value of the plan may be dead, worked out once, statically.
+
+    A value's *condition* is a set of literals ``(predicate, side)``: the value is alive in
+    a run if every ``Switch`` on that predicate sent its data to that side (an empty set, or
+    no entry: always alive). A Switch adds its literal; an op takes the union of its inputs'
+    and control inputs'; a Merge takes their disjunction: the two branches of a cond,
+    ``C + (p, 0)`` and ``C + (p, 1)``, merge back to ``C``, so what follows a cond (the
+    gradients too: they merge the same way) is alive, and never checked nor kept from the
+    rewrites. A Merge whose inputs do not simplify so is dead under a condition of its own.
+    A loop's Merge is alive when its Enter is; its Exit when the loop is.
+
+    Returns ``({tensor: condition}, {op: condition})`` for the values and ops that may be
+    dead."""
+    cond, op_cond = {}, {}
+    for op in order:
+        kind = op.type
+        if kind in _MERGES:
+            if is_loop_merge(op):
+                c = cond.get(op.inputs[0], _ALIVE)
+            else:
+                c = _disjunction(op, [cond.get(t, _ALIVE) for t in op.inputs if t not in fed])
+        else:
+            parts = [cond[t] for t in op.inputs if t in cond]
+            parts += [op_cond[c] for c in op.control_inputs if c in op_cond]
+            c = _ALIVE.union(*parts) if parts else _ALIVE
+        if c:
+            op_cond[op] = c
+        if kind in _SWITCHES:
+            key = _root(op.inputs[1])
+            cond[op.outputs[0]] = c | {(key, 0)}
+            cond[op.outputs[1]] = c | {(key, 1)}
+            continue
+        if kind in _EXITS:   # the loop's own predicate does not reach past its Exit
+            loop = op._control_flow_context.pivot
+            c = frozenset(lit for lit in c if lit[0] is not loop)
+        if c:
+            for t in op.outputs:
+                cond[t] = c
+    return cond, op_cond
+
+
+_ALIVE = frozenset()
+
+
+def _disjunction(op, conds):
+    """The condition under which at least one of ``conds`` holds, if it is one: ``A + (p, 0)``
+    or ``A + (p, 1)`` is ``A``; ``A`` or ``A + B`` is ``A``; else a literal of ``op``'s own."""
+    conds = set(conds) or {_ALIVE}
+    changed = True
+    while changed and len(conds) > 1:
+        changed = False
+        for a in conds:
+            for b in conds:
+                if a is b:
+                    continue
+                if a <= b:
+                    conds.discard(b)
+                    changed = True
+                    break
+                only_a, only_b = a - b, b - a
+                if len(only_a) == 1 and len(only_b) == 1:
+                    (key_a, side_a), = only_a
+                    (key_b, side_b), = only_b
+                    if key_a is key_b and side_a != side_b:
+                        conds -= {a, b}
+                        conds.add(a & b)
+                        changed = True
+                        break
+            if changed:
+                break
+    if len(conds) == 1:
+        return next(iter(conds))
+    return frozenset([(op, -1)])
 
 
 def _outputs(op, fed):

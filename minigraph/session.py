@@ -416,6 +416,7 @@ class _SteppedRun:
         if step.flow is not None:   # a Switch's dead output shows as None
             outputs = [None if v is dataflow.DEAD else v for v in outputs]
             inputs = [None if v is dataflow.NOT_YET else v for v in inputs]
+            trace.note_control_flow(op, outputs)   # which branch, one more iteration
         output = outputs[0] if len(outputs) == 1 else (tuple(outputs) if outputs else None)
         record = Step(self._index, op, inputs, output, seconds)
         self._index += 1

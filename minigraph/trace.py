@@ -96,6 +96,7 @@ class RunTrace:
         self.dead = []
         self.branches = {}
         self.iterations = {}
+        self._flow_events = []   # (index in executed, "cond" or "loop", name, value)
         self.cut = list(cut)
         self.pruned = []
         self.variables_read = []
@@ -112,7 +113,7 @@ class RunTrace:
         self.cut = [op for op in self.cut if op not in ran]
         skip = ran.union(self.cut, self.dead)
         self.pruned = [op for op in self.graph.get_operations() if op not in skip]
-        self.branches, self.iterations = _control_flow_of(self.executed)
+        self.branches, self.iterations = _control_flow_of(self._flow_events)
         # a variable is read by the ops that take its value (w/read), written by updates
         self.variables_read = list(dict.fromkeys(
             t.op.name for op in self.executed for i, t in enumerate(op.inputs)
@@ -139,6 +140,7 @@ class RunTrace:
         part = RunTrace(self.graph, self.fetches, self.fed, self.cut)
         part.executed = self.executed[:index + 1]
         part.dead = [op for op in self.dead if op not in set(self.executed[index + 1:])]
+        part._flow_events = [e for e in self._flow_events if e[0] <= index]
         known = {t.name for t in self.fed} | {t.name for op in part.executed for t in op.outputs}
         part.values = {k: v for k, v in self.values.items() if k in known}
         part.seconds = {op.name: self.seconds[op.name] for op in part.executed
@@ -146,6 +148,21 @@ class RunTrace:
         part.bytes_fed = self.bytes_fed
         part.finish()
         return part
+
+    def note_control_flow(self, op, outputs):
+        """Record what the control flow op ``op``, which just ran (the last of ``executed``),
+        decided: a tf.cond's first Merge which branch was taken (``value_index``), a loop's
+        LoopCond whether the loop runs once more."""
+        index = len(self.executed) - 1
+        if op.type == "LoopCond":
+            name = op._control_flow_context.name.rpartition("/")[0]
+            self._flow_events.append((index, "loop", name, bool(outputs[0])))
+        elif op.type in ("Merge", "RefMerge") and outputs[1] is not None:
+            context = op.inputs[0].op._control_flow_context
+            merges = getattr(context, "merges", None)
+            if merges and merges[0] is op.outputs[0]:
+                self._flow_events.append((index, "cond", context.name,
+                                          "true" if int(outputs[1]) == 1 else "false"))
 
     @property
     def executed_names(self):
@@ -192,21 +209,18 @@ class RunTrace:
             format_bytes(self.bytes_fetched))
 
 
-def _control_flow_of(executed):
-    """Which branch each tf.cond took (its pivot, ``switch_t`` or ``switch_f``, ran) and how
-    many iterations each tf.while_loop ran (its body's pivot, the first ``Identity``, ran)."""
+def _control_flow_of(events):
+    """``branches`` and ``iterations`` from the run's control flow events: which way each
+    cond's Merge went, and each loop's predicate at every check."""
     branches, iterations = {}, {}
-    for op in executed:
-        context = op._control_flow_context
-        if context is None or not op.outputs:
-            continue
-        if getattr(context, "pivot", None) is op.outputs[0] and hasattr(context, "branch"):
-            taken = "true" if context.branch else "false"
-            old = branches.get(context.name)
-            branches[context.name] = taken if old is None else old + ", " + taken
-        elif getattr(context, "pivot_for_body", None) is op.outputs[0]:
-            name = context.name.rpartition("/")[0] or context.name
+    for _, kind, name, value in events:
+        if kind == "cond":
+            old = branches.get(name)
+            branches[name] = value if old is None else old + ", " + value
+        elif value:
             iterations[name] = iterations.get(name, 0) + 1
+        else:
+            iterations.setdefault(name, 0)
     return branches, iterations
 
 

@@ -201,12 +201,12 @@ def while_loop_gradient(unit, grads, stops, summed, backprop):
     grads)`` builds the gradients of ``ops`` (the body's)."""
     context = unit[0]
     graph = context.graph
+    if context.grad_state is not None:   # a gradient loop: TF1 refuses too
+        raise TypeError("Second-order gradient for while loops not supported.")
     structure = context.structure
     exit_grads = [summed(grads, v.exit, v.exit.op) for v in structure]
     if all(g is None for g in exit_grads) or not context.back_prop:
         return
-    if context.grad_state is not None:
-        raise TypeError("Second-order gradient for while loops not supported.")
     if context.outer_context is not None:
         raise NotImplementedError(
             "tf.gradients through a tf.while_loop inside another tf.while_loop or a tf.cond "
