@@ -83,6 +83,7 @@ def optimize(plan, state, passes=PASSES):
         inputs = [same.get(t, t) for t in step.inputs]
         if step.flow is not None:   # control flow (minigraph.dataflow): kept as it is
             steps.append(Step(op, step.kernel, inputs, step.outputs, step.reads, step.flow))
+            done.flow.append(op)
             continue
         if op.opdef.kind == "constant":   # in the environment from the start: no step
             known[op.outputs[0]] = op.attrs["value"]
@@ -212,6 +213,8 @@ class Rewrites:
       executed: the ops that still take a step, in order.
       folded, forwarded, specialized, owning: the ops each pass changed.
       refs: the ``VariableV2`` ops whose variable the plan holds from the start (no step).
+      flow: the ops kept as drawn because of control flow: in a ``tf.cond`` branch or a
+        loop, or a control flow op (:mod:`minigraph.dataflow`).
       kept: ``{tensor: value}`` of the folded values the plan keeps (a step reads them).
     """
 
@@ -224,6 +227,7 @@ class Rewrites:
         self.specialized = []
         self.owning = []
         self.refs = []
+        self.flow = []
         self.kept = {}
 
     @property
@@ -238,7 +242,8 @@ class Rewrites:
                            ("forwarded (no step)", self.forwarded),
                            ("given a cheaper kernel", self.specialized),
                            ("storing their value without a copy", self.owning),
-                           ("variables resolved once (no step; w/read reads them)", self.refs)):
+                           ("variables resolved once (no step; w/read reads them)", self.refs),
+                           ("kept as drawn (control flow: a branch, a loop)", self.flow)):
             if ops:
                 lines.append("%s: %d  (%s)" % (label, len(ops), _names(ops)))
         if self.folded:
@@ -259,6 +264,9 @@ class Rewrites:
         if op in self.refs:
             return ("no step in an untraced run: the variable itself is in place from the "
                     "start; its read reads the value")
+        if op in self.flow:
+            return ("runs as drawn in an untraced run too: in a tf.cond branch or a loop, it "
+                    "may be dead")
         if op.opdef.kind == "constant":
             return "no step in an untraced run (a constant is in place from the start)"
         if op.opdef.kind == "noop":

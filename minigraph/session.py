@@ -396,7 +396,7 @@ class _SteppedRun:
         try:
             step = next(self._steps)
             while type(step) is dataflow.Dead:   # it did not run: a branch not taken
-                self.trace.dead.append(step.op)
+                self.trace.note_dead(step.op)
                 start = time.perf_counter()
                 step = next(self._steps)
         except StopIteration:

@@ -97,6 +97,7 @@ class RunTrace:
         self.branches = {}
         self.iterations = {}
         self._flow_events = []   # (index in executed, "cond" or "loop", name, value)
+        self._dead_at = []       # per dead op: how many ops had executed before it
         self.cut = list(cut)
         self.pruned = []
         self.variables_read = []
@@ -139,7 +140,8 @@ class RunTrace:
         executed ops so far and, if values were kept, only their values and the feeds'."""
         part = RunTrace(self.graph, self.fetches, self.fed, self.cut)
         part.executed = self.executed[:index + 1]
-        part.dead = [op for op in self.dead if op not in set(self.executed[index + 1:])]
+        part.dead = [op for op, at in zip(self.dead, self._dead_at) if at <= index + 1]
+        part._dead_at = [at for at in self._dead_at if at <= index + 1]
         part._flow_events = [e for e in self._flow_events if e[0] <= index]
         known = {t.name for t in self.fed} | {t.name for op in part.executed for t in op.outputs}
         part.values = {k: v for k, v in self.values.items() if k in known}
@@ -148,6 +150,11 @@ class RunTrace:
         part.bytes_fed = self.bytes_fed
         part.finish()
         return part
+
+    def note_dead(self, op):
+        """Record that ``op`` did not run: a value it needs is dead."""
+        self.dead.append(op)
+        self._dead_at.append(len(self.executed))
 
     def note_control_flow(self, op, outputs):
         """Record what the control flow op ``op``, which just ran (the last of ``executed``),
