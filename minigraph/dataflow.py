@@ -102,11 +102,13 @@ class Dead:
 #: the op types of TF1's control flow: a plan holding one runs through this module
 CONTROL_FLOW_TYPES = frozenset([
     "Switch", "RefSwitch", "Merge", "RefMerge", "Enter", "RefEnter", "Exit", "RefExit",
-    "NextIteration", "RefNextIteration", "LoopCond"])
+    "NextIteration", "RefNextIteration", "LoopCond", "ControlTrigger"])
 _SWITCHES = frozenset(["Switch", "RefSwitch"])
 _MERGES = frozenset(["Merge", "RefMerge"])
 _ENTERS = frozenset(["Enter", "RefEnter"])
 _EXITS = frozenset(["Exit", "RefExit"])
+#: ops that run whatever their inputs: Merge (it takes the input alive), ControlTrigger
+_NEVER_GUARDED = _MERGES | {"ControlTrigger"}
 
 
 def has_control_flow(ops):
@@ -255,7 +257,7 @@ def compile_steps(ops, make_step, fed):
     wanted_tokens = set()
     planned = set(ops)
     for op in order:
-        if op.type in _MERGES:   # a Merge handles dead inputs itself
+        if op.type in _NEVER_GUARDED:   # a Merge handles dead inputs itself
             guards[op] = None
             continue
         groups = [(t,) for t in op.inputs if t in cond]
@@ -320,6 +322,8 @@ def _conditions(order, fed):
                 c = cond.get(op.inputs[0], _ALIVE)
             else:
                 c = _disjunction(op, [cond.get(t, _ALIVE) for t in op.inputs if t not in fed])
+        elif kind == "ControlTrigger":
+            c = _ALIVE
         else:
             parts = [cond[t] for t in op.inputs if t in cond]
             parts += [op_cond[c] for c in op.control_inputs if c in op_cond]

@@ -531,10 +531,33 @@ def test_what_while_loop_gradients_do_not_support_yet():
         [0, a])[1]
     with pytest.raises(NotImplementedError, match="inside another tf.while_loop"):
         tf.gradients(inner, a)
-    with_cond = tf.while_loop(lambda x: x < 10.0,
-                              lambda x: tf.cond(x > 5.0, lambda: x * a, lambda: x + a), [a])
-    with pytest.raises(NotImplementedError, match="tf.cond"):
-        tf.gradients(with_cond, a)
+    in_cond = tf.cond(a > 0.0, lambda: tf.while_loop(lambda x: x < 10.0, lambda x: x * a, [a]),
+                      lambda: a)
+    with pytest.raises(NotImplementedError, match="inside another tf.while_loop or a tf.cond"):
+        tf.gradients(in_cond, a)
+
+
+def test_gradients_through_a_cond_inside_a_while_loop():
+    """As TF1: the cond's predicate is kept per iteration, a value of a branch only in the
+    iterations that took it (its push is in the branch, its pop behind a Switch)."""
+    a = tf.placeholder(tf.float64, ())
+    w = tf.placeholder(tf.float64, (3,))
+    _, r = tf.while_loop(
+        lambda i, x: i < 5,
+        lambda i, x: (i + 1, tf.cond(tf.reduce_sum(x) > 1.0, lambda: x * a - w,
+                                     lambda: tf.tanh(x) + w * a)),
+        [0, w])
+    y = tf.reduce_sum(r * r)
+    with tf.Session() as sess:
+        for av, wv in [(0.7, [0.3, 0.5, 0.9]), (1.3, [0.1, -0.2, 0.4]), (0.2, [1, 1, 1])]:
+            feed = {a: av, w: np.array(wv, np.float64)}
+            check_gradients(y, [a, w], feed)
+            _, trace = traced(sess, tf.gradients(y, a)[0], feed)
+            assert len(trace.branches["while/cond"].split(", ")) == 5
+    pushes = [op for op in tf.get_default_graph().get_operations()
+              if op.type == "StackPushV2" and op._control_flow_context is not None
+              and op._control_flow_context.__class__.__name__ == "CondContext"]
+    assert pushes   # some values are pushed inside a branch
 
 
 # -- rewrites and the benchmark's plan -----------------------------------------------------

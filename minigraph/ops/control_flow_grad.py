@@ -19,9 +19,14 @@ gradients of its ``Exit`` outputs are known, and builds, under ``gradients/``:
 * per outside value the body reads (an ``Enter`` with ``is_constant``), an accumulator loop
   variable summing its gradient over the iterations (``.../Enter_grad/b_acc``).
 
+A ``tf.cond`` in the body works as in TF1: its predicate is pushed and popped like any
+value; a value of one of its branches is pushed only in the iterations that took the branch
+(the push is in the branch, and a ``ControlTrigger``, ``f_sync``, waits for it) and popped
+only in theirs (the pop reads the stack through a ``Switch`` on the popped predicate).
+
 Not supported (``tf.gradients`` raises, naming the loop): a loop inside another loop or
-inside a ``tf.cond`` branch, a ``tf.cond`` inside a loop body, and second-order gradients
-through a loop (TF1 refuses those too).
+inside a ``tf.cond`` branch, and second-order gradients through a loop (TF1 refuses those
+too).
 """
 
 import numpy as np
@@ -31,8 +36,8 @@ from minigraph.errors import InvalidArgumentError
 from minigraph.op_def import OpDef, register
 from minigraph.ops._util import make_op
 from minigraph.ops.constant_op import constant
-from minigraph.ops.control_flow_ops import (CondContext, WhileContext, _enter, _exit,
-                                            _next_iteration, _switch, merge,
+from minigraph.ops.control_flow_ops import (CondContext, ControlTrigger, WhileContext,
+                                            _enter, _exit, _next_iteration, _switch, merge,
                                             zeros_like_alive)
 from minigraph.ops.data_ops import resource
 from minigraph.tensor_shape import TensorShape
@@ -129,6 +134,7 @@ class GradLoopState:
     def __init__(self, forward_context):
         self.forward_context = forward_context
         self.history_map = {}
+        self._forward_sync = None
         count, self.forward_index = forward_context.add_forward_loop_counter()
         self.grad_context = WhileContext(
             parallel_iterations=forward_context.parallel_iterations,
@@ -156,31 +162,66 @@ class GradLoopState:
             self.history_map[value] = real
         return real
 
-    def _add_forward_accumulator(self, value):
-        graph = value.graph
-        if isinstance(value.op._control_flow_context, CondContext):
+    @property
+    def forward_sync(self):
+        """A ControlTrigger in the forward loop, before its counter's NextIteration: the
+        pushes made in a cond branch (dead when it is not taken) wait on it."""
+        if self._forward_sync is None:
+            graph = self.forward_context.graph
+            with graph.control_dependencies(None):
+                self._forward_sync = make_op(ControlTrigger, [], None, "f_sync")
+            self._forward_sync._control_flow_context = self.forward_context
+            self.forward_index.op._add_control_input(self._forward_sync)
+        return self._forward_sync
+
+    def _cond_context_of(self, value):
+        """The innermost cond branch ``value`` is in, inside the forward loop, or None."""
+        context = value.op._control_flow_context
+        if value.op.type in ("Exit", "RefExit"):
+            context = context.outer_context
+        innermost = context if isinstance(context, CondContext) else None
+        while isinstance(context, CondContext):
+            context = context.outer_context
+        if context is not self.forward_context:
             raise NotImplementedError(
-                "tf.gradients through a tf.cond inside a tf.while_loop is not supported by "
-                "minigraph (the value %s, made at %s, is in a branch)"
+                "tf.gradients through a tf.while_loop inside another tf.while_loop is not "
+                "supported by minigraph (%s, made at %s)"
                 % (value.name, value.op.site.with_source()))
+        return innermost
+
+    def _add_forward_accumulator(self, value):
+        """Push ``value`` on a new stack in each forward iteration it is alive in."""
+        graph = value.graph
+        cond_context = self._cond_context_of(value)
         with graph.control_dependencies(None):
             max_size = constant(-1, dtype=dtypes.int32)
             acc = make_op(StackV2, [max_size], {"elem_type": value.dtype, "stack_name": ""},
                           "f_acc").outputs[0]
         enter_acc = self.forward_context.add_value(acc)
-        self.forward_context.enter()
-        try:
-            push = make_op(StackPushV2, [enter_acc, value], {"swap_memory": False},
-                           "StackPushV2")
-        finally:
-            self.forward_context.exit()
-        self.forward_index.op._add_control_input(push)
+        where = cond_context if cond_context is not None else self.forward_context
+        with graph.control_dependencies(None):
+            where.enter()
+            try:
+                push = make_op(StackPushV2, [enter_acc, value], {"swap_memory": False},
+                               "StackPushV2")
+            finally:
+                where.exit()
+        if cond_context is None:   # ordered before the counter's next value
+            self.forward_index.op._add_control_input(push)
+        else:   # dead when its branch is not taken: waited for by a ControlTrigger
+            self.forward_sync._add_control_input(push)
         return acc
 
     def _add_backprop_accumulated_value(self, history, value, graph):
+        """Pop ``value``'s history in each backward iteration (for a value in a cond branch,
+        only in those whose forward iteration took that branch)."""
+        cond_context = self._cond_context_of(value)
         with graph.control_dependencies(None):
             self.grad_context.enter()
             try:
+                if cond_context is not None:
+                    pred = self.get_real_value(cond_context.pred)
+                    history = _switch(history, pred)[cond_context.branch]
                 pop = make_op(StackPopV2, [history], {"elem_type": value.dtype},
                               "StackPopV2").outputs[0]
             finally:
@@ -262,10 +303,13 @@ def while_loop_gradient(unit, grads, stops, summed, backprop):
                if v.next.op.inputs[0] not in source_set]
     body = ops_between(sources, targets, given=source_set) if targets else []
     for op in body:
-        if op._control_flow_context is not context:
+        inner = op._control_flow_context
+        while isinstance(inner, CondContext):
+            inner = inner.outer_context
+        if inner is not context:
             raise NotImplementedError(
-                "tf.gradients through a tf.cond or a tf.while_loop inside a tf.while_loop is "
-                "not supported by minigraph (%s, made at %s, in loop %s)"
+                "tf.gradients through a tf.while_loop inside another tf.while_loop is not "
+                "supported by minigraph (%s, made at %s, in loop %s)"
                 % (op.name, op.site.with_source(), context.name))
     backward.enter()
     try:

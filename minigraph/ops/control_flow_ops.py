@@ -47,7 +47,7 @@ from minigraph.ops.constant_op import as_tensor, constant
 from minigraph.tensor_shape import TensorShape, as_shape
 
 __all__ = ["NoOp", "no_op", "group", "Switch", "RefSwitch", "Merge", "RefMerge", "Enter",
-           "Exit", "NextIteration", "LoopCond", "Assert", "cond", "case",
+           "Exit", "NextIteration", "LoopCond", "ControlTrigger", "Assert", "cond", "case",
            "while_loop", "switch", "merge", "with_dependencies", "CondContext",
            "WhileContext", "ControlFlowContext", "Assert_"]
 
@@ -136,10 +136,12 @@ class Switch(OpDef):
     def gradient(op, grads, needed):
         # An output without a gradient gets zeros that are alive exactly when it is (a
         # ZerosLike of that output): the Merge then takes the gradient of the output alive.
-        grads = [zeros_like_alive(t) if g is None else g for t, g in zip(op.outputs, grads)]
         context = op._control_flow_context
         if isinstance(context, CondContext):   # a tf.cond branch reading an outside value
+            grads = [_branch_zeros(op, i, context) if g is None else g
+                     for i, g in enumerate(grads)]
             return [merge(grads, name="cond_grad")[0], None]
+        grads = [zeros_like_alive(t) if g is None else g for t, g in zip(op.outputs, grads)]
         if isinstance(context, WhileContext):
             raise LookupError("The gradient of a while loop's Switch %s is built with its loop "
                               "(minigraph.ops.control_flow_grad)" % op.name)
@@ -272,6 +274,22 @@ class LoopCond(_Frame):
 
 
 @register
+class ControlTrigger(OpDef):
+    """Does nothing, and is never dead: it waits for its control inputs, dead or not (a
+    while loop's gradient orders the stack pushes made in a cond branch with one)."""
+    kind = "noop"
+    differentiable = False
+
+    @staticmethod
+    def infer(inputs, attrs):
+        return []
+
+    @staticmethod
+    def forward():
+        return None
+
+
+@register
 class Assert(OpDef):
     """Fails the run with ``InvalidArgumentError`` when ``condition`` is false, printing
     ``data``; does nothing otherwise."""
@@ -323,6 +341,23 @@ def Assert_(condition, data, summarize=None, name=None):  # noqa: N802 -- TF1's 
 
         guarded = cond(condition, no_op, true_assert, name="AssertGuard")
         return guarded.op
+
+
+def _branch_zeros(op, index, context):
+    """The gradient of a cond Switch's output ``index``, which got none: zeros alive when
+    that output is. Inside a while loop's gradient loop (TF1's ``ZerosLike``) they are made
+    there, of the Switch input's shape, and switched on the predicate as it was in the
+    matching forward iteration."""
+    grad_context = op.graph._get_control_flow_context()
+    loop = grad_context.get_while_context() if grad_context is not None else None
+    if loop is None or loop.grad_state is None:
+        return zeros_like_alive(op.outputs[index])
+    out = op.outputs[index]
+    if out.shape.is_fully_defined():
+        zeros = constant(np.zeros(out.shape.as_list(), out.dtype.as_numpy_dtype))
+    else:
+        zeros = zeros_like_alive(op.inputs[0])
+    return _switch(zeros, context.pred)[index]
 
 
 def zeros_like_alive(t):

@@ -1331,7 +1331,8 @@ def case_while_loop(tf, np):
     """tf.while_loop: a recurrence h <- tanh(h W + x_t) over 5 steps with its gradients for
     W, the inputs and the initial state; a product loop; maximum_iterations; a loop that
     runs no iteration; nested loops; a loop variable whose shape grows (shape_invariants);
-    and the errors TF1 raises (body structure, shapes, maximum_iterations)."""
+    a recurrence whose step is a tf.cond, and its gradients; and the errors TF1 raises
+    (body structure, shapes, maximum_iterations)."""
     rng = np.random.default_rng(82)
     T, B, H = 5, 2, 3
     xs_v = _f32(rng.normal(size=(T, B, H)))
@@ -1361,9 +1362,22 @@ def case_while_loop(tf, np):
     nested = tf.while_loop(lambda i, s: i < 4, outer, [0, tf.zeros(())])[1]
     grown = tf.while_loop(lambda v: tf.size(v) < 9, lambda v: tf.concat([v, v * 2.0], 0),
                           [tf.reshape(a, [1])], shape_invariants=[tf.TensorShape([None])])
+    _, branchy = tf.while_loop(
+        lambda t, v: t < T,
+        lambda t, v: (t + 1, tf.cond(tf.reduce_sum(v) > 0.0,
+                                     lambda: tf.tanh(tf.matmul(v, w)) - tf.gather(xs, t),
+                                     lambda: v * a + tf.gather(xs, t))),
+        [tf.constant(0), h0])
+    d_branchy_w, d_branchy_a, d_branchy_xs = tf.gradients(tf.reduce_sum(branchy * branchy),
+                                                          [w, a, xs])
+    # TF1's gradients of the gathers are IndexedSlices: dense here, of a known static shape
+    d_xs = tf.reshape(tf.convert_to_tensor(d_xs), [T, B, H])
+    d_branchy_xs = tf.reshape(tf.convert_to_tensor(d_branchy_xs), [T, B, H])
     fetch = {"h": h, "loss": loss, "d_w": d_w, "d_xs": d_xs, "d_h0": d_h0, "power": power,
              "d_a": d_a, "capped": capped, "d_capped": d_capped, "none": none,
-             "d_none": d_none, "nested": nested, "grown": grown}
+             "d_none": d_none, "nested": nested, "grown": grown, "branchy": branchy,
+             "d_branchy_w": d_branchy_w, "d_branchy_a": d_branchy_a,
+             "d_branchy_xs": d_branchy_xs}
     errors = {
         "count": lambda: tf.while_loop(lambda v: v < 1.0, lambda v: (v, v), [a]),
         "shape": lambda: tf.while_loop(lambda v: tf.size(v) < 9,
