@@ -531,10 +531,29 @@ def test_what_while_loop_gradients_do_not_support_yet():
         [0, a])[1]
     with pytest.raises(NotImplementedError, match="inside another tf.while_loop"):
         tf.gradients(inner, a)
-    in_cond = tf.cond(a > 0.0, lambda: tf.while_loop(lambda x: x < 10.0, lambda x: x * a, [a]),
-                      lambda: a)
-    with pytest.raises(NotImplementedError, match="inside another tf.while_loop or a tf.cond"):
-        tf.gradients(in_cond, a)
+
+
+def test_gradients_through_a_while_loop_inside_a_cond_branch():
+    """When the branch is not taken, the loop is dead, and so is its gradient loop: the
+    gradient comes from the other branch alone (values checked against TF1 by hand:
+    6.792433054729417 and [2.67789849, 2.95505136, 3.49391305] for the loop)."""
+    a = tf.placeholder(tf.float64, ())
+    w = tf.placeholder(tf.float64, (3,))
+    p = tf.placeholder(tf.bool, ())
+    y = tf.cond(p, lambda: tf.while_loop(lambda i, x: i < 4,
+                                         lambda i, x: (i + 1, tf.tanh(x) * a + w), [0, w])[1],
+                lambda: w * a)
+    y = tf.reduce_sum(y * y)
+    da, dw = tf.gradients(y, [a, w])
+    feed = {a: 0.7, w: np.array([0.3, 0.5, 0.9])}
+    with tf.Session() as sess:
+        got = sess.run([da, dw], {**feed, p: True})
+        np.testing.assert_allclose(got[0], 6.792433054729417, rtol=1e-12)
+        np.testing.assert_allclose(got[1], [2.67789849, 2.95505136, 3.49391305], rtol=1e-8)
+        _, trace = traced(sess, [da, dw], {**feed, p: False})
+        assert trace.iterations == {}   # neither loop ran
+    for pv in (True, False):
+        check_gradients(y, [a, w], {**feed, p: pv})
 
 
 def test_gradients_through_a_cond_inside_a_while_loop():

@@ -24,9 +24,12 @@ value; a value of one of its branches is pushed only in the iterations that took
 (the push is in the branch, and a ``ControlTrigger``, ``f_sync``, waits for it) and popped
 only in theirs (the pop reads the stack through a ``Switch`` on the popped predicate).
 
-Not supported (``tf.gradients`` raises, naming the loop): a loop inside another loop or
-inside a ``tf.cond`` branch, and second-order gradients through a loop (TF1 refuses those
-too).
+A loop inside a ``tf.cond`` branch needs nothing more: when the branch is not taken, the
+loop is dead, its counter too, and so the gradient loop and what it gives.
+
+Not supported (``tf.gradients`` raises, naming the loop): a loop inside another loop
+(TF1's nested gradient loop states, stacks of the inner loop's counts), and second-order
+gradients through a loop (TF1 refuses those too).
 """
 
 import numpy as np
@@ -248,10 +251,11 @@ def while_loop_gradient(unit, grads, stops, summed, backprop):
     exit_grads = [summed(grads, v.exit, v.exit.op) for v in structure]
     if all(g is None for g in exit_grads) or not context.back_prop:
         return
-    if context.outer_context is not None:
+    if context.outer_context is not None and \
+            context.outer_context.get_while_context() is not None:
         raise NotImplementedError(
-            "tf.gradients through a tf.while_loop inside another tf.while_loop or a tf.cond "
-            "branch is not supported by minigraph (loop %s)" % context.name)
+            "tf.gradients through a tf.while_loop inside another tf.while_loop is not "
+            "supported by minigraph (loop %s)" % context.name)
     for op in unit[2]:
         if isinstance(op, tuple):
             raise NotImplementedError(
