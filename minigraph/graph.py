@@ -346,6 +346,7 @@ class Graph:
         self._gradient_of = None
         self._control_flow_context = None   # the tf.cond branch / while_loop being built
         self._unfetchable = set()           # ops inside such blocks (prevent_fetching)
+        self._unfeedable = set()            # tensors inside a while loop (prevent_feeding)
         self._collections = {}
         self._finalized = False
         self.seed = None
@@ -533,6 +534,14 @@ class Graph:
     def is_fetchable(self, tensor_or_op):
         op = tensor_or_op.op if isinstance(tensor_or_op, Tensor) else tensor_or_op
         return op not in self._unfetchable
+
+    def prevent_feeding(self, tensor):
+        """Mark ``tensor`` as not feedable: a value inside a while loop changes with each
+        iteration (TF1: "Tensor ... may not be fed")."""
+        self._unfeedable.add(tensor)
+
+    def is_feedable(self, tensor):
+        return tensor not in self._unfeedable
 
     # -- collections -------------------------------------------------------------------------
     def add_to_collection(self, name, value):

@@ -11,11 +11,11 @@ A plan is worked out once per (fetches, feeds) signature and cached by the sessi
    as soon as they are used up.
 
 The session runs a plan with one loop over an *environment*, a dict from tensor to value
-(:func:`minigraph.session.execute`). A plan with control flow (``tf.cond``,
-``tf.while_loop``) is laid out and run by :mod:`minigraph.dataflow` (dead values, loops):
-its steps carry a ``flow``, and the plan a ``flow`` of its loops. A plan compiled here runs every op as drawn, each with
+(:func:`minigraph.session.execute`). A plan compiled here runs every op as drawn, each with
 its usual kernel; :func:`minigraph.rewrite.optimize` derives the cheaper plan an untraced
-run uses from it.
+run uses from it. A plan with control flow (``tf.cond``, ``tf.while_loop``) is laid out and
+run by :mod:`minigraph.dataflow` (dead values, loops): its steps carry a ``flow``, and the
+plan a ``flow`` of its loops.
 """
 
 import numpy as np

@@ -322,6 +322,8 @@ class Session:
                 raise TypeError("Cannot interpret feed_dict key %r as a Tensor" % (k,))
             if t in feeds:
                 raise ValueError("%s is fed twice in feed_dict" % t.name)
+            if not self.graph.is_feedable(t):   # inside a while loop (TF1's message)
+                raise ValueError("Tensor %s may not be fed." % t)
             feeds.append(t)
         drawn = compile_plan(self.graph, targets, feeds, self._state)
         return _Entry(self, drawn)

@@ -406,7 +406,7 @@ def test_while_loop_errors_as_tf1_raises_them():
             sess.run(r, {a: 1.0})
 
 
-def test_a_value_inside_a_loop_is_not_fetchable():
+def test_a_value_inside_a_loop_is_not_fetchable_nor_feedable():
     a = tf.placeholder(tf.float32, ())
     inside = []
 
@@ -418,6 +418,8 @@ def test_a_value_inside_a_loop_is_not_fetchable():
         assert sess.run(r, {a: 1.0}) == 16.0
         with pytest.raises(ValueError, match="not fetchable"):
             sess.run(inside[0], {a: 1.0})
+        with pytest.raises(ValueError, match="Tensor .*while/mul:0.* may not be fed"):
+            sess.run(r, {a: 1.0, inside[0]: 3.0})
 
 
 # -- gradients -----------------------------------------------------------------------------

@@ -505,8 +505,9 @@ def test_relu_and_maximum_gradients_same_bits_with_nan_and_negative_zero():
 def random_program(seed):
     """A random graph on shape (2, 3) float32 values: constants (some all zeros or ones),
     fed placeholders, variables, elementwise ops, views, folds, selects against zeros,
-    reductions, tf.cond and tf.while_loop, gradients, and updates of the variables (assign of an expression of the
-    variable, assign_add, assign_sub); returns (fetches, feed, init, variables)."""
+    reductions, tf.cond and tf.while_loop, gradients, and updates of the variables (assign
+    of an expression of the variable, assign_add, assign_sub); returns (fetches, feed, init,
+    variables)."""
     rng = np.random.RandomState(seed)
     shape = (2, 3)
     x = tf.placeholder(tf.float32, shape)

@@ -954,6 +954,7 @@ class WhileContext(ControlFlowContext):
                 if self.outer_context is not None:
                     self.outer_context.add_inner_op(enter.op)
             self._fix_control_inputs_and_context([enter])
+            self.graph.prevent_feeding(enter)
             self._values.add(enter)
             self._external_values[val] = enter
             self.constant_enters.append(enter)
@@ -975,6 +976,8 @@ class WhileContext(ControlFlowContext):
         self._values.update(op.outputs)
         if self.outer_context is not None or op.type not in ("Exit", "RefExit"):
             self.graph.prevent_fetching(op)
+            for t in op.outputs:
+                self.graph.prevent_feeding(t)
         if self.outer_context is not None:
             self.outer_context.add_inner_op(op)
 
@@ -1069,6 +1072,7 @@ class WhileContext(ControlFlowContext):
                                  use_input_shape=(shape is None))
                           for x, shape in zip(real_vars, flat_shapes)]
             for x in enter_vars:
+                graph.prevent_feeding(x)
                 if self.outer_context is not None:
                     self.outer_context.add_inner_op(x.op)
         outer, pivot = self.outer_context, None
