@@ -520,19 +520,38 @@ def test_while_loop_gradients_are_none_where_nothing_flows():
     assert tf.gradients(r2, [a]) == [None]
 
 
-def test_what_while_loop_gradients_do_not_support_yet():
+def test_second_order_gradients_through_a_loop_are_refused_as_in_tf1():
     a = tf.placeholder(tf.float32, ())
     r = tf.while_loop(lambda i, x: i < 3, lambda i, x: (i + 1, x * a), [0, a])[1]
     g, = tf.gradients(r, a)
     with pytest.raises(TypeError, match="Second-order gradient for while loops"):
         tf.gradients(g, a)
-    inner = tf.while_loop(
-        lambda i, x: i < 2,
-        lambda i, x: (i + 1, tf.while_loop(lambda j, y: j < 2,
-                                           lambda j, y: (j + 1, y * a), [0, x])[1]),
-        [0, a])[1]
-    with pytest.raises(NotImplementedError, match="inside another tf.while_loop"):
-        tf.gradients(inner, a)
+
+
+def test_gradients_through_nested_loops():
+    """The inner loop's gradient loop runs inside the outer one's, once per outer
+    iteration, each time as many times as the inner loop ran in the matching forward
+    iteration (here 3, 2, then 1 times). Values: TF1's (case while_loop has more)."""
+    a = tf.placeholder(tf.float64, ())
+    w = tf.placeholder(tf.float64, (3,))
+
+    def outer(i, s):
+        _, s2 = tf.while_loop(lambda j, u: j < i + 1,
+                              lambda j, u: (j + 1, tf.tanh(u) * a + s * 0.5), [0, s])
+        return i + 1, s2 * w
+    _, r = tf.while_loop(lambda i, s: i < 3, outer, [0, w])
+    y = tf.reduce_sum(r * r)
+    da, dw = tf.gradients(y, [a, w])
+    feed = {a: 0.7, w: np.array([0.3, 0.5, 0.9])}
+    with tf.Session() as sess:
+        got = sess.run([y, da, dw], feed)
+        _, trace = traced(sess, da, feed)
+    np.testing.assert_allclose(got[0], 0.7169160212211917, rtol=1e-12)   # TF1's numbers
+    np.testing.assert_allclose(got[1], 3.211254105238754, rtol=1e-12)
+    np.testing.assert_allclose(got[2], [0.0088037, 0.25155148, 4.01880332], rtol=1e-6)
+    assert trace.iterations == {"while": 3, "while/while": 6, "gradients/while": 3,
+                                "gradients/while/while": 6}
+    check_gradients(y, [a, w], feed)
 
 
 def test_gradients_through_a_while_loop_inside_a_cond_branch():

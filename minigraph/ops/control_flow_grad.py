@@ -25,11 +25,14 @@ value; a value of one of its branches is pushed only in the iterations that took
 only in theirs (the pop reads the stack through a ``Switch`` on the popped predicate).
 
 A loop inside a ``tf.cond`` branch needs nothing more: when the branch is not taken, the
-loop is dead, its counter too, and so the gradient loop and what it gives.
+loop is dead, its counter too, and so the gradient loop and what it gives. A loop inside a
+loop has its gradient loop inside the outer one's (``outer_state``): the inner loop's count
+in each outer iteration is kept on the outer loop's stack, and a value the inner loop reads
+from the outer one is kept per outer iteration the same way; the inner stacks, filled
+through all outer iterations in turn, empty in the reverse order.
 
-Not supported (``tf.gradients`` raises, naming the loop): a loop inside another loop
-(TF1's nested gradient loop states, stacks of the inner loop's counts), and second-order
-gradients through a loop (TF1 refuses those too).
+Not supported: second-order gradients through a loop (``tf.gradients`` raises TypeError, as
+TF1 does).
 """
 
 import numpy as np
@@ -132,13 +135,17 @@ def _loop_constant_enter(t):
 
 class GradLoopState:
     """What the gradient of one forward loop needs (TF1's): the forward loop's counter, the
-    backward loop (``grad_context``) and the forward values already brought into it."""
+    backward loop (``grad_context``), the forward values already brought into it, and, for
+    a loop inside another, the outer loop's state (``outer_state``)."""
 
-    def __init__(self, forward_context):
+    def __init__(self, forward_context, outer_state=None):
         self.forward_context = forward_context
+        self.outer_state = outer_state
         self.history_map = {}
         self._forward_sync = None
         count, self.forward_index = forward_context.add_forward_loop_counter()
+        if outer_state is not None:   # the inner loop's count, one per outer iteration
+            count = outer_state.get_real_value(count)
         self.grad_context = WhileContext(
             parallel_iterations=forward_context.parallel_iterations,
             back_prop=forward_context.back_prop, swap_memory=forward_context.swap_memory,
@@ -146,22 +153,35 @@ class GradLoopState:
         self.grad_context.add_backprop_loop_counter(count)
 
     def get_real_value(self, value):
-        """The value the backward loop uses for the forward loop's tensor ``value``."""
+        """The value the backward loop uses for the forward loop's tensor ``value``: an
+        outside value (a loop invariant) enters it, a constant is copied into it, any other
+        value is kept per iteration on a stack (by the loop it is computed in: this one, or
+        for a loop invariant of this one, an outer loop)."""
         real = self.history_map.get(value)
         if real is None:
             graph = value.graph
-            enter = _loop_constant_enter(value)
-            if enter is not None:   # a loop invariant: the outside value itself
-                real = self.grad_context.add_value(enter.inputs[0])
-            elif value.op.type == "Const":   # a constant: a copy in the backward loop
-                real = constant(value.op.attrs["value"], dtype=value.dtype)
-            else:   # its history: pushed in each forward iteration, popped backwards
-                self.grad_context.exit()
-                try:
-                    history = self._add_forward_accumulator(value)
-                finally:
-                    self.grad_context.enter()
-                real = self._add_backprop_accumulated_value(history, value, graph)
+            cur_value, cur_state, history = value, self, None
+            while True:
+                enter = _loop_constant_enter(cur_value)
+                if enter is not None:   # a loop invariant: look at what enters the loop
+                    cur_value, cur_state = enter.inputs[0], cur_state.outer_state
+                    if cur_state is None:   # from outside every loop: enter it
+                        real = self.grad_context.add_value(cur_value)
+                        break
+                elif cur_value.op.type == "Const":   # a constant: a copy in the backward loop
+                    real = constant(cur_value.op.attrs["value"], dtype=cur_value.dtype)
+                    break
+                else:   # its history: pushed in each forward iteration, popped backwards
+                    self.grad_context.exit()
+                    try:
+                        history = cur_state._add_forward_accumulator(cur_value)
+                    finally:
+                        self.grad_context.enter()
+                    break
+            if real is None:
+                real = cur_state._add_backprop_accumulated_value(history, cur_value, graph)
+                if cur_state is not self:   # popped in an outer gradient loop: enter it
+                    real = self.grad_context.add_value(real)
             self.history_map[value] = real
         return real
 
@@ -178,7 +198,8 @@ class GradLoopState:
         return self._forward_sync
 
     def _cond_context_of(self, value):
-        """The innermost cond branch ``value`` is in, inside the forward loop, or None."""
+        """The innermost cond branch ``value`` is in, inside the forward loop, or None (a
+        value of a loop nested in it is pushed by that loop's own state)."""
         context = value.op._control_flow_context
         if value.op.type in ("Exit", "RefExit"):
             context = context.outer_context
@@ -251,18 +272,19 @@ def while_loop_gradient(unit, grads, stops, summed, backprop):
     exit_grads = [summed(grads, v.exit, v.exit.op) for v in structure]
     if all(g is None for g in exit_grads) or not context.back_prop:
         return
-    if context.outer_context is not None and \
-            context.outer_context.get_while_context() is not None:
-        raise NotImplementedError(
-            "tf.gradients through a tf.while_loop inside another tf.while_loop is not "
-            "supported by minigraph (loop %s)" % context.name)
-    for op in unit[2]:
-        if isinstance(op, tuple):
+    outer_state = None
+    outer_loop = context.outer_context.get_while_context() \
+        if context.outer_context is not None else None
+    if outer_loop is not None:   # a loop in a loop: built in the outer loop's gradient loop
+        current = graph._get_control_flow_context()
+        current = current.get_while_context() if current is not None else None
+        outer_state = current.grad_state if current is not None else None
+        if outer_state is None or outer_state.forward_context is not outer_loop:
             raise NotImplementedError(
-                "tf.gradients through a tf.while_loop inside another tf.while_loop is not "
-                "supported by minigraph (loop %s)" % op[0].name)
+                "tf.gradients from inside a tf.while_loop to a loop nested in it is not "
+                "supported by minigraph (loop %s)" % context.name)
 
-    state = GradLoopState(context)
+    state = GradLoopState(context, outer_state)
     backward = state.grad_context
     floating = [v for v in structure if v.exit.dtype.is_floating]
     switch_grads, body_grads = {}, {}
@@ -295,6 +317,7 @@ def while_loop_gradient(unit, grads, stops, summed, backprop):
         finally:
             backward.exit()
         backward.loop_exits.append(initial_grad)
+        backward.exit_result([initial_grad])
         grads.setdefault(var.enter.op.inputs[0], []).append(initial_grad)
         switch_grads[var] = (b_switch, to_body)
         body_grads.setdefault(var.next.op.inputs[0], []).append(to_body)
@@ -306,15 +329,11 @@ def while_loop_gradient(unit, grads, stops, summed, backprop):
     targets = [v.next.op.inputs[0] for v in floating
                if v.next.op.inputs[0] not in source_set]
     body = ops_between(sources, targets, given=source_set) if targets else []
-    for op in body:
+    for op in body:   # the body's ops: in this loop, maybe in a cond or a loop inside it
         inner = op._control_flow_context
-        while isinstance(inner, CondContext):
+        while inner is not None and inner is not context:
             inner = inner.outer_context
-        if inner is not context:
-            raise NotImplementedError(
-                "tf.gradients through a tf.while_loop inside another tf.while_loop is not "
-                "supported by minigraph (%s, made at %s, in loop %s)"
-                % (op.name, op.site.with_source(), context.name))
+        assert inner is context, (op.name, context.name)
     backward.enter()
     try:
         backprop(body, body_grads)
@@ -365,5 +384,6 @@ def _accumulate(backward, enter, grad):
     merge_acc.op._update_input(1, _next_iteration(add_acc))
     result = _exit(switch_false, name="b_acc")
     backward.loop_exits.append(result)
+    backward.exit_result([result])
     return result
 

@@ -993,10 +993,23 @@ class WhileContext(ControlFlowContext):
         for e in enters:
             e.op._control_flow_context = self
 
+    def exit_result(self, tensors):
+        """``tensors`` (Exits of this loop) are values of the context around it."""
+        if self.outer_context is not None:
+            self.outer_context._values.update(tensors)
+
     def add_forward_loop_counter(self):
         """Count this loop's iterations in the loop itself (for its gradient): returns the
         count's ``Exit`` and the ``NextIteration`` that the stack pushes are ordered before."""
-        n = constant(0, name="f_count")
+        outer = self.outer_context
+        with self.graph.control_dependencies(None):   # made in the loop around, if any
+            if outer is not None:
+                outer.enter()
+            try:
+                n = constant(0, name="f_count")
+            finally:
+                if outer is not None:
+                    outer.exit()
         self.enter()
         try:
             self._values.add(n)
@@ -1012,6 +1025,7 @@ class WhileContext(ControlFlowContext):
             merge_n.op._update_input(1, next_n)
             total = _exit(switch_n[0], name="f_count")
             self.loop_exits.append(total)
+            self.exit_result([total])
         finally:
             self.exit()
         return total, next_n
@@ -1038,6 +1052,7 @@ class WhileContext(ControlFlowContext):
             merge_count.op._update_input(1, next_count)
             final_zero = _exit(switch_count[0], name="b_count")
             self.loop_exits.append(final_zero)
+            self.exit_result([final_zero])
         finally:
             self.exit()
         return next_count
@@ -1129,8 +1144,7 @@ class WhileContext(ControlFlowContext):
         self.loop_exits = exit_vars
         self.structure = [LoopVar(e, m, s[0], i, m.op.inputs[1], x) for e, m, s, i, x in
                           zip(enter_vars, merge_vars, switch_vars, vars_for_body, exit_vars)]
-        if self.outer_context is not None:
-            self.outer_context._values.update(exit_vars)
+        self.exit_result(exit_vars)
         return original_body_result, exit_vars
 
 

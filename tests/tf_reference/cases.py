@@ -1330,9 +1330,9 @@ def case_cond(tf, np):
 def case_while_loop(tf, np):
     """tf.while_loop: a recurrence h <- tanh(h W + x_t) over 5 steps with its gradients for
     W, the inputs and the initial state; a product loop; maximum_iterations; a loop that
-    runs no iteration; nested loops; a loop variable whose shape grows (shape_invariants);
-    a recurrence whose step is a tf.cond, and its gradients; and the errors TF1 raises
-    (body structure, shapes, maximum_iterations)."""
+    runs no iteration; nested loops, and their gradients; a loop variable whose shape grows
+    (shape_invariants); a recurrence whose step is a tf.cond, and its gradients; and the
+    errors TF1 raises (body structure, shapes, maximum_iterations)."""
     rng = np.random.default_rng(82)
     T, B, H = 5, 2, 3
     xs_v = _f32(rng.normal(size=(T, B, H)))
@@ -1360,6 +1360,13 @@ def case_while_loop(tf, np):
         _, s2 = tf.while_loop(lambda j, u: j < i, lambda j, u: (j + 1, u + a), [0, s])
         return i + 1, s2
     nested = tf.while_loop(lambda i, s: i < 4, outer, [0, tf.zeros(())])[1]
+
+    def outer_tanh(i, s):   # a loop in a loop, reading the outer loop's values: gradients
+        _, s2 = tf.while_loop(lambda j, u: j < i + 1,
+                              lambda j, u: (j + 1, tf.tanh(u) * a + s * 0.5), [0, s])
+        return i + 1, s2 * h0[0]
+    nested_tanh = tf.while_loop(lambda i, s: i < 3, outer_tanh, [0, h0[1]])[1]
+    d_nested_a, d_nested_h0 = tf.gradients(tf.reduce_sum(nested_tanh * nested_tanh), [a, h0])
     grown = tf.while_loop(lambda v: tf.size(v) < 9, lambda v: tf.concat([v, v * 2.0], 0),
                           [tf.reshape(a, [1])], shape_invariants=[tf.TensorShape([None])])
     _, branchy = tf.while_loop(
@@ -1377,7 +1384,8 @@ def case_while_loop(tf, np):
              "d_a": d_a, "capped": capped, "d_capped": d_capped, "none": none,
              "d_none": d_none, "nested": nested, "grown": grown, "branchy": branchy,
              "d_branchy_w": d_branchy_w, "d_branchy_a": d_branchy_a,
-             "d_branchy_xs": d_branchy_xs}
+             "d_branchy_xs": d_branchy_xs, "nested_tanh": nested_tanh,
+             "d_nested_a": d_nested_a, "d_nested_h0": d_nested_h0}
     errors = {
         "count": lambda: tf.while_loop(lambda v: v < 1.0, lambda v: (v, v), [a]),
         "shape": lambda: tf.while_loop(lambda v: tf.size(v) < 9,
