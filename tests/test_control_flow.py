@@ -630,3 +630,33 @@ def test_a_plan_without_control_flow_has_no_flow():
         (entry,) = sess._plans.values()
         assert entry.fast.flow is None and entry.drawn.flow is None
         assert all(step.flow is None for step in entry.fast.steps)
+
+
+def test_gradients_through_loops_and_conds_nested_every_way():
+    """A cond in a loop in a loop, and a loop in a cond in a loop: minigraph gives TF1's
+    numbers (recorded from TF 2.21's tf.compat.v1 for the first feed) and central
+    differences agree for each feed."""
+    a = tf.placeholder(tf.float64, ())
+    w = tf.placeholder(tf.float64, (3,))
+
+    def outer(i, s):
+        def inner_body(j, u):
+            return j + 1, tf.cond(tf.reduce_sum(u) > 0.5, lambda: tf.tanh(u) * a,
+                                  lambda: u + s * a)
+        _, s2 = tf.while_loop(lambda j, u: j < 2, inner_body, [0, s])
+        s3 = tf.cond(i > 0, lambda: tf.while_loop(lambda k, v: k < 2,
+                                                  lambda k, v: (k + 1, v * w - a), [0, s2])[1],
+                     lambda: s2 * 2.0)
+        return i + 1, s3
+    _, r = tf.while_loop(lambda i, s: i < 3, outer, [0, w])
+    y = tf.reduce_sum(r * r)
+    da, dw = tf.gradients(y, [a, w])
+    feeds = [{a: 0.7, w: np.array([0.3, 0.5, 0.9])}, {a: -0.4, w: np.array([0.1, -0.6, 0.2])},
+             {a: 1.1, w: np.array([-1.0, 0.0, 0.4])}]
+    with tf.Session() as sess:
+        got = sess.run([y, da, dw], feeds[0])
+    np.testing.assert_allclose(got[0], 16.173649661506275, rtol=1e-12)
+    np.testing.assert_allclose(got[1], 51.367156563413744, rtol=1e-12)
+    np.testing.assert_allclose(got[2], [4.68057237, 11.109096, 40.43061383], rtol=1e-8)
+    for feed in feeds:
+        check_gradients(y, [a, w], feed)
