@@ -24,9 +24,13 @@ with them is laid out here once, when it is compiled (:func:`compile_steps`):
    step run once per iteration, from the ``Merge`` steps to the ``NextIteration`` steps, an
    inner loop nested in it the same way), then its ``Exit`` steps; the loop's ``Merge`` waits
    for ``Enter`` only (the back edge from ``NextIteration`` is the next iteration's);
-2. **guard**: a step that may see a dead value (one downstream of a ``Switch``) gets a
-   ``guard``: the values whose deadness makes it dead. Only those steps are checked; an op
-   without outputs that another waits for gets a :class:`Token` output carrying its deadness;
+2. **guard**: when each value may be dead is worked out statically, as a condition on the
+   predicates (:func:`_conditions`): a ``Switch`` output is alive if its predicate says so,
+   a cond's ``Merge`` is alive whenever the cond is (its two branches' conditions join
+   again). A step that may see a dead value (in a branch, in a loop body) gets a ``guard``:
+   the values whose deadness makes it dead. Only those steps are checked, and what follows
+   a cond is an ordinary step again; an op without outputs that another waits for gets a
+   :class:`Token` output carrying its deadness;
 3. **free**: as in any plan each value is dropped after its last reader, except that a value
    read inside a loop but made before it lives until the loop is done.
 
@@ -41,8 +45,7 @@ the trace's ``dead`` list, not in ``executed``.
 import heapq
 
 __all__ = ["DEAD", "NOT_YET", "Token", "Dead", "FlowInfo", "Flow", "CONTROL_FLOW_TYPES",
-           "has_control_flow", "compile_steps", "execute", "loops_of", "unit_order",
-           "is_dead_value"]
+           "has_control_flow", "compile_steps", "execute", "loops_of", "unit_order"]
 
 
 class _Marker:
@@ -62,10 +65,6 @@ class _Marker:
 DEAD = _Marker("<dead>")
 #: a loop Merge's NextIteration input before the loop's first iteration has computed it
 NOT_YET = _Marker("<not yet>")
-
-
-def is_dead_value(value):
-    return value is DEAD
 
 
 class Token:

@@ -29,7 +29,10 @@ Where minigraph departs from TF1's graph: a variable itself (``VariableV2``'s ou
 *ref*) is never switched into a branch or entered into a loop (TF1 uses ``RefSwitch``/
 ``RefEnter`` for it): an op in a branch or loop that reads only variables waits for the pivot
 instead, so it is dead when its branch is. Control inputs from outside a loop stay as they
-are (TF1 turns them into ``Identity`` ops inside the loop).
+are (TF1 turns them into ``Identity`` ops inside the loop), and the control dependencies
+around a ``tf.while_loop`` call do not reach its ``Enter`` ops. ``tf.case``'s run-time
+checks (``exclusive=True``, no ``default``) stack the predicates with minigraph's
+``tf.stack`` (``ExpandDims`` and ``ConcatV2``; TF1: ``Pack``).
 """
 
 import collections
