@@ -876,10 +876,11 @@ def _default_action(predicates, actions):
         from minigraph.ops.array_ops import stack
         others_msg = ("Implementation error: selected default action #%d was called, but "
                       "some of other predicates are True: " % k)
+        default_msg = ["Input error: None of conditions evaluated as True:",
+                       stack(predicates, name="preds_c")]
         with get_default_graph().control_dependencies([
                 _assert_at_most_n_true(others, 0, others_msg),
-                Assert_(predicate, ["Input error: None of conditions evaluated as True:",
-                                    stack(predicates, name="preds_c")])]):
+                Assert_(predicate, default_msg)]):
             return action()
     return default_action, others, other_actions
 
