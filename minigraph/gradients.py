@@ -11,12 +11,18 @@ with an ``AddN`` op. Every op built is placed under the ``gradients`` name scope
 with the forward op it differentiates (``op.gradient_of``), so the backward graph can be
 drawn beside the forward one, run, and differentiated again.
 
+A ``tf.cond`` needs nothing special here (the gradients of its ``Switch`` and ``Merge`` ops
+are theirs, beside their forward), a ``tf.while_loop`` is differentiated as one unit, by a
+loop running backwards (:mod:`minigraph.ops.control_flow_grad`).
+
 With ``gate_gradients=True`` (what ``Optimizer.compute_gradients`` asks for by default,
 TF1's ``GATE_OP``) the gradients of an op's inputs, when there are several, pass through
 ``<op>_grad/tuple/control_dependency`` Identities that wait for all of them
 (``tf.tuple``), as in TF1.
 """
 
+from minigraph.dataflow import unit_order
+from minigraph.ops import control_flow_grad
 from minigraph.ops.array_ops import fill, identity, shape
 from minigraph.ops.constant_op import as_tensor, constant
 from minigraph.ops.control_flow_ops import group
@@ -74,35 +80,52 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
             grads.setdefault(y, []).append(gy)
 
         between = ops_between(xs, ys)
-        for op in reversed(between):
-            out_grads = [_summed(grads, t, op) for t in op.outputs]
-            if all(g is None for g in out_grads):
-                continue
-            # every floating point input gets its gradient built, as in TF1 (the ones no x
-            # depends on never run); integer inputs (indices, shapes, labels) get none
-            needed = [t.dtype.is_floating and t not in stops for t in op.inputs]
-            if not any(needed):
-                continue
-            if not op.opdef.differentiable:
-                continue
-            if op.opdef.gradient is None:
-                raise LookupError("No gradient defined for operation '%s' (op type: %s), created "
-                                  "at %s" % (op.name, op.type, op.site))
-            with graph.name_scope(op.name + "_grad"), graph.gradient_scope(op):
-                grad_arg = out_grads[0] if len(op.outputs) == 1 else out_grads
-                in_grads = op.opdef.gradient(op, grad_arg, needed)
-                if gate_gradients and sum(g is not None for g in in_grads) > 1:
-                    in_grads = _gated(in_grads, graph)
-            if len(in_grads) != len(op.inputs):
-                raise ValueError("The gradient of %s returned %d gradients for %d inputs"
-                                 % (op.type, len(in_grads), len(op.inputs)))
-            for t, g, want in zip(op.inputs, in_grads, needed):
-                if g is not None and want:
-                    grads.setdefault(t, []).append(g)
-
+        _backprop(between, grads, stops, gate_gradients, graph)
         results = [_summed(grads, x, x.op) for x in xs]
         graph.gradient_results.update(g for g in results if g is not None)
         return results
+
+
+def _backprop(ops, grads, stops, gate_gradients, graph, depth=0):
+    """Build the gradient ops of ``ops`` (in topological order), last op first, from the
+    gradients in ``grads`` (``{tensor: [contributions]}``), adding to it the gradients of
+    their inputs. A ``tf.while_loop`` among them is one unit, differentiated by a loop
+    running backwards (:mod:`minigraph.ops.control_flow_grad`), whose body's gradient is
+    built by this function again."""
+    items = ops
+    if any(op._control_flow_context is not None for op in ops):   # maybe a while loop
+        items = unit_order(ops, depth)
+    for op in reversed(items):
+        if type(op) is tuple:   # a while loop (its context, Enters, body, Exits)
+            control_flow_grad.while_loop_gradient(
+                op, grads, stops, _summed,
+                lambda body, body_grads: _backprop(body, body_grads, stops, gate_gradients,
+                                                   graph, depth + 1))
+            continue
+        out_grads = [_summed(grads, t, op) for t in op.outputs]
+        if all(g is None for g in out_grads):
+            continue
+        # every floating point input gets its gradient built, as in TF1 (the ones no x
+        # depends on never run); integer inputs (indices, shapes, labels) get none
+        needed = [t.dtype.is_floating and t not in stops for t in op.inputs]
+        if not any(needed):
+            continue
+        if not op.opdef.differentiable:
+            continue
+        if op.opdef.gradient is None:
+            raise LookupError("No gradient defined for operation '%s' (op type: %s), created "
+                              "at %s" % (op.name, op.type, op.site))
+        with graph.name_scope(op.name + "_grad"), graph.gradient_scope(op):
+            grad_arg = out_grads[0] if len(op.outputs) == 1 else out_grads
+            in_grads = op.opdef.gradient(op, grad_arg, needed)
+            if gate_gradients and sum(g is not None for g in in_grads) > 1:
+                in_grads = _gated(in_grads, graph)
+        if len(in_grads) != len(op.inputs):
+            raise ValueError("The gradient of %s returned %d gradients for %d inputs"
+                             % (op.type, len(in_grads), len(op.inputs)))
+        for t, g, want in zip(op.inputs, in_grads, needed):
+            if g is not None and want:
+                grads.setdefault(t, []).append(g)
 
 
 def _grad_y(gy, y, i):

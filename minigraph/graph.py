@@ -45,6 +45,8 @@ class GraphKeys:
     GLOBAL_STEP = "global_step"
     TRAIN_OP = "train_op"
     INIT_OP = "init_op"
+    COND_CONTEXT = "cond_context"     # the branches of each top-level tf.cond
+    WHILE_CONTEXT = "while_context"   # each top-level tf.while_loop
 
 
 # ----------------------------------------------------------------------------------------
@@ -275,10 +277,14 @@ class Operation:
       gradient_of: for ops added by ``tf.gradients``, the forward op they differentiate.
       device: where ``with tf.device(...)`` asked it to run (``"/device:GPU:0"``), ``""``
         outside any; recorded as TF1 does, and ignored: everything runs on the CPU.
+
+    An op built inside a ``tf.cond`` branch or a ``tf.while_loop`` also knows that block
+    (``_control_flow_context``, as in TF1; see :mod:`minigraph.ops.control_flow_ops`).
     """
 
     __slots__ = ("graph", "name", "type", "opdef", "inputs", "control_inputs", "outputs",
-                 "attrs", "site", "gradient_of", "device", "_id", "__weakref__")
+                 "attrs", "site", "gradient_of", "device", "_id", "_control_flow_context",
+                 "__weakref__")
 
     def __init__(self, graph, name, opdef, inputs, control_inputs, attrs, site, gradient_of):
         self.graph = graph
@@ -293,6 +299,22 @@ class Operation:
         self.device = ""
         self.outputs = ()
         self._id = len(graph._ops)
+        self._control_flow_context = None
+
+    # -- what a control flow block does to an op built inside it (TF1's op methods) --------
+    def _update_input(self, index, tensor):
+        """Make ``tensor`` the op's data input ``index`` (a ``tf.cond`` branch reads an outside
+        value through a ``Switch``: see ``CondContext.add_op``)."""
+        inputs = list(self.inputs)
+        inputs[index] = tensor
+        self.inputs = tuple(inputs)
+
+    def _add_control_input(self, op):
+        if op not in self.control_inputs:
+            self.control_inputs = self.control_inputs + (op,)
+
+    def _set_control_inputs(self, ops):
+        self.control_inputs = tuple(ops)
 
     @property
     def name_scope(self):
@@ -346,6 +368,9 @@ class Graph:
         #: the tensors ``tf.gradients`` returned (the drawings keep the gradient ops that
         #: lead to them; TF1 also builds gradients nobody asked for, e.g. of a placeholder)
         self.gradient_results = set()
+        self._control_flow_context = None   # the tf.cond branch / while_loop being built
+        self._unfetchable = set()           # ops inside such blocks (prevent_fetching)
+        self._unfeedable = set()            # tensors inside a while loop (prevent_feeding)
         self._collections = {}
         self._finalized = False
         self.seed = None
@@ -489,11 +514,14 @@ class Graph:
         data inputs was itself created inside that block (it already waits, through it).
         """
         if control_inputs is None:
+            # as in TF1, this also leaves any tf.cond branch / while_loop being built
             saved, self._control_stack = self._control_stack, []
+            context, self._control_flow_context = self._control_flow_context, None
             try:
                 yield
             finally:
                 self._control_stack = saved
+                self._control_flow_context = context
             return
         ops = []
         for c in control_inputs:
@@ -527,6 +555,30 @@ class Graph:
             yield
         finally:
             self._gradient_of = saved
+
+    # -- control flow blocks (tf.cond, tf.while_loop) ----------------------------------------
+    def _get_control_flow_context(self):
+        return self._control_flow_context
+
+    def _set_control_flow_context(self, context):
+        self._control_flow_context = context
+
+    def prevent_fetching(self, op):
+        """Mark ``op`` as not fetchable: an op inside a ``tf.cond`` branch or a loop body has
+        no value outside it (TF1's ``InaccessibleTensorError`` when fetched)."""
+        self._unfetchable.add(op)
+
+    def is_fetchable(self, tensor_or_op):
+        op = tensor_or_op.op if isinstance(tensor_or_op, Tensor) else tensor_or_op
+        return op not in self._unfetchable
+
+    def prevent_feeding(self, tensor):
+        """Mark ``tensor`` as not feedable: a value inside a while loop changes with each
+        iteration (TF1: "Tensor ... may not be fed")."""
+        self._unfeedable.add(tensor)
+
+    def is_feedable(self, tensor):
+        return tensor not in self._unfeedable
 
     # -- collections -------------------------------------------------------------------------
     def add_to_collection(self, name, value):
@@ -602,6 +654,10 @@ class Graph:
             self._by_name[full_name] = op
             for block in self._control_stack:
                 block.created.add(op)
+            context = self._control_flow_context
+            if context is not None:   # built in a tf.cond branch or a while_loop body:
+                op._control_flow_context = context   # it may read outside values through
+                context.add_op(op)                   # a Switch (Enter): TF1's AddOp
         for listener in self._listeners:
             listener(op)
         return op

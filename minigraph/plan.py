@@ -13,12 +13,14 @@ A plan is worked out once per (fetches, feeds) signature and cached by the sessi
 The session runs a plan with one loop over an *environment*, a dict from tensor to value
 (:func:`minigraph.session.execute`). A plan compiled here runs every op as drawn, each with
 its usual kernel; :func:`minigraph.rewrite.optimize` derives the cheaper plan an untraced
-run uses from it.
+run uses from it. A plan with control flow (``tf.cond``, ``tf.while_loop``) is laid out and
+run by :mod:`minigraph.dataflow` (dead values, loops): its steps carry a ``flow``, and the
+plan a ``flow`` of its loops.
 """
 
 import numpy as np
 
-from minigraph import hygiene, lint
+from minigraph import dataflow, hygiene, lint
 from minigraph.errors import InvalidArgumentError
 from minigraph.graph import Operation, Tensor
 from minigraph.ops.array_ops import Placeholder
@@ -44,15 +46,19 @@ class Step:
       frees: the tensors whose values no later step reads: dropped after this step.
       reads: True if the kernel reads a variable's value from an input holding the variable
         itself (a ``VariableV2`` output: ``w/read``); such a step is never rewritten.
+      flow: ``None``, or, in a plan with control flow, a :class:`minigraph.dataflow.FlowInfo`
+        (when the step may be dead, where loops start and end); such a step is never
+        rewritten either.
     """
 
-    __slots__ = ("op", "kernel", "inputs", "outputs", "frees", "reads")
+    __slots__ = ("op", "kernel", "inputs", "outputs", "frees", "reads", "flow")
 
-    def __init__(self, op, kernel, inputs, outputs, reads=False):
+    def __init__(self, op, kernel, inputs, outputs, reads=False, flow=None):
         self.op, self.kernel = op, kernel
         self.inputs, self.outputs = tuple(inputs), tuple(outputs)
         self.frees = ()
         self.reads = reads
+        self.flow = flow
 
     def __repr__(self):
         return "<Step %s: %s(%s)>" % (self.op.name, self.op.type,
@@ -74,9 +80,12 @@ class Plan:
       targets: the fetches as given, resolved to tensors and ops.
       cut: the ops a fetch needs that do not run because their outputs are fed.
       rewrites: for a rewritten plan, what :mod:`minigraph.rewrite` did (else ``None``).
+      flow: for a plan with control flow, its loops (a :class:`minigraph.dataflow.Flow`),
+        else ``None``.
     """
 
-    def __init__(self, steps, constants, feeds, fetches, ops, targets, cut, rewrites=None):
+    def __init__(self, steps, constants, feeds, fetches, ops, targets, cut, rewrites=None,
+                 control_flow=False):
         self.steps = steps
         self.constants = constants
         self.feeds = feeds
@@ -86,7 +95,11 @@ class Plan:
         self.cut = cut
         self.rewrites = rewrites
         keep = {t for t in fetches if t is not None}
-        _set_frees(steps, keep)
+        if control_flow:   # loops: values read across iterations live longer
+            self.flow = dataflow.Flow(steps, keep)
+        else:
+            self.flow = None
+            _set_frees(steps, keep)
         self.copies = _fetch_copies(steps, constants, feeds, fetches)
 
     def start(self, feed_values):
@@ -114,6 +127,8 @@ class Plan:
                     v = v[()]
                 elif copy or not v.flags.writeable:
                     v = np.array(v)
+            elif v is dataflow.DEAD:
+                raise _dead_fetch(len(out), t)
             out.append(v)
         return out
 
@@ -192,6 +207,9 @@ def compile_plan(graph, targets, feeds, state):
     __tracebackhide__ = True
     fed = set(feeds)
     given = targets
+    for t in targets:
+        if not graph.is_fetchable(t):   # inside a tf.cond branch or a loop body
+            raise _not_fetchable(t)
     targets = [_fetched(t) for t in targets]
     everything = toposort([t if isinstance(t, Operation) else t.op for t in targets])
     reached = set(everything)  # what the run would need if nothing were fed
@@ -203,16 +221,40 @@ def compile_plan(graph, targets, feeds, state):
     for op in ops:
         if op.type == "Placeholder":  # nothing fed it: fail before anything runs, as TF1
             raise with_path(Placeholder.unfed_error(op), targets, ops)
-    steps = []
-    for op in ops:
-        if len(op.outputs) == 1:
-            outputs = () if op.outputs[0] in fed else op.outputs
-        else:
-            outputs = tuple(None if t in fed else t for t in op.outputs)
-        steps.append(_step(op, state, outputs, fed))
+    control_flow = dataflow.has_control_flow(ops)
+    if control_flow:   # tf.cond / tf.while_loop: laid out with dead values and loops
+        steps = dataflow.compile_steps(
+            ops, lambda op, outputs: _step(op, state, outputs, fed), fed)
+    else:
+        steps = []
+        for op in ops:
+            if len(op.outputs) == 1:
+                outputs = () if op.outputs[0] in fed else op.outputs
+            else:
+                outputs = tuple(None if t in fed else t for t in op.outputs)
+            steps.append(_step(op, state, outputs, fed))
     fetches = [t if isinstance(t, Tensor) else None for t in targets]
     cut = [op for op in everything if any(t in fed for t in op.outputs)]
-    return Plan(steps, {}, list(feeds), fetches, ops, given, cut)
+    return Plan(steps, {}, list(feeds), fetches, ops, given, cut, control_flow=control_flow)
+
+
+def _not_fetchable(t):
+    op = t.op if isinstance(t, Tensor) else t
+    return ValueError(
+        "Operation %s has been marked as not fetchable. Typically this happens when it is "
+        "defined in another function or code block. Use return values, explicit Python locals "
+        "or TensorFlow collections to access it.\n  (It is inside a tf.cond branch or a "
+        "tf.while_loop body, made at %s: fetch what the cond or loop returns.)"
+        % (op.name, op.site.with_source()))
+
+
+def _dead_fetch(index, t):
+    return InvalidArgumentError(
+        t.op.name, t.op,
+        "Retval[%d] does not have value\n  %s is dead in this run: it depends on a tf.cond "
+        "branch that was not taken (or a loop body after its last iteration), so it has no "
+        "value. Fetch the cond's result instead (made at %s)."
+        % (index, t.name, t.op.site.with_source()))
 
 
 def _fetched(t):
@@ -289,7 +331,9 @@ def alias_roots(steps):
     return a view of their first input (``aliases_input``: Identity, Reshape...)."""
     root = {}
     for step in steps:
-        if step.op.opdef.aliases_input and step.inputs:
+        # a control flow op hands on one of its inputs (which one, only the run knows): its
+        # outputs are their own roots, protected (below)
+        if step.op.opdef.aliases_input and step.inputs and step.op.opdef.kind != "control_flow":
             source = step.inputs[0]
             for t in outputs_of(step):
                 root[t] = root.get(source, source)
@@ -298,10 +342,11 @@ def alias_roots(steps):
 
 def protected(steps, constants, feeds):
     """Tensors whose arrays are someone else's: fed arrays, constants, variables' values
-    and what assigns stored (a view of one has it as its root: check roots)."""
+    and what assigns stored (a view of one has it as its root: check roots), and what a
+    control flow op hands on (a Switch's or Merge's input, whichever it is)."""
     owned_elsewhere = set(feeds) | set(constants)
     for step in steps:
-        if step.op.opdef.kind in ("variable", "assign", "constant"):
+        if step.op.opdef.kind in ("variable", "assign", "constant", "control_flow"):
             owned_elsewhere.update(outputs_of(step))
     return owned_elsewhere
 

@@ -31,6 +31,11 @@ whole plan:
    without copying it when that array is one this run made, read by no other step, and not
    fetched: ``v.assign(v - lr * g)`` stores ``v - lr * g`` itself in the variable.
 
+A plan with control flow (``tf.cond``, ``tf.while_loop``: :mod:`minigraph.dataflow`) is
+rewritten outside its control flow only: a step that may be dead, a control flow op and a
+step of a loop keep their kernel and their step (only their inputs follow a forwarded
+value), so no rewrite ever skips a dead check or changes a loop.
+
 ``tf.ConfigProto`` turns them off: ``OptimizerOptions.L0`` all of them,
 ``do_constant_folding=False`` the folding (:func:`passes_for`). ``benchmarks/run.py`` times
 the lecture's step with each one off in turn, and keeps only passes that pay.
@@ -76,6 +81,10 @@ def optimize(plan, state, passes=PASSES):
     for step in plan.steps:
         op = step.op
         inputs = [same.get(t, t) for t in step.inputs]
+        if step.flow is not None:   # control flow (minigraph.dataflow): kept as it is
+            steps.append(Step(op, step.kernel, inputs, step.outputs, step.reads, step.flow))
+            done.flow.append(op)
+            continue
         if op.opdef.kind == "constant":   # in the environment from the start: no step
             known[op.outputs[0]] = op.attrs["value"]
             continue
@@ -121,7 +130,7 @@ def optimize(plan, state, passes=PASSES):
     done.kept = {t: v for t, v in constants.items() if t in folded}
     done.executed = [s.op for s in steps]
     return Plan(steps, constants, plan.feeds, fetches, plan.ops, plan.targets, plan.cut,
-                rewrites=done)
+                rewrites=done, control_flow=plan.flow is not None)
 
 
 # -- 1. fold ----------------------------------------------------------------------------------
@@ -185,7 +194,7 @@ def _give_ownership(steps, known, feeds, fetches, state, done):
     fetched = {root.get(t, t) for t in fetches if t is not None}
     for step in steps:
         owning = step.op.opdef.owning_kernel
-        if owning is None or not step.inputs:
+        if owning is None or not step.inputs or step.flow is not None:
             continue
         t = step.inputs[0]
         if t in root or t in not_ours or t in fetched or readers.get(t) != 1:
@@ -204,17 +213,21 @@ class Rewrites:
       executed: the ops that still take a step, in order.
       folded, forwarded, specialized, owning: the ops each pass changed.
       refs: the ``VariableV2`` ops whose variable the plan holds from the start (no step).
+      flow: the ops kept as drawn because of control flow: in a ``tf.cond`` branch or a
+        loop, or a control flow op (:mod:`minigraph.dataflow`).
       kept: ``{tensor: value}`` of the folded values the plan keeps (a step reads them).
     """
 
     def __init__(self, plan):
-        self.n_ops = sum(1 for s in plan.steps if s.op.opdef.kind not in ("constant", "noop"))
+        self.n_ops = sum(1 for s in plan.steps
+                         if s.op.opdef.kind not in ("constant", "noop") or s.flow is not None)
         self.executed = []
         self.folded = []
         self.forwarded = []
         self.specialized = []
         self.owning = []
         self.refs = []
+        self.flow = []
         self.kept = {}
 
     @property
@@ -229,7 +242,8 @@ class Rewrites:
                            ("forwarded (no step)", self.forwarded),
                            ("given a cheaper kernel", self.specialized),
                            ("storing their value without a copy", self.owning),
-                           ("variables resolved once (no step; w/read reads them)", self.refs)):
+                           ("variables resolved once (no step; w/read reads them)", self.refs),
+                           ("kept as drawn (control flow: a branch, a loop)", self.flow)):
             if ops:
                 lines.append("%s: %d  (%s)" % (label, len(ops), _names(ops)))
         if self.folded:
@@ -250,6 +264,9 @@ class Rewrites:
         if op in self.refs:
             return ("no step in an untraced run: the variable itself is in place from the "
                     "start; its read reads the value")
+        if op in self.flow:
+            return ("runs as drawn in an untraced run too: in a tf.cond branch or a loop, it "
+                    "may be dead")
         if op.opdef.kind == "constant":
             return "no step in an untraced run (a constant is in place from the start)"
         if op.opdef.kind == "noop":

@@ -17,7 +17,7 @@ import time
 
 import numpy as np
 
-from minigraph import hygiene, lint, rewrite
+from minigraph import dataflow, hygiene, lint, rewrite
 from minigraph.graph import Operation, Tensor, get_default_graph
 from minigraph.plan import compile_plan
 from minigraph.run_errors import run_error
@@ -98,6 +98,9 @@ def execute(plan, env):
     the stepper can pause there; an untraced run just drains it.
     """
     __tracebackhide__ = True
+    if plan.flow is not None:   # tf.cond / tf.while_loop: dead values and loops
+        yield from dataflow.execute(plan, env)
+        return
     for step in plan.steps:
         inputs = read(env, step.inputs)
         try:
@@ -323,6 +326,8 @@ class Session:
                 raise TypeError("Cannot interpret feed_dict key %r as a Tensor" % (k,))
             if t in feeds:
                 raise ValueError("%s is fed twice in feed_dict" % t.name)
+            if not self.graph.is_feedable(t):   # inside a while loop (TF1's message)
+                raise ValueError("Tensor %s may not be fed." % t)
             feeds.append(t)
         drawn = compile_plan(self.graph, targets, feeds, self._state)
         return _Entry(self, drawn)
@@ -396,6 +401,10 @@ class _SteppedRun:
         start = time.perf_counter()
         try:
             step = next(self._steps)
+            while type(step) is dataflow.Dead:   # it did not run: a branch not taken
+                self.trace.note_dead(step.op)
+                start = time.perf_counter()
+                step = next(self._steps)
         except StopIteration:
             self._finish()
             raise
@@ -405,11 +414,15 @@ class _SteppedRun:
         outputs = [env.get(t) for t in op.outputs]  # a fed output: the fed value
         trace = self.trace
         trace.executed.append(op)
-        trace.seconds[op.name] = seconds
+        trace.seconds[op.name] = trace.seconds.get(op.name, 0.0) + seconds  # loops: summed
         if self._keep:
             for t in step.outputs:
-                if t is not None:
+                if t is not None and type(t) is Tensor and env[t] is not dataflow.DEAD:
                     trace.values[t.name] = env[t]
+        if step.flow is not None:   # a Switch's dead output shows as None
+            outputs = [None if v is dataflow.DEAD else v for v in outputs]
+            inputs = [None if v is dataflow.NOT_YET else v for v in inputs]
+            trace.note_control_flow(op, outputs)   # which branch, one more iteration
         output = outputs[0] if len(outputs) == 1 else (tuple(outputs) if outputs else None)
         record = Step(self._index, op, inputs, output, seconds)
         self._index += 1

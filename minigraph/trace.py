@@ -70,7 +70,14 @@ class RunTrace:
 
     Attributes:
       fetches: names of what was fetched.
-      executed: Operations in the order they ran (each once).
+      executed: Operations in the order they ran (each once, or once per iteration of a
+        ``tf.while_loop`` body).
+      dead: Operations a fetch needed that did not run because a value they need is dead:
+        the ops of a ``tf.cond`` branch not taken, a loop body once its loop is done
+        (:mod:`minigraph.dataflow`); in the order the run skipped them.
+      branches: ``{cond name: "true" or "false"}``, the branch each ``tf.cond`` the run
+        reached took (``"true, false"``... in order if a loop ran it several times).
+      iterations: ``{while loop name: iterations}`` for each ``tf.while_loop`` the run ran.
       pruned: Operations of the graph that did not run, because no fetch needed them.
       cut: Operations that a fetch needed but that did not run because their outputs were fed.
       fed: the Tensors whose values came from ``feed_dict``.
@@ -86,6 +93,11 @@ class RunTrace:
         self.fetches = fetches
         self.fed = list(fed)
         self.executed = []
+        self.dead = []
+        self.branches = {}
+        self.iterations = {}
+        self._flow_events = []   # (index in executed, "cond" or "loop", name, value)
+        self._dead_at = []       # per dead op: how many ops had executed before it
         self.cut = list(cut)
         self.pruned = []
         self.variables_read = []
@@ -100,8 +112,9 @@ class RunTrace:
         """Derive the pruned ops and the variables touched, once ``executed`` is complete."""
         ran = set(self.executed)
         self.cut = [op for op in self.cut if op not in ran]
-        skip = ran.union(self.cut)
+        skip = ran.union(self.cut, self.dead)
         self.pruned = [op for op in self.graph.get_operations() if op not in skip]
+        self.branches, self.iterations = _control_flow_of(self._flow_events)
         # a variable is read by the ops that take its value (w/read), written by updates
         self.variables_read = list(dict.fromkeys(
             t.op.name for op in self.executed for i, t in enumerate(op.inputs)
@@ -127,6 +140,9 @@ class RunTrace:
         executed ops so far and, if values were kept, only their values and the feeds'."""
         part = RunTrace(self.graph, self.fetches, self.fed, self.cut)
         part.executed = self.executed[:index + 1]
+        part.dead = [op for op, at in zip(self.dead, self._dead_at) if at <= index + 1]
+        part._dead_at = [at for at in self._dead_at if at <= index + 1]
+        part._flow_events = [e for e in self._flow_events if e[0] <= index]
         known = {t.name for t in self.fed} | {t.name for op in part.executed for t in op.outputs}
         part.values = {k: v for k, v in self.values.items() if k in known}
         part.seconds = {op.name: self.seconds[op.name] for op in part.executed
@@ -134,6 +150,26 @@ class RunTrace:
         part.bytes_fed = self.bytes_fed
         part.finish()
         return part
+
+    def note_dead(self, op):
+        """Record that ``op`` did not run: a value it needs is dead."""
+        self.dead.append(op)
+        self._dead_at.append(len(self.executed))
+
+    def note_control_flow(self, op, outputs):
+        """Record what the control flow op ``op``, which just ran (the last of ``executed``),
+        decided: a tf.cond's first Merge which branch was taken (``value_index``), a loop's
+        LoopCond whether the loop runs once more."""
+        index = len(self.executed) - 1
+        if op.type == "LoopCond":
+            name = op._control_flow_context.name.rpartition("/")[0]
+            self._flow_events.append((index, "loop", name, bool(outputs[0])))
+        elif op.type in ("Merge", "RefMerge") and outputs[1] is not None:
+            context = op.inputs[0].op._control_flow_context
+            merges = getattr(context, "merges", None)
+            if merges and merges[0] is op.outputs[0]:
+                self._flow_events.append((index, "cond", context.name,
+                                          "true" if int(outputs[1]) == 1 else "false"))
 
     @property
     def executed_names(self):
@@ -158,16 +194,41 @@ class RunTrace:
                  "fed: %s (%s)" % (", ".join(t.name for t in self.fed) or "nothing",
                                    format_bytes(self.bytes_fed)),
                  "executed %d ops, pruned %d, cut by feeds %d"
-                 % (len(self.executed), len(self.pruned), len(self.cut)),
+                 % (len(self.executed), len(self.pruned), len(self.cut))
+                 + (", dead %d" % len(self.dead) if self.dead else ""),
                  "variables read: %s" % (", ".join(self.variables_read) or "none"),
                  "variables written: %s" % (", ".join(self.variables_written) or "none"),
                  "fetched out: %s" % format_bytes(self.bytes_fetched)]
+        for name, taken in self.branches.items():
+            lines.append("tf.cond %s: the %s branch ran" % (name, taken))
+        for name, n in self.iterations.items():
+            lines.append("tf.while_loop %s: %d iteration%s" % (name, n, "" if n == 1 else "s"))
+        if self.dead:
+            names = list(dict.fromkeys(op.name for op in self.dead))
+            lines.append("dead (did not run: on a branch not taken, or a loop body after its "
+                         "last iteration): %s" % (", ".join(names[:8])
+                                                  + (", ..." if len(names) > 8 else "")))
         return "\n".join(lines)
 
     def __repr__(self):
         return "<RunTrace: %d executed, %d pruned, %s in, %s out>" % (
             len(self.executed), len(self.pruned), format_bytes(self.bytes_fed),
             format_bytes(self.bytes_fetched))
+
+
+def _control_flow_of(events):
+    """``branches`` and ``iterations`` from the run's control flow events: which way each
+    cond's Merge went, and each loop's predicate at every check."""
+    branches, iterations = {}, {}
+    for _, kind, name, value in events:
+        if kind == "cond":
+            old = branches.get(name)
+            branches[name] = value if old is None else old + ", " + value
+        elif value:
+            iterations[name] = iterations.get(name, 0) + 1
+        else:
+            iterations.setdefault(name, 0)
+    return branches, iterations
 
 
 def _flat(fetches):

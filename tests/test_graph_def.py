@@ -41,7 +41,10 @@ PROGRAMS = [k for k in REF if not k.startswith("meta/")]
 
 #: programs whose graph does not match TF1's yet (strict: the test fails once one matches,
 #: so it must then leave this set)
-NOT_YET = set()
+NOT_YET = {
+    # TF1 switches the variable itself into the branch (RefSwitch); minigraph's assigns take
+    # the variable directly and the branch's pivot makes them wait
+    "cond_assign_in_branch"}
 
 #: TF1 op types minigraph builds under another name, on purpose
 SAME_TYPE = {"AddV2": "Add"}

@@ -919,6 +919,68 @@ ROWS = [
 ]
 
 
+# -- control flow: tf.cond (Switch, Merge) and tf.while_loop (Enter, Merge, Switch, LoopCond,
+#    NextIteration, Exit), run with each predicate; the gradients go through the same ops
+#    (a while loop's through a loop running backwards: no second order, as in TF1)
+
+def _cond(x, y, p):
+    return tf.cond(p, lambda: x * y + tf.tanh(x), lambda: tf.square(x) - y)
+
+
+def _cond_ref(x, y, p):
+    return x * y + np.tanh(x) if p else np.square(x) - y
+
+
+def _loop(x, w):
+    return tf.while_loop(lambda i, a: i < 3, lambda i, a: (i + 1, tf.tanh(a) * w + x),
+                         [tf.constant(0), x])[1]
+
+
+def _loop_ref(x, w):
+    a = x
+    for _ in range(3):
+        a = np.tanh(a) * w + x
+    return a
+
+
+def _loop_max(x):
+    return tf.while_loop(lambda a: tf.reduce_sum(a) < 100.0, lambda a: a * 1.5 + x, [x],
+                         maximum_iterations=4)
+
+
+def _loop_max_ref(x):
+    a, n = x, 0
+    while np.sum(a) < 100.0 and n < 4:
+        a, n = a * 1.5 + x, n + 1
+    return a
+
+
+ROWS += [
+    Row("cond[true]", "Switch", _cond, _cond_ref,
+        [floats(3, 4), floats(4), fixed(True, tf.bool)]),
+    Row("cond[false]", "Merge", _cond, _cond_ref,
+        [floats(3, 4), floats(4), fixed(False, tf.bool)]),
+    Row("while_loop[tanh]", "Enter", _loop, _loop_ref, [floats(3, 4), floats(4)],
+        second_order=False),
+    Row("while_loop[maximum_iterations]", "LoopCond", _loop_max, _loop_max_ref,
+        [positive(2, 3)], second_order=False),
+    Row("while_loop[two_vars]", "NextIteration",
+        lambda x, y: tf.add_n(tf.while_loop(lambda a, b: tf.reduce_sum(b) < 50.0,
+                                            lambda a, b: (a * b, b + 1.0), [x, y])),
+        lambda x, y: _two_vars_ref(x, y), [floats(2, 2), positive(2, 2)], second_order=False),
+    Row("while_loop[zero_iterations]", "Exit",
+        lambda x: tf.while_loop(lambda a: tf.reduce_sum(a) > 1e9, lambda a: tf.exp(a), [x]),
+        lambda x: x, [floats(3)], second_order=False),
+]
+
+
+def _two_vars_ref(x, y):
+    a, b = x, y
+    while np.sum(b) < 50.0:
+        a, b = a * b, b + 1.0
+    return a + b
+
+
 # Registered ops that need no row here, each with the reason.
 COVERED_ELSEWHERE = {
     # Sources: every row is built from Placeholders (and constants), so both run in every
@@ -947,6 +1009,12 @@ COVERED_ELSEWHERE = {
     # Lookup tables live in the session (a dict, not an array), like the iterators:
     # tests/test_feature_column.py checks filling, looking up and their errors against TF1's.
     "HashTableV2", "LookupTableImportV2", "LookupTableFindV2",
+    # Control flow ops of values TF1 holds by reference (an assign's result in a branch), a
+    # run-time check, and the stacks a while loop's gradient keeps its forward values on (and
+    # the ControlTrigger ordering the pushes made in a cond branch):
+    # tests/test_control_flow.py runs each (branches with assigns, tf.case's and tf.Assert's
+    # failures, gradients through loops against central differences and TF1).
+    "RefSwitch", "RefMerge", "Assert", "StackV2", "StackPushV2", "StackPopV2", "ControlTrigger",
 }
 
 

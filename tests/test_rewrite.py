@@ -505,8 +505,9 @@ def test_relu_and_maximum_gradients_same_bits_with_nan_and_negative_zero():
 def random_program(seed):
     """A random graph on shape (2, 3) float32 values: constants (some all zeros or ones),
     fed placeholders, variables, elementwise ops, views, folds, selects against zeros,
-    reductions, gradients, and updates of the variables (assign of an expression of the
-    variable, assign_add, assign_sub); returns (fetches, feed, init, variables)."""
+    reductions, tf.cond and tf.while_loop, gradients, and updates of the variables (assign
+    of an expression of the variable, assign_add, assign_sub); returns (fetches, feed, init,
+    variables)."""
     rng = np.random.RandomState(seed)
     shape = (2, 3)
     x = tf.placeholder(tf.float32, shape)
@@ -531,6 +532,13 @@ def random_program(seed):
         lambda: tf.tanh(pick()),
         lambda: tf.reduce_sum(pick(), axis=1, keepdims=True) + pick(),
         lambda: tf.reduce_mean(pick()) * pick(),
+        # control flow: the rewrites stay out of branches and loops, and go on after them
+        lambda: tf.cond(tf.reduce_sum(pick()) > 0.0, lambda: pick() * 2.0 + tf.ones(shape),
+                        lambda: tf.identity(pick()) ** 2),
+        lambda: tf.cond(tf.reduce_mean(pick()) < 0.5, lambda: tf.zeros(shape) + pick(),
+                        lambda: tf.where(pick() > 0.0, pick(), tf.zeros(shape))),
+        lambda: tf.while_loop(lambda i, a: i < 2, lambda i, a: (i + 1, a * 0.5 + pick()),
+                              [0, pick()])[1],
     ]
     for _ in range(rng.randint(4, 12)):
         pool.append(makers[rng.randint(len(makers))]())

@@ -35,7 +35,7 @@ def _namespace(space):
 @pytest.mark.parametrize("expr, module, public", [
     ("tf.estimator", "minigraph", "tf.estimator"),
     ("tf.data.TFRecordDataset", "minigraph.data", "tf.data.TFRecordDataset"),
-    ("tf.cond", "minigraph", "tf.cond"),
+    ("tf.map_fn", "minigraph", "tf.map_fn"),
     ("tf.nn.conv3d", "minigraph.nn", "tf.nn.conv3d"),
     ("tf.contrib.rnn", "minigraph.contrib", "tf.contrib.rnn"),
     ("tf.contrib.layers.fully_connected", "minigraph.contrib.layers",

@@ -49,6 +49,11 @@ TOL = {
     "lecture_variables": (1e-4, 1e-6),
     "lecture_forgot_updates": (1e-4, 1e-6),
     "lecture_optimizer": (1e-4, 1e-6),
+    # the true branch's tanh saturates in one row (|tanh| = 0.99998): d_x there is a sum of
+    # two products of 1 - tanh^2 (~4e-5, where one ulp of tanh is 1.6% of it) that cancels
+    # to ~0.01: observed absolute error 1.7e-6 (5e-7 of the largest entry, 3.6)
+    "cond/p1_q1/d_x": (1e-5, 1e-5),
+    "cond/p1_q0/d_x": (1e-5, 1e-5),
 }
 
 CASES = [str(c) for c in REF["meta/cases"]]

@@ -1533,6 +1533,144 @@ def case_feature_columns(tf, np):
                      "initializer": tf.tables_initializer().type}}
 
 
+# ---------------------------------------------------------------- control flow (TF1's v1)
+
+def case_cond(tf, np):
+    """tf.cond: values and gradients (of the inputs and of a variable) with each predicate,
+    nested conds and tf.case, run after run with different predicates; the outside-op trap
+    (an assign_add made before the cond, read by one branch, runs whichever branch is
+    taken); the errors TF1 raises while building (structures, dtypes, a Python bool)."""
+    rng = np.random.default_rng(81)
+    xv = _away(rng, (3, 4))
+    w0 = _away(rng, (4, 2))
+    x = tf.placeholder(tf.float32, shape=(3, 4))
+    p = tf.placeholder(tf.bool, shape=())
+    q = tf.placeholder(tf.bool, shape=())
+    w = tf.Variable(w0, name="w")
+    counter = tf.Variable(0.0, name="counter")
+    bump = counter.assign_add(1.0)   # made outside the branches: the trap
+    h = tf.matmul(x, w)
+    y = tf.cond(p, lambda: tf.tanh(h) * 2.0, lambda: tf.square(h) - x[:, :2])
+    loss = tf.reduce_sum(y * y)
+    d_x, d_w = tf.gradients(loss, [x, w])
+    nested = tf.cond(p, lambda: tf.cond(q, lambda: h + 1.0, lambda: h * h),
+                     lambda: tf.exp(h * 0.1))
+    d_nested, = tf.gradients(tf.reduce_sum(nested), [w])
+    picked = tf.case([(tf.reduce_sum(x) < 0.0, lambda: -h), (q, lambda: h * 3.0)],
+                     default=lambda: h + 10.0)
+    trapped = tf.cond(p, lambda: bump * 10.0, lambda: tf.constant(-1.0))
+
+    def run(sess, inputs):
+        sess.run(tf.global_variables_initializer())
+        out = {}
+        for pv in (True, False):
+            for qv in (True, False):
+                feed = {x: inputs["x"], p: pv, q: qv}
+                key = "p%d_q%d" % (pv, qv)
+                values = sess.run([y, loss, d_x, d_w, nested, d_nested, picked, trapped],
+                                  feed)
+                for name, v in zip(["y", "loss", "d_x", "d_w", "nested", "d_nested",
+                                    "picked", "trapped"], values):
+                    out["%s/%s" % (key, name)] = v
+                out[key + "/counter"] = sess.run(counter)
+        out["picked_negative"] = sess.run(picked, {x: -np.abs(inputs["x"]), q: True})
+        return out
+
+    errors = {
+        "structure": lambda: tf.cond(p, lambda: x, lambda: (x, x)),
+        "tuple_vs_list": lambda: tf.cond(p, lambda: (x, x), lambda: [x, x]),
+        "dtype": lambda: tf.cond(p, lambda: x, lambda: tf.cast(x, tf.int32)),
+        "no_value": lambda: tf.cond(p, lambda: x, lambda: None),
+        "python_bool": lambda: tf.cond(True, lambda: x, lambda: x),
+        "float_pred": lambda: tf.cond(tf.reduce_sum(x), lambda: x, lambda: x),
+        "vector_pred": lambda: tf.cond(x[0] > 0, lambda: x, lambda: x),
+        "not_callable": lambda: tf.cond(p, x, lambda: x),
+    }
+    info = {"errors/" + k: _error_name(fn) for k, fn in errors.items()}
+    info["shapes"] = [_shape_str(t) for t in (
+        tf.cond(p, lambda: x, lambda: x[:, :2] * 1.0),
+        tf.cond(p, lambda: x, lambda: x[1:] * 1.0),
+        tf.cond(p, lambda: x[0], lambda: x))]
+    info["op_types"] = [y.op.type, y.op.inputs[0].op.type, y.op.inputs[1].op.type]
+    return {"inputs": {"x": xv}, "run": run, "info": info}
+
+
+def case_while_loop(tf, np):
+    """tf.while_loop: a recurrence h <- tanh(h W + x_t) over 5 steps with its gradients for
+    W, the inputs and the initial state; a product loop; maximum_iterations; a loop that
+    runs no iteration; nested loops, and their gradients; a loop variable whose shape grows
+    (shape_invariants); a recurrence whose step is a tf.cond, and its gradients; and the
+    errors TF1 raises (body structure, shapes, maximum_iterations)."""
+    rng = np.random.default_rng(82)
+    T, B, H = 5, 2, 3
+    xs_v = _f32(rng.normal(size=(T, B, H)))
+    w_v = _f32(rng.normal(size=(H, H)) * 0.5)
+    h0_v = _f32(rng.normal(size=(B, H)))
+    xs = tf.placeholder(tf.float32, shape=(T, B, H))
+    w = tf.placeholder(tf.float32, shape=(H, H))
+    h0 = tf.placeholder(tf.float32, shape=(B, H))
+    a = tf.placeholder(tf.float32, shape=())
+
+    def step(t, h):
+        return t + 1, tf.tanh(tf.matmul(h, w) + tf.gather(xs, t))
+    _, h = tf.while_loop(lambda t, h: t < T, step, [tf.constant(0), h0])
+    loss = tf.reduce_sum(h * h)
+    d_w, d_xs, d_h0 = tf.gradients(loss, [w, xs, h0])
+    power = tf.while_loop(lambda i, p: i < 4, lambda i, p: (i + 1, p * a), [0, tf.ones(())])[1]
+    d_a, = tf.gradients(power, a)
+    capped = tf.while_loop(lambda v: v < 1000.0, lambda v: v * a + 1.0, [a],
+                           maximum_iterations=3)
+    d_capped, = tf.gradients(capped, a)
+    none = tf.while_loop(lambda v: v > 1e9, lambda v: v * a, [a])
+    d_none, = tf.gradients(none, a)
+
+    def outer(i, s):
+        _, s2 = tf.while_loop(lambda j, u: j < i, lambda j, u: (j + 1, u + a), [0, s])
+        return i + 1, s2
+    nested = tf.while_loop(lambda i, s: i < 4, outer, [0, tf.zeros(())])[1]
+
+    def outer_tanh(i, s):   # a loop in a loop, reading the outer loop's values: gradients
+        _, s2 = tf.while_loop(lambda j, u: j < i + 1,
+                              lambda j, u: (j + 1, tf.tanh(u) * a + s * 0.5), [0, s])
+        return i + 1, s2 * h0[0]
+    nested_tanh = tf.while_loop(lambda i, s: i < 3, outer_tanh, [0, h0[1]])[1]
+    d_nested_a, d_nested_h0 = tf.gradients(tf.reduce_sum(nested_tanh * nested_tanh), [a, h0])
+    grown = tf.while_loop(lambda v: tf.size(v) < 9, lambda v: tf.concat([v, v * 2.0], 0),
+                          [tf.reshape(a, [1])], shape_invariants=[tf.TensorShape([None])])
+    _, branchy = tf.while_loop(
+        lambda t, v: t < T,
+        lambda t, v: (t + 1, tf.cond(tf.reduce_sum(v) > 0.0,
+                                     lambda: tf.tanh(tf.matmul(v, w)) - tf.gather(xs, t),
+                                     lambda: v * a + tf.gather(xs, t))),
+        [tf.constant(0), h0])
+    d_branchy_w, d_branchy_a, d_branchy_xs = tf.gradients(tf.reduce_sum(branchy * branchy),
+                                                          [w, a, xs])
+    # TF1's gradients of the gathers are IndexedSlices: dense here, of a known static shape
+    d_xs = tf.reshape(tf.convert_to_tensor(d_xs), [T, B, H])
+    d_branchy_xs = tf.reshape(tf.convert_to_tensor(d_branchy_xs), [T, B, H])
+    fetch = {"h": h, "loss": loss, "d_w": d_w, "d_xs": d_xs, "d_h0": d_h0, "power": power,
+             "d_a": d_a, "capped": capped, "d_capped": d_capped, "none": none,
+             "d_none": d_none, "nested": nested, "grown": grown, "branchy": branchy,
+             "d_branchy_w": d_branchy_w, "d_branchy_a": d_branchy_a,
+             "d_branchy_xs": d_branchy_xs, "nested_tanh": nested_tanh,
+             "d_nested_a": d_nested_a, "d_nested_h0": d_nested_h0}
+    errors = {
+        "count": lambda: tf.while_loop(lambda v: v < 1.0, lambda v: (v, v), [a]),
+        "shape": lambda: tf.while_loop(lambda v: tf.size(v) < 9,
+                                       lambda v: tf.concat([v, v], 0), [tf.reshape(a, [1])]),
+        "invariant": lambda: tf.while_loop(lambda v: v < 1.0, lambda v: v, [a],
+                                           shape_invariants=[tf.TensorShape([2])]),
+        "max_iterations_not_scalar": lambda: tf.while_loop(lambda v: v < 1.0, lambda v: v,
+                                                           [a], maximum_iterations=[3]),
+        "float_cond": lambda: tf.while_loop(lambda v: v, lambda v: v, [a]),
+        "empty": lambda: tf.while_loop(lambda v: v < 1.0, lambda v: v, []),
+    }
+    info = {"errors/" + k: _error_name(fn) for k, fn in errors.items()}
+    info["shapes"] = [_shape_str(t) for t in (h, power, capped, nested, grown)]
+    return {"fetch": fetch, "feed": {xs: xs_v, w: w_v, h0: h0_v, a: np.float32(1.5)},
+            "info": info}
+
+
 # ------------------------------------------------------------------------ the runner
 
 def all_cases():

@@ -596,3 +596,115 @@ def program_nn_functions(tf):
     return {"loss": loss, "grad_x": grad_x, "grad_seq": grad_seq, "mean": mean,
             "variance": variance, "normed": normed, "over_batch": over_batch, "dense": dense,
             "sparse": sparse}
+
+
+# ------------------------------------------------------------------ control flow (TF1's v1)
+# tf.cond builds both branches under cond/ (Switch, switch_t, switch_f, pred_id, a Switch per
+# outside value a branch reads, constants waiting for the branch's pivot, Merge); tf.case is
+# nested conds; tf.while_loop builds Enter/Merge/LoopCond/Switch/Identity/NextIteration/Exit
+# under while/, and its gradient a loop running backwards (only the returned names are
+# compared inside gradients/).
+
+def program_cond_basic(tf):
+    """The cond of TF1's docs, and its gradient (summed over the two Switch ops of x)."""
+    x = tf.placeholder(tf.float32, shape=(), name="x")
+    p = tf.placeholder(tf.bool, shape=(), name="p")
+    y = tf.cond(p, lambda: x * 2.0, lambda: x + 1.0)
+    dx, = tf.gradients(y, x)
+    return {"y": y, "dx": dx}
+
+
+def program_cond_structures(tf):
+    """Nested conds, a tuple result, an outside value passed through, a constant, ops as
+    results, a variable read in a branch, a named cond, and the trap: an assign made outside
+    the branch functions, read by a branch (its Switch makes it run either way)."""
+    x = tf.placeholder(tf.float32, shape=(2,), name="x")
+    p = tf.placeholder(tf.bool, shape=(), name="p")
+    q = tf.placeholder(tf.bool, shape=(), name="q")
+    v = tf.Variable(1.0, name="v")
+    inc = v.assign_add(1.0)
+
+    def true_fn():
+        return tf.cond(q, lambda: x * 3.0, lambda: tf.identity(x)), tf.constant(1.0)
+    nested, second = tf.cond(p, true_fn, lambda: (x, inc))
+    mine = tf.cond(p, lambda: tf.constant([5.0, 6.0]), lambda: x, name="mycond")
+    ops = tf.cond(p, lambda: tf.no_op(), lambda: tf.no_op())
+    read = tf.cond(tf.reduce_sum(x) > 0, lambda: tf.square(x) + v, lambda: -x)
+    single = tf.cond(p, lambda: [x], lambda: [x * 2.0])
+    return {"nested": nested, "second": second, "mine": mine, "ops": ops, "read": read,
+            "single": single}
+
+
+def program_cond_gradients_of_variables(tf):
+    """A model whose forward pass branches (dropout-like scaling when training), trained by
+    GradientDescentOptimizer: gradients of the variables through both branches."""
+    x = tf.placeholder(tf.float32, shape=(N, D), name="x")
+    training = tf.placeholder(tf.bool, shape=(), name="training")
+    w = tf.Variable(tf.zeros((D, H)), name="w")
+    h = tf.matmul(x, w)
+    h = tf.cond(training, lambda: tf.nn.relu(h) * 0.5, lambda: h)
+    loss = tf.reduce_mean(h ** 2)
+    optimizer = tf.train.GradientDescentOptimizer(0.1)
+    grads_and_vars = optimizer.compute_gradients(loss)
+    train = optimizer.apply_gradients(grads_and_vars)
+    return {"loss": loss, "train": train, "grad_w": grads_and_vars[0][0]}
+
+
+def program_case_default(tf):
+    """tf.case with a default: nested conds, the first predicate outermost."""
+    x = tf.placeholder(tf.float32, shape=(), name="x")
+    r = tf.case([(x < 0.0, lambda: -x), (x < 1.0, lambda: x * 2.0)], default=lambda: x + 10.0)
+    return {"r": r}
+
+
+def program_while_basic(tf):
+    """x ** 3 by a loop, its gradient for x (an accumulator loop variable, b_acc) and for
+    the loop variable's initial value (the backward loop's Exit)."""
+    x = tf.placeholder(tf.float32, shape=(), name="x")
+    a0 = tf.placeholder(tf.float32, shape=(), name="a0")
+    i, a = tf.while_loop(lambda i, a: i < 3, lambda i, a: (i + 1, a * x), [tf.constant(0), a0])
+    dx, da0 = tf.gradients(a, [x, a0])
+    return {"i": i, "a": a, "dx": dx, "da0": da0}
+
+
+def program_while_maximum_iterations(tf):
+    """maximum_iterations adds the counter loop variable while/iteration_counter."""
+    x = tf.placeholder(tf.float32, shape=(), name="x")
+    r = tf.while_loop(lambda a: a < 100.0, lambda a: a * x, [x], maximum_iterations=5)
+    return {"r": r}
+
+
+def program_while_nested_and_cond(tf):
+    """A loop in a loop, a cond in a loop body, shape invariants, a nested structure."""
+    x = tf.placeholder(tf.float32, shape=(), name="x")
+    v = tf.placeholder(tf.float32, shape=(1,), name="v")
+
+    def body(i, a):
+        _, a2 = tf.while_loop(lambda j, b: j < 2, lambda j, b: (j + 1, b + a),
+                              [tf.constant(0), a])
+        return i + 1, tf.cond(a2 > 10.0, lambda: a2 - x, lambda: a2 * x)
+    i, a = tf.while_loop(lambda i, a: i < 3, body, [tf.constant(0), x])
+    grown = tf.while_loop(lambda t: tf.reduce_sum(t) < 10.0, lambda t: t * 2.0,
+                          [v], shape_invariants=[tf.TensorShape([None])])
+    pair = tf.while_loop(lambda a, b: a < 10.0, lambda a, b: [a * 2.0, (b[0] + 1, b[1])],
+                         [x, (tf.constant(0), tf.constant(2.0))])
+    return {"i": i, "a": a, "grown": grown, "pair_a": pair[0], "pair_b0": pair[1][0]}
+
+
+def program_cond_assign_in_branch(tf):
+    """Assigns made inside the branches (only the taken one runs). Not TF1's graph yet: TF1
+    switches the variable itself into each branch (RefSwitch), minigraph never switches a
+    variable; its Assign waits for the branch through its value."""
+    p = tf.placeholder(tf.bool, shape=(), name="p")
+    v = tf.Variable(1.0, name="v")
+    r = tf.cond(p, lambda: v.assign(5.0), lambda: v.assign_add(1.0))
+    return {"r": r}
+
+
+def program_case_exclusive(tf):
+    """tf.case with exclusive=True and no default: run-time Asserts (AssertGuard conds). Not
+    TF1's graph yet: TF1 stacks the predicates with a Pack op, minigraph's tf.stack is
+    ExpandDims and ConcatV2."""
+    x = tf.placeholder(tf.float32, shape=(), name="x")
+    r = tf.case({x < 0.0: lambda: -x, x > 1.0: lambda: x * 2.0}, exclusive=True)
+    return {"r": r}
