@@ -115,6 +115,11 @@ KIND_STYLES = {
     "op":          ("box", "#ffffff", "#34495e", "op"),
     "gradient":    ("box", "#fadbd8", "#b03a2e", "gradient op (added by tf.gradients)"),
     "assign":      ("box", "#fcf3cf", "#b7950b", "assign / update op"),
+    "control_flow": ("invtrapezium", "#fef5e7", "#9a7d0a",
+                     "control flow (a tf.cond's Switch/Merge, a tf.while_loop's "
+                     "Enter/Exit/NextIteration/LoopCond)"),
+    "stack":       ("box", "#f5eef8", "#6c3483", "stack (a while loop's gradient keeps values "
+                    "on it)"),
     "noop":        ("diamond", "#eafaf1", "#1e8449", "group / no-op"),
     "summary":     ("note", "#e8f8f5", "#148f77", "summary"),
     "scope":       ("box3d", "#f4f6f7", "#566573", "collapsed name scope"),
@@ -122,6 +127,8 @@ KIND_STYLES = {
 
 #: colours of pruned and muted nodes, of the focused node, of a highlighted path
 GREY_FILL, GREY_LINE, GREY_TEXT = "#f8f9f9", "#d5d8dc", "#aab7b8"
+#: the border of a dead op (in the tf.cond branch a run did not take)
+DEAD_LINE = "#7f8c8d"
 FOCUS_COLOR, PATH_COLOR = "#e74c3c", "#e67e22"
 
 #: the most values a constant may hold and still be drawn as a label (rule 2)
@@ -456,6 +463,10 @@ class _Scene:
         self.graph, self.ops, self.op_set = graph, ops, set(ops)
         self.given, self.fetched = given, fetched
         self.executed = set(trace.executed) if trace is not None else None
+        # control flow: the ops of a branch not taken (dead), and what each cond/loop did
+        self.dead = set(getattr(trace, "dead", ())) if trace is not None else set()
+        self.branches = dict(getattr(trace, "branches", {})) if trace is not None else {}
+        self.iterations = dict(getattr(trace, "iterations", {})) if trace is not None else {}
         self.cut = set(trace.cut) if trace is not None else {t.op for t in given}
         self.read = set(trace.variables_read) if trace is not None else set()
         self.written = set(trace.variables_written) if trace is not None else set()
@@ -501,7 +512,7 @@ def describe_value(value, max_elements=12):
     return "%s min %.3g mean %.3g max %.3g" % (tuple(arr.shape), a.min(), a.mean(), a.max())
 
 
-def _label(op, show_shapes, values, scope, arguments=(), focus=()):
+def _label(op, show_shapes, values, scope, arguments=(), focus=(), note=""):
     """The node's HTML label; ``scope`` is the box it is drawn in (a tuple of names), and
     the name is shown relative to it: ``Maximum/y`` outside a ``Maximum`` box stays whole.
     ``arguments`` are the ``(index, Const op)`` drawn in it, by value: ``Sum (axis 1)``;
@@ -530,6 +541,9 @@ def _label(op, show_shapes, values, scope, arguments=(), focus=()):
     if values is not None and op.outputs and op.outputs[0].name in values:
         text = describe_value(values[op.outputs[0].name])
         lines.append("<FONT POINT-SIZE=\"9\" COLOR=\"#1a5276\">= %s</FONT>" % html.escape(text))
+    if note:   # what a traced run did at a cond's Merge or a loop's LoopCond
+        lines.append("<FONT POINT-SIZE=\"9\" COLOR=\"#9a7d0a\">%s</FONT>"
+                     % html.escape(note.split(": ", 1)[-1]))
     return "<" + "<BR/>".join(lines) + ">"
 
 
@@ -649,8 +663,9 @@ def _nodes(scene, marks, folding, show_shapes):
         attrs = _node_style(scene, marks, op, members, folding.arguments_of(op))
         args = folding.arguments_of(op)
         # the label is made once the node's box is known: it shows the name within the box
-        attrs["label"] = lambda scope, op=op, args=args: _label(
-            op, show_shapes, scene.values, scope, args, marks.focus)
+        note = _control_flow_note(scene, op)
+        attrs["label"] = lambda scope, op=op, args=args, note=note: _label(
+            op, show_shapes, scene.values, scope, args, marks.focus, note)
         if op in copies:
             continue
         tree.setdefault(cluster[op.name], []).append((op.name, attrs))
@@ -665,6 +680,20 @@ def _nodes(scene, marks, folding, show_shapes):
             copy = dict(attrs, label=lambda scope, c=c: _label(c, show_shapes, scene.values, ()))
             tree.setdefault(cluster.get(user, ()), []).append((c.name + "#" + user, copy))
     return tree, copies
+
+
+def _control_flow_note(scene, op):
+    """What a traced run did at a cond's ``Merge`` or a loop's ``LoopCond``, or ''."""
+    context = getattr(op, "_control_flow_context", None)
+    if op.type == "Merge" and scene.branches:
+        name = op.name.rsplit("/", 1)[0]
+        if name in scene.branches:
+            return "tf.cond %s: the %s branch ran" % (name, scene.branches[name])
+    if op.type == "LoopCond" and context is not None and scene.iterations:
+        for name, n in scene.iterations.items():
+            if op.name.startswith(name.split("/")[0] + "/"):
+                return "tf.while_loop %s: %d iteration%s" % (name, n, "" if n == 1 else "s")
+    return ""
 
 
 def _node_style(scene, marks, op, members, arguments):
@@ -685,10 +714,19 @@ def _node_style(scene, marks, op, members, arguments):
         attrs.update(style=attrs.get("style", "filled,rounded") + ",dashed",
                      color="#2874a6", penwidth="2", tooltip="fed: its value came from "
                      "feed_dict, so the op itself did not run\n" + attrs["tooltip"])
+    elif any(m in scene.dead for m in folded):
+        # in the branch of a tf.cond that was not taken (or after it): dead, not pruned
+        attrs.update(fillcolor=GREY_FILL, color=DEAD_LINE, fontcolor=GREY_TEXT,
+                     style=attrs.get("style", "filled,rounded") + ",dotted", penwidth="2",
+                     tooltip="dead: in the branch this run did not take, so it did not run\n"
+                     + attrs["tooltip"])
     elif not any(scene.ran(m) for m in folded):
         attrs.update(fillcolor=GREY_FILL, color=GREY_LINE, fontcolor=GREY_TEXT,
                      style=attrs.get("style", "filled,rounded") + ",dashed",
                      tooltip="pruned: no fetch needs it\n" + attrs["tooltip"])
+    taken = _control_flow_note(scene, op)
+    if taken:
+        attrs["tooltip"] = taken + "\n" + attrs["tooltip"]
     if op in marks.muted:
         attrs.update(fillcolor=GREY_FILL, color=GREY_LINE, fontcolor=GREY_TEXT)
     if op.name in scene.read:

@@ -788,3 +788,18 @@ def tf1_graph(program):
                     graph.gradient_scope(_forward_op(graph, n["name"])):
                 graph.create_op(_stand_in(n["op"], n_out), data, attrs, name=n["name"] + "/")
     return graph, TF1_GRAPHS[program]["returned"]
+
+
+def test_a_traced_cond_draws_its_dead_branch_apart_and_says_which_branch_ran():
+    x = tf.placeholder(tf.float32, (), name="x")
+    p = tf.placeholder(tf.bool, (), name="p")
+    r = tf.cond(p, lambda: x * 2.0, lambda: x - 1.0)
+    sess = tf.Session()
+    md = tf.RunMetadata()
+    assert sess.run(r, {x: 3.0, p: False}, run_metadata=md,
+                    options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE)) == 2.0
+    dot = viz.to_dot(trace=md.trace, collapse=[])
+    dead = node_attrs(dot, "cond/mul")                 # the true branch: dead, dotted
+    assert "dotted" in dead and 'tooltip="dead:' in dead
+    assert "dotted" not in node_attrs(dot, "cond/sub")              # the branch that ran
+    assert "false branch ran" in dot and 'shape="invtrapezium"' in dot   # at cond/Merge
