@@ -130,17 +130,22 @@ class Progbar:
         return " - ETA: %.0fs" % eta
 
 
+#: the old spellings that Keras 2 kept for a while: ``lr`` was Keras 2.0-2.2's spelling too
+_KERAS_2_TOO = {"lr": "the spelling of Keras 1 and Keras 2.0-2.2"}
+
+
 def rename_legacy_argument(kwargs, old, new, where, stacklevel=3):
     """Keras 1 spelled some arguments differently (``output_dim`` for ``units``, ``nb_epoch``
-    for ``epochs``, ``lr`` for ``learning_rate``). Move ``kwargs[old]`` to ``kwargs[new]``
-    with a ``DeprecationWarning`` pointing at the caller's line; ``stacklevel`` 3 is the
-    caller of the function that calls this helper."""
+    for ``epochs``, ``lr`` for ``learning_rate``, which Keras 2.0-2.2 kept). Move
+    ``kwargs[old]`` to ``kwargs[new]`` with a ``DeprecationWarning`` pointing at the caller's
+    line; ``stacklevel`` 3 is the caller of the function that calls this helper."""
     if old not in kwargs:
         return kwargs
+    what = _KERAS_2_TOO.get(old, "the Keras 1 spelling")
     if kwargs.get(new) is not None:
-        raise TypeError("%s got both `%s` and its Keras 1 spelling `%s`" % (where, new, old))
-    warnings.warn("%s: `%s` is the Keras 1 spelling; use `%s=` instead (Keras 2 / tf.keras)."
-                  % (where, old, new), DeprecationWarning, stacklevel=stacklevel)
+        raise TypeError("%s got both `%s` and %s `%s`" % (where, new, what, old))
+    warnings.warn("%s: `%s` is %s; use `%s=` instead (tf.keras)."
+                  % (where, old, what, new), DeprecationWarning, stacklevel=stacklevel)
     kwargs[new] = kwargs.pop(old)
     return kwargs
 
