@@ -151,7 +151,31 @@ def _describe(structure, leaf):
 # Dataset
 # ------------------------------------------------------------------------------------------
 
-class Dataset(metaclass=_Missing):
+class _Elements:
+    """What a ``Dataset`` and an ``Iterator`` say of their elements, from ``self._spec`` (a
+    nest of ``tf.TensorSpec``)."""
+
+    @property
+    def output_types(self):
+        """The dtypes of an element's components, in its structure."""
+        return _map(lambda s: s.dtype, self._spec)
+
+    @property
+    def output_shapes(self):
+        """The static shapes of an element's components, in its structure."""
+        return _map(lambda s: s.shape, self._spec)
+
+    @property
+    def output_classes(self):
+        return _map(lambda s: Tensor, self._spec)
+
+    @property
+    def element_spec(self):
+        """An element as a nest of ``tf.TensorSpec``."""
+        return self._spec
+
+
+class Dataset(_Elements, metaclass=_Missing):
     """A pipeline of elements (``tf.data.Dataset``, TF1's ``DatasetV1``).
 
     Make one with :meth:`from_tensor_slices`, :meth:`from_tensors` or :meth:`range`; each
@@ -355,26 +379,6 @@ class Dataset(metaclass=_Missing):
                               "MakeIterator")
         return Iterator(resource, initializer, self._spec)
 
-    # -- what an element is --------------------------------------------------------------------
-    @property
-    def output_types(self):
-        """The dtypes of an element's components, in its structure."""
-        return _map(lambda s: s.dtype, self._spec)
-
-    @property
-    def output_shapes(self):
-        """The static shapes of an element's components, in its structure."""
-        return _map(lambda s: s.shape, self._spec)
-
-    @property
-    def output_classes(self):
-        return _map(lambda s: Tensor, self._spec)
-
-    @property
-    def element_spec(self):
-        """An element as a nest of ``tf.TensorSpec``."""
-        return self._spec
-
     def __getattr__(self, name):
         raise _missing("'Dataset' object", "Dataset", name)
 
@@ -482,7 +486,7 @@ def _trace(func, spec, name):
 # Iterator
 # ------------------------------------------------------------------------------------------
 
-class Iterator(metaclass=_Missing):
+class Iterator(_Elements, metaclass=_Missing):
     """An iterator over a dataset (``tf.data.Iterator``): its position lives in the session.
 
     Made by ``dataset.make_one_shot_iterator()``, ``dataset.make_initializable_iterator()``,
@@ -570,22 +574,6 @@ class Iterator(metaclass=_Missing):
         if name is None:
             return self._string_handle
         return make(data_ops.IteratorToStringHandle, [self._resource], {}, name)
-
-    @property
-    def output_types(self):
-        return _map(lambda s: s.dtype, self._spec)
-
-    @property
-    def output_shapes(self):
-        return _map(lambda s: s.shape, self._spec)
-
-    @property
-    def output_classes(self):
-        return _map(lambda s: Tensor, self._spec)
-
-    @property
-    def element_spec(self):
-        return self._spec
 
     def __getattr__(self, name):
         raise _missing("'Iterator' object", "Iterator", name)

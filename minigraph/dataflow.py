@@ -45,7 +45,8 @@ the trace's ``dead`` list, not in ``executed``.
 import heapq
 
 __all__ = ["DEAD", "NOT_YET", "Token", "Dead", "FlowInfo", "Flow", "CONTROL_FLOW_TYPES",
-           "has_control_flow", "compile_steps", "execute", "loops_of", "unit_order"]
+           "has_control_flow", "compile_steps", "outputs_written", "execute", "loops_of",
+           "unit_order"]
 
 
 class _Marker:
@@ -269,7 +270,7 @@ def compile_steps(ops, make_step, fed):
     tokens = {op: Token(op) for op in wanted_tokens if op in planned}
     steps = []
     for op in order:
-        outputs = _outputs(op, fed)
+        outputs = outputs_written(op, fed)
         if op in tokens:
             outputs = outputs + (tokens[op],)
         step = make_step(op, outputs)
@@ -377,7 +378,9 @@ def _disjunction(op, conds):
     return frozenset([(op, -1)])
 
 
-def _outputs(op, fed):
+def outputs_written(op, fed):
+    """The tensors a step of ``op`` writes: its outputs, those in ``fed`` left out (``None``
+    in their place for an op with several outputs, none for a fed single output)."""
     if len(op.outputs) == 1:
         return () if op.outputs[0] in fed else op.outputs
     return tuple(None if t in fed else t for t in op.outputs)

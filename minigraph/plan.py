@@ -226,13 +226,7 @@ def compile_plan(graph, targets, feeds, state):
         steps = dataflow.compile_steps(
             ops, lambda op, outputs: _step(op, state, outputs, fed), fed)
     else:
-        steps = []
-        for op in ops:
-            if len(op.outputs) == 1:
-                outputs = () if op.outputs[0] in fed else op.outputs
-            else:
-                outputs = tuple(None if t in fed else t for t in op.outputs)
-            steps.append(_step(op, state, outputs, fed))
+        steps = [_step(op, state, dataflow.outputs_written(op, fed), fed) for op in ops]
     fetches = [t if isinstance(t, Tensor) else None for t in targets]
     cut = [op for op in everything if any(t in fed for t in op.outputs)]
     return Plan(steps, {}, list(feeds), fetches, ops, given, cut, control_flow=control_flow)

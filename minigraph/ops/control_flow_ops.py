@@ -277,19 +277,9 @@ class LoopCond(_Frame):
 
 
 @register
-class ControlTrigger(OpDef):
+class ControlTrigger(NoOp):
     """Does nothing, and is never dead: it waits for its control inputs, dead or not (a
     while loop's gradient orders the stack pushes made in a cond branch with one)."""
-    kind = "noop"
-    differentiable = False
-
-    @staticmethod
-    def infer(inputs, attrs):
-        return []
-
-    @staticmethod
-    def forward():
-        return None
 
 
 @register
