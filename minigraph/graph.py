@@ -313,9 +313,6 @@ class Operation:
         if op not in self.control_inputs:
             self.control_inputs = self.control_inputs + (op,)
 
-    def _set_control_inputs(self, ops):
-        self.control_inputs = tuple(ops)
-
     @property
     def name_scope(self):
         """The scope part of the name: ``"layer1"`` for ``"layer1/MatMul"``."""

@@ -26,7 +26,7 @@ from minigraph.ops.constant_op import as_tensor, constant
 from minigraph.ops.control_flow_ops import group, no_op
 from minigraph.ops.math_ops import cast, logical_not
 from minigraph.ops.state_ops import (Assign, AssignAdd, AssignSub, VariableV2,
-                                     is_variable_initialized)
+                                     is_variable_initialized, variable_of_read)
 
 is_variable_initialized = is_variable_initialized  # tf.is_variable_initialized
 
@@ -107,11 +107,6 @@ class Variable:
     def op(self):
         """The ``VariableV2`` operation."""
         return self._op
-
-    @property
-    def ref(self):
-        """The variable itself: the ``VariableV2`` op's output, which the assign ops take."""
-        return self._op.outputs[0]
 
     @property
     def name(self):
@@ -230,8 +225,8 @@ def variable_of(ref):
     if isinstance(ref, Variable):
         return ref
     op = ref.op if isinstance(ref, Tensor) else ref
-    if getattr(op, "type", None) == "Identity" and op.inputs[0].op.type == "VariableV2":
-        op = op.inputs[0].op
+    if getattr(op, "type", None) == "Identity":
+        op = variable_of_read(op) or op
     if getattr(op, "type", None) == "VariableV2":
         return op.attrs.get("python_variable")
     return None

@@ -91,6 +91,7 @@ from minigraph.graph import GraphKeys, Tensor, get_default_graph
 from minigraph.lint import dead_update_message, dead_updates, fetch_ops, fetches_graph
 from minigraph.op_def import OpDef
 from minigraph.ops.math_ops import BinaryOp
+from minigraph.ops.state_ops import variable_of_read
 from minigraph.topo import toposort
 
 __all__ = ["to_dot", "draw", "GraphView", "dead_updates", "dead_update_message", "node_kind",
@@ -163,14 +164,6 @@ _REDUCTIONS = {"Sum", "Mean", "Max", "Min", "Prod", "All", "Any", "ArgMax", "Arg
                "EuclideanNorm"}
 #: the kinds of composite scope (rule 3); the first four are drawn as boxes
 BOX_KINDS = ("loss", "random value", "initializer", "update")
-
-
-def variable_of_read(op):
-    """The ``VariableV2`` op that ``op`` reads when ``op`` is a variable's read (an
-    ``Identity`` whose only input is a variable, like ``w/read``), else None."""
-    if op.type == "Identity" and len(op.inputs) == 1 and op.inputs[0].op.type == "VariableV2":
-        return op.inputs[0].op
-    return None
 
 
 def _enclosing(name):

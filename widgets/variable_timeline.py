@@ -13,6 +13,7 @@ import ipywidgets as W
 import numpy as np
 
 import minigraph as tf
+from minigraph.lint import is_initializer
 
 from widgets._common import WidgetBase, as_op, new_figure, png_of_figure, quiet
 
@@ -36,11 +37,8 @@ def default_update_fetches(variables):
     graph = next(iter(var_ops)).graph
     out = []
     for op in graph.get_operations():
-        var = op.inputs[0].op if op.opdef.writes_refs else None
-        if var in var_ops:
-            pyvar = var.attrs.get("python_variable")
-            if pyvar is None or pyvar.initializer is not op:
-                out.append(op)
+        if op.opdef.writes_refs and op.inputs[0].op in var_ops and not is_initializer(op):
+            out.append(op)
     return out
 
 

@@ -21,7 +21,8 @@ from minigraph.errors import FailedPreconditionError
 from minigraph.op_def import OpDef, register
 from minigraph.tensor_shape import TensorShape
 
-__all__ = ["Ref", "uninitialized_error", "written_variables", "is_variable_initialized"]
+__all__ = ["Ref", "uninitialized_error", "ref_of", "variable_of_read", "written_variables",
+           "is_variable_initialized"]
 
 
 def uninitialized_error(var_op, reader=None):
@@ -36,6 +37,19 @@ def uninitialized_error(var_op, reader=None):
         "created, so create it after every variable (also after optimizer.minimize(), "
         "which adds slot variables)."
         % (var_op.name, reader.name, reader.site.with_source()))
+
+
+def ref_of(v):
+    """The variable itself (its ``VariableV2`` output) for a ``tf.Variable``; else ``v``."""
+    return v._as_graph_element() if hasattr(v, "_as_graph_element") else v
+
+
+def variable_of_read(op):
+    """The ``VariableV2`` op that ``op`` reads when ``op`` is a variable's read (an
+    ``Identity`` whose only input is a variable, like ``w/read``), else None."""
+    if op.type == "Identity" and len(op.inputs) == 1 and op.inputs[0].op.type == "VariableV2":
+        return op.inputs[0].op
+    return None
 
 
 def written_variables(op):
@@ -110,7 +124,7 @@ class IsVariableInitialized(OpDef):
 def is_variable_initialized(variable, name=None):
     """``tf.is_variable_initialized(v)``: a bool tensor, True once ``v`` has a value."""
     from minigraph.ops._util import make  # noqa: PLC0415 -- _util imports graph, a cycle
-    ref = variable.op.outputs[0] if hasattr(variable, "initializer") else variable
+    ref = ref_of(variable)
     return make(IsVariableInitialized, [ref], {}, name or "IsVariableInitialized")
 
 
@@ -196,13 +210,11 @@ class AssignSub(_AssignBase):
 def _update_kernel(op, state, ufunc):
     store = state.variables
     var = op.inputs[0].op
+    ref = Ref(var, store)
 
     def update(value):
         __tracebackhide__ = True  # the error names the variable; this frame adds nothing
-        try:
-            old = store[var]
-        except KeyError:
-            raise uninitialized_error(var) from None
+        old = ref.value()
         # a new array, not in place: values read earlier in this run stay as they were
         new = ufunc(old, value).astype(old.dtype, copy=False)
         if new.shape != old.shape:

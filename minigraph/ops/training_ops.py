@@ -21,7 +21,7 @@ import numpy as np
 from minigraph.errors import InvalidArgumentError
 from minigraph.op_def import OpDef, quiet, register
 from minigraph.ops._util import make
-from minigraph.ops.state_ops import uninitialized_error
+from minigraph.ops.state_ops import Ref, ref_of
 
 __all__ = ["apply_gradient_descent", "apply_momentum", "apply_adam", "apply_adagrad",
            "apply_adadelta", "apply_rms_prop", "apply_centered_rms_prop", "update_math"]
@@ -90,25 +90,19 @@ class _ApplyOp(OpDef):
     @classmethod
     def make_kernel(cls, op, state):
         store = state.variables
-        variables = [op.inputs[i].op for i in cls.ref_inputs]
+        refs = [Ref(op.inputs[i].op, store) for i in cls.ref_inputs]
         # use_locking is TF1's attribute for concurrent runs: minigraph runs one op at a time
         attrs = {k: v for k, v in op.attrs.items() if k != "use_locking"}
         forward = functools.partial(cls.forward, **attrs) if attrs else cls.forward
 
         def apply(*values):
             __tracebackhide__ = True  # the error names the variable; this frame adds nothing
-            current = []
-            for var in variables:
-                try:
-                    current.append(store[var])
-                except KeyError:
-                    raise uninitialized_error(var) from None
-            arrays = current + list(values)
+            arrays = [r.value() for r in refs] + list(values)
             cls._check(op, arrays)
             # new arrays, not in place: values read earlier in this run stay as they were
             new = forward(*arrays)
-            for var, value in zip(variables, new):
-                store[var] = value
+            for r, value in zip(refs, new):
+                store[r.variable] = value
             return new[0]
         return apply
 
@@ -323,14 +317,9 @@ class ApplyCenteredRMSProp(_ApplyOp):
 
 # ------------------------------------------------------- building them (TF1's gen_training_ops)
 
-def _ref(v):
-    """The variable itself (its ``VariableV2`` output) for a Variable or that tensor."""
-    return v.op.outputs[0] if hasattr(v, "initializer") else v
-
-
 def _build(opdef, refs, values, attrs, name):
     __tracebackhide__ = True
-    return make(opdef, [_ref(r) for r in refs] + list(values), attrs, name or opdef.type)
+    return make(opdef, [ref_of(r) for r in refs] + list(values), attrs, name or opdef.type)
 
 
 # Each builder records TF1's attributes: use_locking (kept for the GraphDef, ignored when

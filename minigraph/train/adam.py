@@ -80,7 +80,6 @@ class AdamOptimizer(Optimizer):
         with graph.control_dependencies(update_ops):
             next_beta1 = beta1_power * self._beta1_t          # Adam/mul
             next_beta2 = beta2_power * self._beta2_t          # Adam/mul_1
-        # as in TF1, the assigns get no control inputs: their inputs already wait
-        update_beta1 = beta1_power.assign(next_beta1, read_value=False)     # Adam/Assign
-        update_beta2 = beta2_power.assign(next_beta2, read_value=False)     # Adam/Assign_1
+            update_beta1 = beta1_power.assign(next_beta1, read_value=False)     # Adam/Assign
+            update_beta2 = beta2_power.assign(next_beta2, read_value=False)     # Adam/Assign_1
         return group(*(list(update_ops) + [update_beta1, update_beta2]), name=name_scope)

@@ -34,9 +34,8 @@ from minigraph import dtypes
 from minigraph.gradients import gradients
 from minigraph.graph import GraphKeys, Operation, Tensor, get_default_graph, name_scope
 from minigraph.ops.array_ops import identity, zeros, zeros_like
-from minigraph.ops.constant_op import as_tensor, constant
+from minigraph.ops.constant_op import as_tensor
 from minigraph.ops.control_flow_ops import group
-from minigraph.ops.state_ops import AssignAdd
 from minigraph.variables import Variable
 
 __all__ = ["Optimizer"]
@@ -189,8 +188,11 @@ class Optimizer:
                 if global_step is None:
                     train_op = self._finish(update_ops, scope)
                 else:
-                    train_op = _increment(_as_variable(global_step),
-                                          self._finish(update_ops, "update"), scope)
+                    # TF1's AssignAdd named after the optimizer (Adam), adding the Const
+                    # Adam/value, which waits for Adam/update (the group of every update)
+                    with graph.control_dependencies([self._finish(update_ops, "update")]):
+                        train_op = _as_variable(global_step).assign_add(
+                            1, name=scope, read_value=False)
             train_ops = graph.get_collection_ref(GraphKeys.TRAIN_OP)
             if train_op not in train_ops:
                 train_ops.append(train_op)
@@ -290,26 +292,10 @@ def _project(optimizer, var, update, graph):
             "%s._apply_dense returned %s, not an update of %s: the variable's constraint needs "
             "the updated value (return the update op, e.g. ApplyGradientDescent or "
             "var.assign...)" % (type(optimizer).__name__, op.name, var.op.name))
-    before = len(graph.get_operations())
-    with graph.control_dependencies([op]):   # TF1's projection waits for the update
-        projected = as_tensor(var.constraint(op.outputs[0]))
-    made_inside = set(graph.get_operations()[before:])
-    if projected.op in made_inside:
-        # as TF1: an op whose input was made under the control dependency gets none itself
-        return var.assign(projected)
+    # TF1's projection waits for the update (the Assign gets no control input of its own
+    # when its input was made inside the block: graph.control_dependencies' rule)
     with graph.control_dependencies([op]):
-        return var.assign(projected)
-
-
-def _increment(global_step, updates, scope):
-    """TF1's ``assign_add(global_step, 1, name=scope)`` once ``updates`` has run: the
-    ``AssignAdd`` named after the optimizer (``Adam``), adding the constant ``Adam/value``,
-    which waits for ``Adam/update`` (the group of every update)."""
-    graph = global_step.graph
-    with graph.control_dependencies([updates]):
-        one = constant(1, dtype=global_step.dtype, name="value")
-    # no control input of its own: its input `value` already waits for the updates
-    return graph.create_op(AssignAdd, [global_step.op.outputs[0], one], None, scope)
+        return var.assign(as_tensor(var.constraint(op.outputs[0])))
 
 
 def _as_op(x):
