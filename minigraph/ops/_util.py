@@ -7,7 +7,12 @@ building or running a graph ends at the user's own line, not deep inside minigra
 
 from minigraph.graph import get_default_graph
 
-__all__ = ["make", "make_op", "graph_of"]
+__all__ = ["make", "make_op", "graph_of", "is_tensor"]
+
+
+def is_tensor(value):
+    """A Tensor or a Variable: anything TF1 would not convert to a new constant."""
+    return hasattr(value, "_as_graph_tensor")
 
 
 def graph_of(*values):

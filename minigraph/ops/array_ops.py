@@ -22,7 +22,7 @@ from minigraph.api import export
 from minigraph.errors import InvalidArgumentError
 from minigraph.graph import Tensor, get_default_graph
 from minigraph.op_def import FORWARD, OpDef, broadcast_static, register
-from minigraph.ops._util import graph_of, make, make_op
+from minigraph.ops._util import graph_of, is_tensor, make, make_op
 from minigraph.ops.constant_op import as_tensor, constant, default_dtype
 from minigraph.tensor_shape import TensorShape, as_shape
 
@@ -32,11 +32,6 @@ _MAX_FOLDED_ELEMENTS = 1024
 
 #: the dtypes of an index input (axis, shape, permutation, begin...)
 _INDEX_DTYPES = (dtypes.int32, dtypes.int64)
-
-
-def _is_tensor(value):
-    """A Tensor or a Variable (anything TF1 would not convert to a new constant)."""
-    return hasattr(value, "_as_graph_tensor")
 
 
 def constant_value(t):
@@ -142,14 +137,14 @@ def constant_value_as_shape(t):
 
 def _holds_tensor(values):
     """True if the (nested) list ``values`` holds a tensor somewhere."""
-    return any(_is_tensor(v) or (isinstance(v, (list, tuple)) and _holds_tensor(v))
+    return any(is_tensor(v) or (isinstance(v, (list, tuple)) and _holds_tensor(v))
                for v in values)
 
 
 def _first_dtype(values):
     """The dtype of the first tensor in the (nested) list ``values``, or None."""
     for v in values:
-        if _is_tensor(v):
+        if is_tensor(v):
             return v._as_graph_tensor().dtype
         if isinstance(v, (list, tuple)):
             d = _first_dtype(v)
@@ -160,7 +155,7 @@ def _first_dtype(values):
 
 def _first_graph(values):
     for v in values:
-        if _is_tensor(v):
+        if is_tensor(v):
             return v._as_graph_tensor().graph
         if isinstance(v, (list, tuple)):
             g = _first_graph(v)
@@ -178,7 +173,7 @@ def autopack(values, name, dtype=None):
     with (_first_graph(values) or get_default_graph()).name_scope(name) as scope:
         elems = []
         for i, v in enumerate(values):
-            if _is_tensor(v):
+            if is_tensor(v):
                 t = v._as_graph_tensor()
                 if t.dtype != dtype:
                     raise TypeError("Cannot convert a list containing a tensor of dtype %s to "
@@ -198,7 +193,7 @@ def op_input(value, name, dtype=None):
     the op's name scope: a tensor (or Variable) as it is; a list holding tensors their
     ``Pack`` called ``name``; any other Python or numpy value a ``Const`` called ``name``
     (of ``dtype`` if given, which a numpy integer array keeps its own)."""
-    if _is_tensor(value):
+    if is_tensor(value):
         return value._as_graph_tensor()
     if isinstance(value, (list, tuple)) and _holds_tensor(value):
         return autopack(value, name, dtype)
@@ -215,7 +210,7 @@ def _list_input(values, name):
     return [op_input(v, "%s_%d" % (name, i), dtype) for i, v in enumerate(values)]
 
 
-def _check_index_input(t, op_type, arg):
+def check_index_input(t, op_type, arg):
     """TF1's type check of an index input: int32 or int64."""
     if t.dtype not in _INDEX_DTYPES:
         raise TypeError("Value passed to parameter '%s' of %s has DataType %s not in list of "
@@ -550,7 +545,7 @@ class Reshape(OpDef):
     @staticmethod
     def infer(inputs, attrs):
         x, target = inputs
-        _check_index_input(target, "Reshape", "Tshape")
+        check_index_input(target, "Reshape", "Tshape")
         _check_rank(target, 1, "the shape of Reshape")
         value = constant_value(target)
         if value is not None:
@@ -583,7 +578,7 @@ class Transpose(OpDef):
     @staticmethod
     def infer(inputs, attrs):
         x, perm = inputs
-        _check_index_input(perm, "Transpose", "Tperm")
+        check_index_input(perm, "Transpose", "Tperm")
         _check_rank(perm, 1, "the perm of Transpose")
         s, p = x.shape, constant_value(perm)
         n = perm.shape[0] if perm.shape.ndims == 1 else None
@@ -650,7 +645,7 @@ class InvertPermutation(OpDef):
     @staticmethod
     def infer(inputs, attrs):
         x, = inputs
-        _check_index_input(x, "InvertPermutation", "x")
+        check_index_input(x, "InvertPermutation", "x")
         _check_rank(x, 1, "the input of InvertPermutation")
         return x.shape, x.dtype
 
@@ -677,7 +672,7 @@ class ConcatV2(OpDef):
     def infer(inputs, attrs):
         values, axis = inputs[:-1], inputs[-1]
         dtype = _same_dtypes(values, "ConcatV2")
-        _check_index_input(axis, "ConcatV2", "Tidx")
+        check_index_input(axis, "ConcatV2", "Tidx")
         _check_rank(axis, 0, "the axis of ConcatV2")
         ranks = {t.shape.ndims for t in values if t.shape.ndims is not None}
         if 0 in ranks:
@@ -880,7 +875,7 @@ def stack(values, axis=0, name="stack"):
     """``tf.stack``: join tensors of one shape along a new axis ``axis``: a ``Pack``. As in
     TF1, a stack of Python values along axis 0 is a Const called ``stack``, and Python entries
     among tensors become Consts inside the Pack's scope (``stack/1``)."""
-    if axis == 0 and _is_tensor(values):
+    if axis == 0 and is_tensor(values):
         return values._as_graph_tensor()   # (TF1 converts the values to one tensor: itself)
     values = list(values)
     if axis == 0:
@@ -930,7 +925,7 @@ class ExpandDims(OpDef):
     @staticmethod
     def infer(inputs, attrs):
         x, dim = inputs
-        _check_index_input(dim, "ExpandDims", "Tdim")
+        check_index_input(dim, "ExpandDims", "Tdim")
         if dim.shape.num_elements() not in (None, 1):
             raise ValueError("'dim' input must be a tensor with a single value")
         d, s = _scalar_value(dim), x.shape
@@ -1038,7 +1033,7 @@ class Tile(OpDef):
     @staticmethod
     def infer(inputs, attrs):
         x, multiples = inputs
-        _check_index_input(multiples, "Tile", "Tmultiples")
+        check_index_input(multiples, "Tile", "Tmultiples")
         _check_rank(multiples, 1, "the multiples of Tile")
         n = multiples.shape[0] if multiples.shape.ndims == 1 else None
         if x.shape.ndims is not None and n is not None and n != x.shape.ndims:
@@ -1117,7 +1112,7 @@ class GatherV2(OpDef):
         if indices.dtype not in _GATHER_INDEX_DTYPES:
             raise TypeError("Value passed to parameter 'indices' has DataType %s not in list of "
                             "allowed values: int16, int32, int64" % indices.dtype.name)
-        _check_index_input(axis, "GatherV2", "Taxis")
+        check_index_input(axis, "GatherV2", "Taxis")
         _check_rank(axis, 0, "the axis of GatherV2")
         p, i, a = params.shape, indices.shape, _scalar_value(axis)
         if p.ndims is None or i.ndims is None:
@@ -1255,7 +1250,7 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
         given = {}
         for key, value in (("on_value", on_value), ("off_value", off_value)):
             if value is not None:   # TF1: converted with dtype only a hint, named "Const"
-                if _is_tensor(value):
+                if is_tensor(value):
                     given[key] = value._as_graph_tensor()
                 else:
                     hint = dtype if dtype is not None and _fits(value, dtype) else None
@@ -1305,7 +1300,7 @@ class Slice(OpDef):
     @staticmethod
     def infer(inputs, attrs):
         x, begin, size = inputs
-        _check_index_input(begin, "Slice", "Index")
+        check_index_input(begin, "Slice", "Index")
         if begin.dtype != size.dtype:
             raise TypeError("Input 'size' of 'Slice' Op has type %s that does not match type %s "
                             "of argument 'begin'." % (size.dtype.name, begin.dtype.name))
@@ -1393,7 +1388,7 @@ class Pad(OpDef):
     @staticmethod
     def infer(inputs, attrs):
         x, paddings = inputs
-        _check_index_input(paddings, "Pad", "Tpaddings")
+        check_index_input(paddings, "Pad", "Tpaddings")
         _check_rank(paddings, 2, "the paddings of Pad")
         p = constant_value(paddings)
         rank = x.shape.ndims
@@ -1451,7 +1446,7 @@ def fill(dims, value, name=None):
     """``tf.fill``: a tensor of shape ``dims`` whose every element is ``value``. As in TF1,
     Python values become the constants ``Fill/dims`` (int32) and ``Fill/value``."""
     with graph_of(dims, value).name_scope(name or "Fill") as scope:
-        d = as_tensor(dims) if _is_tensor(dims) else constant(dims, dtype=dtypes.int32,
+        d = as_tensor(dims) if is_tensor(dims) else constant(dims, dtype=dtypes.int32,
                                                               name="dims")
         return make(Fill, [d, as_tensor(value, name="value")], None, scope)
 
@@ -1472,7 +1467,7 @@ def _filled(shape, dtype, value, name):
     elif dtype == dtypes.string:
         value = ""
     with graph_of(shape).name_scope(name) as scope:
-        if _is_tensor(shape):
+        if is_tensor(shape):
             shape = as_tensor(shape)
         else:
             dims = as_shape(shape).as_list()
@@ -2090,7 +2085,7 @@ def _check_index(idx):
     dtype = getattr(idx, "dtype", None)
     if isinstance(idx, np.ndarray) and idx.ndim == 0 and idx.dtype.kind in "iu":
         return
-    if not _is_tensor(idx) or dtype not in (dtypes.int16, dtypes.int32, dtypes.int64) \
+    if not is_tensor(idx) or dtype not in (dtypes.int16, dtypes.int32, dtypes.int64) \
             or idx.shape.ndims == 1:
         raise TypeError(_SLICE_TYPE_ERROR + ", got %r" % (idx,))
 
@@ -2101,7 +2096,7 @@ def strided_slice_from_key(tensor, slice_spec):
     ``stack_1`` and ``stack_2`` (Consts, or Packs when an item is a tensor), then the
     StridedSlice op, named ``strided_slice``, with the masks. A list is read as a tuple
     (``x[[1, 2]]`` is ``x[1, 2]``, as in TF1); a boolean mask is ``tf.boolean_mask``."""
-    if (isinstance(slice_spec, bool) or (_is_tensor(slice_spec) and slice_spec.dtype.is_bool)
+    if (isinstance(slice_spec, bool) or (is_tensor(slice_spec) and slice_spec.dtype.is_bool)
             or (isinstance(slice_spec, np.ndarray) and slice_spec.dtype == np.bool_)):
         return boolean_mask(tensor, slice_spec)
     if not isinstance(slice_spec, (list, tuple)):
@@ -2113,7 +2108,7 @@ def strided_slice_from_key(tensor, slice_spec):
         if isinstance(s, slice):
             dtype = None     # of the Consts an unspecified part takes, if a part is a tensor
             for part in (s.start, s.stop, s.step):
-                if _is_tensor(part):
+                if is_tensor(part):
                     t = part._as_graph_tensor().dtype
                     if t == dtypes.int64:
                         dtype = dtypes.int64
@@ -2142,7 +2137,7 @@ def strided_slice_from_key(tensor, slice_spec):
             _check_index(s)
             begin.append(s)
             end.append(s + 1)        # (for a tensor, an `add` op, made here as in TF1)
-            wide = _is_tensor(s) and s.dtype in (dtypes.int16, dtypes.int64)
+            wide = is_tensor(s) and s.dtype in (dtypes.int16, dtypes.int64)
             strides.append(constant(1, dtype=s.dtype) if wide else 1)
             masks["shrink_axis_mask"] |= bit
     tensor = as_tensor(tensor)
@@ -2179,7 +2174,7 @@ def boolean_mask(tensor, mask, name="boolean_mask", axis=None):
                              "dimensions are None.  E.g. shape=[None] is ok, but shape=None "
                              "is not.")
         axis = 0 if axis is None else axis
-        axis_value = axis if not _is_tensor(axis) else constant_value(axis._as_graph_tensor())
+        axis_value = axis if not is_tensor(axis) else constant_value(axis._as_graph_tensor())
         if axis_value is not None:
             axis = int(axis_value)
             if shape_tensor.ndims is not None:

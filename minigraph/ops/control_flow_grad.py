@@ -361,7 +361,6 @@ def while_loop_gradient(unit, grads, stops, summed, backprop):
 def _accumulate(backward, enter, grad):
     """The sum over the backward iterations of ``grad``, the gradient of the loop constant
     ``enter`` in one iteration: an accumulator loop variable (TF1's ``b_acc``)."""
-    graph = backward.graph
     backward.exit()
     try:
         shape = grad.shape

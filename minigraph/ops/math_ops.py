@@ -15,8 +15,9 @@ from minigraph import dtypes
 from minigraph.api import export
 from minigraph.graph import get_default_graph
 from minigraph.op_def import FORWARD, OpDef, broadcast_static, quiet, register, same_dtype
-from minigraph.ops._util import graph_of, make
-from minigraph.ops.array_ops import constant_value, identity, sum_to_shape, where, zeros_like
+from minigraph.ops._util import graph_of, is_tensor, make
+from minigraph.ops.array_ops import (check_index_input, constant_value, identity, sum_to_shape,
+                                     where, zeros_like)
 from minigraph.ops.constant_op import as_tensor, binary_operands, make_binary
 from minigraph.tensor_shape import TensorShape
 
@@ -586,10 +587,10 @@ def cast(x, dtype, name=None):
     ``Cast`` follows only if that dtype differs."""
     __tracebackhide__ = True
     dtype = dtypes.as_dtype(dtype)
-    if hasattr(x, "_as_graph_tensor") and as_tensor(x).dtype == dtype:
+    if is_tensor(x) and as_tensor(x).dtype == dtype:
         return as_tensor(x)
     with get_default_graph().name_scope(name or "Cast") as scope:
-        x = as_tensor(x) if hasattr(x, "_as_graph_tensor") else as_tensor(x, name="x")
+        x = as_tensor(x, name="x")   # a plain value becomes the Const Cast/x
         if x.dtype == dtype:
             return x
         return make(Cast, [x], {"DstT": dtype}, scope)
@@ -717,10 +718,7 @@ class _ArgReduce(OpDef):
     @classmethod
     def infer(cls, inputs, attrs):
         x, dimension = inputs
-        if dimension.dtype not in (dtypes.int32, dtypes.int64):
-            raise TypeError("Value passed to parameter 'dimension' of %s has DataType %s not "
-                            "in list of allowed values: int32, int64"
-                            % (cls.type, dimension.dtype.name))
+        check_index_input(dimension, cls.type, "dimension")
         s = x.shape
         if s.ndims is None:
             return TensorShape(None), attrs["output_type"]
@@ -941,7 +939,7 @@ def range_(start, limit=None, delta=1, dtype=None, name="range"):
     with get_default_graph().name_scope(name or "Range") as scope:
         args = []
         for arg, value in (("start", start), ("limit", limit), ("delta", delta)):
-            args.append(value._as_graph_tensor() if hasattr(value, "_as_graph_tensor")
+            args.append(value._as_graph_tensor() if is_tensor(value)
                         else as_tensor(value, dtype=dtype, name=arg))
         if dtype is None:
             for t in args:

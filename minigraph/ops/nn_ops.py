@@ -7,7 +7,7 @@ from minigraph.api import export
 from minigraph.errors import InvalidArgumentError
 from minigraph.graph import name_scope
 from minigraph.op_def import OpDef, broadcast_static, quiet, register, same_dtype
-from minigraph.ops._util import make, make_op
+from minigraph.ops._util import is_tensor, make, make_op
 from minigraph.ops.array_ops import (concat, constant_value, expand_dims, rank, reshape, shape,
                                      slice_, stop_gradient, transpose, where, zeros_like)
 from minigraph.ops.constant_op import as_tensor
@@ -15,10 +15,6 @@ from minigraph.ops.math_ops import (UnaryOp, add, cast, exp, floormod, less, log
                                     sigmoid, subtract)
 from minigraph.ops.reduce_ops import reduce_sum
 from minigraph.tensor_shape import TensorShape
-
-
-def _is_tensor(value):
-    return hasattr(value, "_as_graph_tensor")
 
 
 def _floats(inputs, attrs):
@@ -137,26 +133,26 @@ def _wrap_2d_function(inputs, opdef, dim, name):
     ``concat``) and after."""
     inputs = as_tensor(inputs)
     shape = inputs.shape
-    if not _is_tensor(dim) and (dim == -1 or (shape.ndims is not None
+    if not is_tensor(dim) and (dim == -1 or (shape.ndims is not None
                                               and dim == shape.ndims - 1)):
         return make(opdef, [inputs], None, name or opdef.type)
     if shape.ndims is None:
         raise ValueError("%s over axis %s needs the rank of its input known, got shape %s"
                          % (opdef.type, dim, shape))
-    dim_value = dim if not _is_tensor(dim) else constant_value(as_tensor(dim))
+    dim_value = dim if not is_tensor(dim) else constant_value(as_tensor(dim))
     if dim_value is not None and not -shape.ndims <= int(dim_value) < shape.ndims:
         raise InvalidArgumentError(None, None, "`dim` must be in the range [%d, %d) where %d is "
                                    "the number of dimensions in the input. Received: dim=%d"
                                    % (-shape.ndims, shape.ndims, shape.ndims, dim_value))
     ndims = rank(inputs)
-    if not _is_tensor(dim):
+    if not is_tensor(dim):
         if dim < 0:
             dim = add(dim, ndims, name="add")
     else:
         dim = as_tensor(dim)
         dim = where(less(dim, 0), add(dim, ndims, name="add"), dim)
     input_rank = rank(inputs)
-    dim_axis = floormod(dim, shape.ndims, name="mod") if _is_tensor(dim) else dim % shape.ndims
+    dim_axis = floormod(dim, shape.ndims, name="mod") if is_tensor(dim) else dim % shape.ndims
 
     def swap_axis(t, last_index, name=None):
         return transpose(t, concat([range_(dim_axis), [last_index],
@@ -461,7 +457,7 @@ def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, 
         raise ValueError("Both labels and logits must be provided.")
     with name_scope(name, "logistic_loss", [logits, labels]) as scope:
         x = as_tensor(logits, name="logits")
-        z = as_tensor(labels) if hasattr(labels, "_as_graph_tensor") else \
+        z = as_tensor(labels) if is_tensor(labels) else \
             as_tensor(labels, dtype=x.dtype, name="labels")
         if not z.shape.is_compatible_with(x.shape):
             raise ValueError("logits and labels must have the same shape (%s vs %s)"
@@ -495,10 +491,10 @@ class InTopKV2(OpDef):
             raise TypeError("Value passed to parameter 'targets' has DataType %s not in list "
                             "of allowed values: int32, int64" % targets.dtype.name)
         same_dtype([targets, k], ("targets", "k"))
-        for t, rank in ((predictions, 2), (targets, 1), (k, 0)):
-            if t.shape.ndims is not None and t.shape.ndims != rank:
+        for t, want in ((predictions, 2), (targets, 1), (k, 0)):
+            if t.shape.ndims is not None and t.shape.ndims != want:
                 raise ValueError("Shape must be rank %d but is rank %d"
-                                 % (rank, t.shape.ndims))
+                                 % (want, t.shape.ndims))
         batch = predictions.shape[:1] if predictions.shape.ndims else TensorShape([None])
         if not batch.is_compatible_with(targets.shape):
             raise ValueError("Dimensions must be equal, but are %s and %s"
@@ -533,6 +529,6 @@ def in_top_k(predictions, targets, k, name=None):
     with name_scope(name, "in_top_k", [predictions, targets]):
         predictions, targets = as_tensor(predictions), as_tensor(targets)
         with name_scope("InTopKV2", values=[predictions]) as scope:   # in_top_k/InTopKV2
-            k = as_tensor(k) if hasattr(k, "_as_graph_tensor") else \
+            k = as_tensor(k) if is_tensor(k) else \
                 as_tensor(k, dtype=targets.dtype, name="k")
             return make(InTopKV2, [predictions, targets, k], None, scope)

@@ -18,9 +18,9 @@ import numpy as np
 
 from minigraph import dtypes
 from minigraph.api import export
-from minigraph.graph import Tensor, get_default_graph
+from minigraph.graph import get_default_graph
 from minigraph.op_def import OpDef, register
-from minigraph.ops._util import make
+from minigraph.ops._util import is_tensor, make
 from minigraph.ops.array_ops import constant_value_as_shape
 from minigraph.ops.constant_op import as_tensor, constant
 from minigraph.ops.math_ops import add, multiply
@@ -131,7 +131,7 @@ class RandomUniformInt(OpDef):
 
 def _shape_tensor(shape):
     """TF1's ``shape_tensor``: a tensor as it is, else an int32 Const called ``shape``."""
-    if hasattr(shape, "_as_graph_tensor"):
+    if is_tensor(shape):
         return shape._as_graph_tensor()
     return constant(list(TensorShape(shape).as_list()), dtype=dtypes.int32, name="shape")
 

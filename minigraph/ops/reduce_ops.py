@@ -21,25 +21,16 @@ import numpy as np
 from minigraph import dtypes
 from minigraph.api import export
 from minigraph.op_def import OpDef, register
-from minigraph.ops._util import graph_of, make
-from minigraph.ops.array_ops import (broadcast_to, constant_value, expand_dims, rank, reshape,
-                                     shape_of, size)
+from minigraph.ops._util import graph_of, is_tensor, make
+from minigraph.ops.array_ops import (broadcast_to, check_index_input, constant_value,
+                                     expand_dims, rank, reshape, shape_of, size)
 from minigraph.ops.constant_op import as_tensor, constant
 from minigraph.ops.math_ops import cast, equal, range_
 from minigraph.tensor_shape import TensorShape
 
-_INDEX_DTYPES = (dtypes.int32, dtypes.int64)
-
-
-def _is_tensor(value):
-    return hasattr(value, "_as_graph_tensor")
-
-
 def _check_indices(t, op_type, arg="reduction_indices"):
     """TF1's checks of an axes input: int32 or int64, a scalar or a vector."""
-    if t.dtype not in _INDEX_DTYPES:
-        raise TypeError("Value passed to parameter '%s' of %s has DataType %s not in list of "
-                        "allowed values: int32, int64" % (arg, op_type, t.dtype.name))
+    check_index_input(t, op_type, arg)
     if t.shape.ndims is not None and t.shape.ndims > 1:
         raise ValueError("Shape must be at most rank 1 but is rank %d for the %s of %s"
                          % (t.shape.ndims, arg, op_type))
@@ -318,7 +309,7 @@ class Any(_Reduce):
 def _rank(x):
     """TF1's ``array_ops.rank``: a Const named ``Rank`` when the rank is known (a Python
     or numpy value is converted in that scope first, as TF1 does), else a ``Rank`` op."""
-    if not _is_tensor(x):
+    if not is_tensor(x):
         with graph_of(x).name_scope("Rank") as scope:
             t = as_tensor(x)
             return constant(t.shape.ndims, dtype=dtypes.int32, name=scope)
@@ -335,7 +326,7 @@ def _reduction_dims(x, axis):
     ``if x_rank:``), ``range(0, rank(x))``."""
     if axis is not None:
         return axis
-    ndims = x.shape.ndims if _is_tensor(x) else None   # (a numpy array's is not TF's)
+    ndims = x.shape.ndims if is_tensor(x) else None   # (a numpy array's is not TF's)
     if ndims:
         return constant(np.arange(ndims, dtype=np.int32))
     return range_(0, _rank(x))
@@ -344,7 +335,7 @@ def _reduction_dims(x, axis):
 def _index_tensor(value, name):
     """An axes argument as a tensor: a Python int or list becomes an int32 Const called
     ``name`` (an empty list too), a numpy integer keeps its dtype."""
-    if _is_tensor(value):
+    if is_tensor(value):
         return value._as_graph_tensor()
     if np.size(value) == 0:
         return constant(value, dtype=dtypes.int32, name=name)
