@@ -290,9 +290,7 @@ def softmax_cross_entropy_with_logits_v2(labels, logits, axis=None, name=None, d
     axis moved last (a ``transpose``) if it is not, logits and labels flattened to matrices
     (``Reshape``, ``Reshape_1``), the ``SoftmaxCrossEntropyWithLogits`` op named after the
     scope, and its loss reshaped to the logits' shape without that axis (``Reshape_2``)."""
-    if axis is not None and dim is not None:
-        raise ValueError("Cannot specify both 'axis' and 'dim'")
-    axis = -1 if axis is None and dim is None else (axis if axis is not None else dim)
+    axis = _axis(axis, dim)
     if labels is None or logits is None:
         raise ValueError("Both `labels` and `logits` must be provided for "
                          "softmax_cross_entropy_with_logits_v2")
