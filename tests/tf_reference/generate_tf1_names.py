@@ -11,14 +11,14 @@ lessons' code against (``tf.RunOptions(keep_values=True)`` is not TF1, nor is
   public callable of the recorded namespaces: a function's parameters, a class's
   ``__init__`` parameters, a protobuf message's fields (``tf.RunOptions(trace_level=...)``),
   and whether it takes ``**kwargs``. A name for a callable recorded under an earlier name
-  (``tf.math.add`` is ``tf.add``) is ``{"alias": "tf.add"}``. For Keras layers and (legacy) optimizers, whose
-  ``**kwargs`` their base class checks against a fixed set, ``known_kwargs`` is that set
-  (read from tf_keras's source: ``allowed_kwargs`` in ``Layer.__init__`` and
-  ``OptimizerV2.__init__``), plus the base ``__init__``'s own parameters.
+  (``tf.math.add`` is ``tf.add``) is ``{"alias": "tf.add"}``. For Keras layers and (legacy)
+  optimizers, whose ``**kwargs`` their base class checks against a fixed set,
+  ``known_kwargs`` is that set (read from tf_keras's source: ``allowed_kwargs`` in
+  ``Layer.__init__`` and ``OptimizerV2.__init__``) plus the base ``__init__``'s parameters.
 - ``attributes``: the public attributes of the classes and values of the recorded
-  namespaces outside ``keras`` and ``layers`` (``tf.RunOptions.FULL_TRACE``, ``tf.GraphKeys.UPDATE_OPS``,
-  ``tf.float32.as_numpy_dtype``); a protobuf message's include its enum values and nested
-  types.
+  namespaces outside ``keras`` and ``layers`` (``tf.RunOptions.FULL_TRACE``,
+  ``tf.GraphKeys.UPDATE_OPS``, ``tf.float32.as_numpy_dtype``); a protobuf message's include
+  its enum values and nested types.
 - ``objects``: the public attributes of the TF1 objects lessons call methods on, taken from
   live instances in a TF1 graph: ``Session`` (``sess.``), ``RunMetadata``, ``RunOptions``,
   ``Operation``, ``Tensor``, ``Graph``, ``Variable`` (reference and resource variables),
