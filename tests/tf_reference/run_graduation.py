@@ -13,10 +13,11 @@ a fresh temporary directory:
   ``TF_CPP_MIN_LOG_LEVEL=3``, ``CUDA_VISIBLE_DEVICES=""``.
 
 Their stdouts must match line by line: the text between numbers exactly (whitespace aside:
-numpy pads the numbers of an array to one width), every number within ``RTOL`` relative (``ATOL`` absolute) of the other.
-TensorFlow's log noise is filtered from stderr only (shown when a run fails), never from
-stdout. A lesson without a graduation cell fails. Prints a table (lesson, result, seconds on
-each engine) and the first differing line of each difference; exits 1 on any failure.
+numpy pads the numbers of an array to one width), every number within ``RTOL`` relative
+(``ATOL`` absolute) of the other. TensorFlow's log noise is filtered from stderr only (shown
+when a run fails), never from stdout. A lesson without a graduation cell fails. Prints a
+table (lesson, result, seconds on each engine) and the first differing line of each
+difference; exits 1 on any failure.
 
     python tests/tf_reference/run_graduation.py [--minigraph-python PY] [--tf-python PY]
                                                 [lessons/NN_x.ipynb ...]
