@@ -60,7 +60,9 @@ TF_IMPORT = "import minigraph as tf"
 COURSE_TOOLS = {"viz", "trace", "lint", "testing", "widgets", "checks", "display", "minigraph"}
 
 TITLE = re.compile(r"^# (\d\d) · \S")
-TF_LINE = (re.compile(r"`tf\.`|\btf\."), re.compile(r"TensorFlow 1|TensorFlow-1|\bTF ?1\b"))
+#: the title's statement, loosely: one sentence that names `tf.` and TensorFlow 1 (or TF1)
+TF_LINE = (re.compile(r"`tf\.`|\btf\.\s"), re.compile(r"TensorFlow[ -]1\b|\bTF ?1\b"))
+SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n\s*\n")
 CHECK, FURTHER, GRADUATION = "## Check yourself", "## Going further", "## Graduation"
 FENCED = re.compile(r"^\s*```.*?^\s*```[^\n]*$", re.MULTILINE | re.DOTALL)
 
@@ -476,7 +478,9 @@ def structure_problems(lesson, nb):
     elif not lesson.startswith(match.group(1)):
         say("title", 0, "the title's number %s is not the lesson's (%s)"
                         % (match.group(1), lesson[:2]))
-    if title.cell_type == "markdown" and not all(p.search(title.source) for p in TF_LINE):
+    if title.cell_type == "markdown" and not any(
+            all(p.search(sentence) for p in TF_LINE)
+            for sentence in SENTENCE_END.split(title.source)):
         say("title", 0, "the title cell must say that lines with `tf.` run on real TensorFlow 1 "
                         "(`import tensorflow.compat.v1 as tf`) and that minigraph, viz, trace, "
                         "lint, testing and the widgets are this course's tools")
@@ -835,6 +839,8 @@ def test_checker_passes_a_markdown_cell_at_the_limits():
 @pytest.mark.parametrize("edit, rule, says", [
     (lambda c: c.pop(0), "title", "the first cell must be the markdown title"),
     (lambda c: c.__setitem__(0, _md("# 99 · Tiny\n\nIn this lesson you will run a graph.")),
+     "title", "lines with `tf.` run on real TensorFlow 1"),
+    (lambda c: c.__setitem__(0, _md("# 99 · Tiny\n\nYou will use `tf.` names. TF1 is old.")),
      "title", "lines with `tf.` run on real TensorFlow 1"),
     (lambda c: c.__setitem__(0, _md("# 12 · Tiny\n\nLines with `tf.` are TF1.")),
      "title", "the title's number 12 is not the lesson's"),
