@@ -228,6 +228,8 @@ class TF1Checker(ast.NodeVisitor):
     def __init__(self, lesson):
         self.lesson = lesson
         self.env = {}        # name -> TF1 object kind ("Session", "Model", ...)
+        self.makers = {}     # a function's name -> the TF1 object kind it always returns
+        self.returns = []    # per function being visited: the kinds its returns give
         self.problems = []
         self.where = None
 
@@ -252,6 +254,8 @@ class TF1Checker(ast.NodeVisitor):
         if isinstance(node, ast.Attribute):
             return ATTRIBUTE_RETURNS.get((self.kind_of(node.value), node.attr))
         if isinstance(node, ast.Call):
+            if isinstance(node.func, ast.Name):
+                return self.makers.get(node.func.id)    # def new_session(): return tf.Session()
             parts = chain_of(node.func)
             if parts is not None:
                 member, rest, problem = resolve(parts)
@@ -264,6 +268,7 @@ class TF1Checker(ast.NodeVisitor):
 
     def bind(self, target, kind):
         if isinstance(target, ast.Name):
+            self.makers.pop(target.id, None)
             if kind is None:
                 self.env.pop(target.id, None)
             else:
@@ -316,12 +321,26 @@ class TF1Checker(ast.NodeVisitor):
         for arg in args.posonlyargs + args.args + args.kwonlyargs + \
                 [a for a in (args.vararg, args.kwarg) if a is not None]:
             self.env.pop(arg.arg, None)
-        body = node.body if isinstance(node.body, list) else [node.body]
-        for statement in body:
-            self.visit(statement)
+        self.returns.append([])
+        if isinstance(node, ast.Lambda):
+            self.visit(node.body)
+            self.returns[-1].append(self.kind_of(node.body))
+        else:
+            for statement in node.body:
+                self.visit(statement)
+        kinds = set(self.returns.pop())
         self.env = saved
         if not isinstance(node, ast.Lambda):
-            self.env.pop(node.name, None)
+            self.bind(ast.Name(id=node.name), None)
+            if len(kinds) == 1 and None not in kinds:
+                self.makers[node.name] = kinds.pop()
+
+    def visit_Return(self, node):
+        if node.value is not None:
+            self.visit(node.value)
+        if self.returns:
+            self.returns[-1].append(self.kind_of(node.value) if node.value is not None
+                                    else None)
 
     visit_AsyncFunctionDef = visit_FunctionDef
     visit_Lambda = visit_FunctionDef
@@ -714,6 +733,11 @@ def _good_cells():
               "def f(sess):\n"
               "    return sess.run_steps   # a parameter, not the Session above\n"
               "g = lambda sess: sess.run_steps\n"
+              "def maybe(flag):\n"
+              "    if flag:\n"
+              "        return tf.Session()\n"
+              "    return 3\n"
+              "maybe(0).run_steps\n"
               "h = [sess.run_steps for sess in [1]] + [x.std() for x in range(2)]\n"
               "sess = None\n"
               "sess.anything"),
@@ -772,6 +796,9 @@ def test_checker_passes_the_good_cells_without_going_further():
     ("with tf.Session() as sess:\n    sess.run_steps(x)", "objects",
      ["line 2", "sess.run_steps: TF1's Session has no attribute 'run_steps'",
       "use trace.run_steps(sess, fetches, feed_dict)"]),
+    ("def new_session():\n    sess = tf.Session()\n    return sess\n"
+     "with new_session() as s:\n    s.run_steps(x)", "objects",
+     ["line 5", "s.run_steps: TF1's Session has no attribute 'run_steps'"]),
     ("sess = tf.InteractiveSession()\nsess.describe_plan(x)", "objects",
      ["TF1's Session has no attribute 'describe_plan'"]),
     ("md = tf.RunMetadata()\nprint(md.trace.ran(x))", "objects",
