@@ -34,6 +34,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from IPython.core.inputtransformer2 import TransformerManager
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = ROOT / "lessons"
@@ -144,12 +145,8 @@ def at(lesson, index, cell, line=None):
 
 
 def python_of(cell):
-    """A code cell's source as plain Python: IPython magics and ``!`` lines become calls."""
-    try:
-        from IPython.core.inputtransformer2 import TransformerManager
-    except ImportError:   # without IPython: drop the lines that start a magic
-        return "\n".join("" if re.match(r"\s*[%!]", line) and not line.strip().startswith("%(")
-                         else line for line in cell.source.splitlines())
+    """A code cell's source as plain Python: IPython magics and ``!`` lines become calls
+    (as IPython itself does: a line starting ``%`` inside brackets stays the operator)."""
     return TransformerManager().transform_cell(cell.source)
 
 
