@@ -4,6 +4,7 @@ the long chains for ``tf.gradients``."""
 import numpy as np
 
 import minigraph as tf
+from minigraph.trace import of as trace_of
 
 N, D, H = 64, 1000, 100
 LR = 1e-5  # as in the lecture
@@ -170,7 +171,7 @@ def _traced(sess, fetches, feed):
     md = tf.RunMetadata()
     sess.run(fetches, feed_dict=feed,
              options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE), run_metadata=md)
-    return md.trace.bytes_fed, md.trace.bytes_fetched
+    return trace_of(md).bytes_fed, trace_of(md).bytes_fetched
 
 
 # -- chains for tf.gradients ------------------------------------------------------------------
@@ -236,8 +237,8 @@ class ConvStep:
                       options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE),
                       run_metadata=md)
         out = {}
-        for op in md.trace.executed:
-            out[op.type] = out.get(op.type, 0.0) + md.trace.seconds[op.name]
+        for op in trace_of(md).executed:
+            out[op.type] = out.get(op.type, 0.0) + trace_of(md).seconds[op.name]
         return out
 
 

@@ -31,6 +31,7 @@ from _timing import (gc_off, interleaved, median, page_faults_per_call, quartile
 from _workloads import (RELU_BACKWARD, ConvStep, FeedLecture, NumpyLecture,  # noqa: E402
                         OptimizerLecture, TorchConvStep, VariableLecture, build_chain,
                         build_gradients, conv_data, lecture_data, rewrites_off)
+from minigraph.trace import describe_plan
 
 CONFIGS = {
     # rounds: interleaved rounds; batch_s: seconds per timed batch of calls
@@ -131,8 +132,8 @@ def bench_lecture(cfg):
              + "; ".join("%s %.1e %.1e" % ((name,) + check[name]) for name in check),
              "page faults per step: " + ", ".join("%s %.0f" % kv for kv in faults.items()),
              "plan rewrites (Variable form): "
-             + forms["variable"].sess.describe_plan(forms["variable"].fetches,
-                                                    forms["variable"].feed)
+             + describe_plan(forms["variable"].sess, forms["variable"].fetches,
+                             forms["variable"].feed)
              .replace("\n", "; ")]
     if max(max(v) for v in check.values()) > 1e-3:
         notes.append("WARNING: the graph forms do not agree with the numpy baseline")

@@ -25,12 +25,11 @@ from minigraph import hygiene
 # every new graph is watched for notebook cells run twice (minigraph.hygiene)
 _graph.on_new_graph(hygiene.watch)
 
-from minigraph import errors, lint, ops, testing  # noqa: E402
+from minigraph import errors, ops  # noqa: E402
 from minigraph.api import exported as _exported  # noqa: E402
 from minigraph.dtypes import (DType, as_dtype, bool, double, float16, float32, float64,  # noqa: A004,E402
                               half, int8, int16, int32, int64, string, uint8)
 from minigraph.gradients import gradients  # noqa: E402
-from minigraph.hygiene import orphans  # noqa: E402
 from minigraph.graph import (Graph, GraphKeys, Operation, Tensor, add_to_collection,  # noqa: E402
                              add_to_collections, control_dependencies, get_collection,
                              get_collection_ref, get_default_graph, name_scope,
@@ -38,7 +37,7 @@ from minigraph.graph import (Graph, GraphKeys, Operation, Tensor, add_to_collect
 from minigraph.config import ConfigProto, GPUOptions, GraphOptions, OptimizerOptions  # noqa: E402
 from minigraph.session import InteractiveSession, Session, get_default_session  # noqa: E402
 from minigraph.tensor_shape import TensorShape  # noqa: E402
-from minigraph.trace import RunMetadata, RunOptions, RunTrace  # noqa: E402
+from minigraph.trace import RunMetadata, RunOptions  # noqa: E402
 from minigraph.variables import (Variable, assign, assign_add, assign_sub,  # noqa: E402
                                  global_variables, global_variables_initializer,
                                  initialize_all_variables, is_variable_initialized,
@@ -50,7 +49,7 @@ from minigraph.variables import (Variable, assign, assign_add, assign_sub,  # no
 from minigraph import linalg, math, nn  # noqa: A004,E402
 
 # the training stack: initializers, variable scopes, layers, optimizers, losses, summaries
-from minigraph import contrib, initializers, layers, losses, summary, train, viz  # noqa: E402
+from minigraph import contrib, initializers, layers, losses, summary, train  # noqa: E402
 from minigraph.initializers import (constant_initializer, glorot_normal_initializer,  # noqa: E402
                                     glorot_uniform_initializer, ones_initializer,
                                     random_normal_initializer, random_uniform_initializer,
@@ -88,19 +87,19 @@ newaxis = None
 compat = _types.SimpleNamespace(v1=_sys.modules[__name__])
 
 __all__ = sorted(_exported("")) + [
-    "errors", "hygiene", "lint", "ops", "testing", "DType", "as_dtype", "bool", "double",
+    "errors", "ops", "DType", "as_dtype", "bool", "double",
     "float16", "float32", "float64", "half", "int8", "int16", "int32", "int64", "string",
-    "uint8", "gradients", "orphans", "Graph", "GraphKeys", "Operation", "Tensor",
+    "uint8", "gradients", "Graph", "GraphKeys", "Operation", "Tensor",
     "add_to_collection", "add_to_collections", "control_dependencies", "get_collection",
     "get_collection_ref", "get_default_graph", "name_scope", "reset_default_graph",
     "ConfigProto", "GPUOptions", "GraphOptions", "OptimizerOptions", "InteractiveSession",
-    "Session", "get_default_session", "TensorShape", "RunMetadata", "RunOptions", "RunTrace",
+    "Session", "get_default_session", "TensorShape", "RunMetadata", "RunOptions",
     "Variable", "assign", "assign_add", "assign_sub", "global_variables",
     "global_variables_initializer", "initialize_all_variables", "is_variable_initialized",
     "local_variables",
     "model_variables", "report_uninitialized_variables", "trainable_variables",
     "variables_initializer", "linalg", "math", "nn", "contrib", "initializers", "layers",
-    "losses", "summary", "train", "viz", "constant_initializer", "glorot_normal_initializer",
+    "losses", "summary", "train", "constant_initializer", "glorot_normal_initializer",
     "glorot_uniform_initializer", "ones_initializer", "random_normal_initializer",
     "random_uniform_initializer", "truncated_normal_initializer",
     "variance_scaling_initializer", "zeros_initializer", "AUTO_REUSE", "VariableScope",

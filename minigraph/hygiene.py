@@ -5,7 +5,8 @@ default graph: the old ops are still there, placeholders get new names (``x_1``)
 feeding the old ``x`` no longer feeds the model you fetch. minigraph notices and says so:
 
 * ``RerunWarning``, once per re-run cell: the same cell created ops again in the same graph;
-* :func:`orphans`: the ops none of your fetches reach, grouped by the line that made them;
+* ``lint.orphans`` (:func:`minigraph.lint.orphans`): the ops none of your fetches reach,
+  grouped by the line that made them;
 * ``GraphGrowthWarning``: ``Session.run`` is called in a loop and the graph grows between
   every two runs (ops created inside the training loop);
 * feeding a stale placeholder (one the fetches do not use, while a newer one made by the same
@@ -20,8 +21,7 @@ import sys
 import warnings
 import weakref
 
-from minigraph.lint import fetch_ops, fetches_graph, is_init_group, is_initializer
-from minigraph.topo import toposort
+from minigraph.lint import Orphans, orphans  # noqa: F401  (the hygiene tools, in one place)
 
 __all__ = ["RerunWarning", "GraphGrowthWarning", "orphans", "Orphans", "stale_feed_message",
            "watch", "GrowthTracker"]
@@ -120,57 +120,6 @@ def watch(graph):
     graph watched: ``graph.on_new_graph(hygiene.watch)``)."""
     tracker = _trackers[graph] = _RerunTracker(graph)
     graph.add_listener(tracker)
-
-
-# ------------------------------------------------------------------------------------------
-# Orphans
-# ------------------------------------------------------------------------------------------
-
-class Orphans:
-    """Ops none of the fetches reach, grouped by where they were created.
-
-    Attributes:
-      ops: the orphaned ops, in creation order.
-      groups: ``[(site, [ops])]`` with one entry per creating line.
-    """
-
-    def __init__(self, ops):
-        self.ops = ops
-        groups = {}
-        for op in ops:
-            groups.setdefault(op.site.key(), (op.site, []))[1].append(op)
-        self.groups = list(groups.values())
-
-    def __len__(self):
-        return len(self.ops)
-
-    def __iter__(self):
-        return iter(self.ops)
-
-    def __repr__(self):
-        if not self.ops:
-            return "No orphaned ops: every op is reached by the fetches."
-        lines = ["%d ops are not reached by the fetches:" % len(self.ops)]
-        for site, ops in self.groups:
-            names = ", ".join(op.name for op in ops[:6]) + (" ..." if len(ops) > 6 else "")
-            lines.append("  %s (%d ops): %s" % (site, len(ops), names))
-        return "\n".join(lines)
-
-
-def orphans(fetches, graph=None, include_initializers=False):
-    """The ops of ``graph`` that running ``fetches`` never touches, e.g. the stale copy of a
-    model left behind by re-running a cell. Variable initializers (and the ``init`` op) are
-    left out unless ``include_initializers``. Draw them greyed out with
-    ``minigraph.viz.draw(muted=orphans(...).ops)``."""
-    graph = graph or fetches_graph(fetches)
-    reached = set(toposort(fetch_ops(fetches, graph)))
-    skip = set()
-    if not include_initializers:
-        for op in graph.get_operations():
-            if is_init_group(op) or is_initializer(op):
-                # the initializer and its initial value, not the variable it writes
-                skip.update(o for o in toposort([op]) if o.type != "VariableV2")
-    return Orphans([op for op in graph.get_operations() if op not in reached and op not in skip])
 
 
 # ------------------------------------------------------------------------------------------

@@ -4,6 +4,9 @@ The classic TF1 bug of the lecture: the training loop fetches only ``[loss]``, s
 ``Session.run`` prunes every ``assign`` and the model never learns. ``dead_updates`` lists
 such ops for given fetches; ``Session.run`` uses ``loop_warning`` to warn once when the same
 fetches are run again and again without ever reaching an update that exists in the graph.
+``orphans`` lists the ops no fetch reaches (a stale copy of a model from a re-run cell).
+
+Like every minigraph tool, this is not TF1's API: ``from minigraph import lint``.
 """
 
 import warnings
@@ -13,7 +16,7 @@ from minigraph.topo import toposort
 
 __all__ = ["dead_updates", "dead_update_message", "update_ops", "DeadUpdateWarning", "fetch_ops",
            "is_initializer", "is_init_group",
-           "fetches_graph", "loop_warning"]
+           "fetches_graph", "loop_warning", "orphans", "Orphans"]
 
 
 class DeadUpdateWarning(UserWarning):
@@ -124,3 +127,54 @@ def loop_warning(order, graph, fetch_names):
 
 def warn(message):
     warnings.warn(message, DeadUpdateWarning, stacklevel=3)
+
+
+# ------------------------------------------------------------------------------------------
+# Orphans
+# ------------------------------------------------------------------------------------------
+
+class Orphans:
+    """Ops none of the fetches reach, grouped by where they were created.
+
+    Attributes:
+      ops: the orphaned ops, in creation order.
+      groups: ``[(site, [ops])]`` with one entry per creating line.
+    """
+
+    def __init__(self, ops):
+        self.ops = ops
+        groups = {}
+        for op in ops:
+            groups.setdefault(op.site.key(), (op.site, []))[1].append(op)
+        self.groups = list(groups.values())
+
+    def __len__(self):
+        return len(self.ops)
+
+    def __iter__(self):
+        return iter(self.ops)
+
+    def __repr__(self):
+        if not self.ops:
+            return "No orphaned ops: every op is reached by the fetches."
+        lines = ["%d ops are not reached by the fetches:" % len(self.ops)]
+        for site, ops in self.groups:
+            names = ", ".join(op.name for op in ops[:6]) + (" ..." if len(ops) > 6 else "")
+            lines.append("  %s (%d ops): %s" % (site, len(ops), names))
+        return "\n".join(lines)
+
+
+def orphans(fetches, graph=None, include_initializers=False):
+    """The ops of ``graph`` that running ``fetches`` never touches, e.g. the stale copy of a
+    model left behind by re-running a cell. Variable initializers (and the ``init`` op) are
+    left out unless ``include_initializers``. Draw them greyed out with
+    ``minigraph.viz.draw(muted=orphans(...).ops)``."""
+    graph = graph or fetches_graph(fetches)
+    reached = set(toposort(fetch_ops(fetches, graph)))
+    skip = set()
+    if not include_initializers:
+        for op in graph.get_operations():
+            if is_init_group(op) or is_initializer(op):
+                # the initializer and its initial value, not the variable it writes
+                skip.update(o for o in toposort([op]) if o.type != "VariableV2")
+    return Orphans([op for op in graph.get_operations() if op not in reached and op not in skip])

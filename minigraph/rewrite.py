@@ -6,8 +6,12 @@ do nothing and picks cheaper forms of some ops. minigraph's session does the sam
 way, on the *plan* (:mod:`minigraph.plan`): :func:`optimize` turns the plan that runs every
 op as drawn into a cheaper one with the same values, bit for bit (``tests/test_rewrite.py``).
 The graph and its drawings are not touched, and a traced run (``RunOptions(trace_level=
-FULL_TRACE)``, ``Session.run_steps``) still runs the plan as drawn, so it shows every op.
-``Session.describe_plan`` tells what was rewritten.
+FULL_TRACE)``, ``minigraph.trace.run_steps``) still runs the plan as drawn, so it shows every
+op: that is minigraph's choice, for teaching; TF1 applies Grappler to a traced run too.
+``minigraph.trace.describe_plan(sess, fetches)`` tells what was rewritten. Of the rewrites
+below, folding and forwarding are what Grappler's constant folding and dependency optimizer
+do; the cheaper kernels (the bit-mask select) and the no-copy assign are minigraph's own
+kernel choices, not Grappler passes.
 
 One walk over the steps, in execution order, does the first three; the last looks at the
 whole plan:

@@ -237,17 +237,18 @@ class Session:
           feed_dict: ``{placeholder or tensor name: value}``; values are converted to the
             tensor's dtype and checked against its static shape.
           options, run_metadata: pass ``RunOptions(trace_level=RunOptions.FULL_TRACE)`` and a
-            ``RunMetadata`` to get a :class:`~minigraph.trace.RunTrace` in
-            ``run_metadata.trace``.
+            ``RunMetadata`` to record the run: ``trace.of(run_metadata)`` is then its
+            :class:`~minigraph.trace.RunTrace`.
         """
         __tracebackhide__ = True
         entry, rebuild, feed_values = self._prepare(fetches, feed_dict)
         if options is not None and options.trace_level:
-            stepped = _SteppedRun(self, entry.drawn, rebuild, feed_values, options.keep_values)
+            stepped = _SteppedRun(self, entry.drawn, rebuild, feed_values,
+                                  getattr(options, "_keep_values", False))
             for _ in stepped:
                 pass
             if run_metadata is not None:
-                run_metadata.trace = stepped.trace
+                run_metadata._trace = stepped.trace
             return stepped.results
         plan = entry.fast
         env = plan.start(feed_values)
@@ -258,25 +259,14 @@ class Session:
             lint.warn(warning)
         return rebuild(plan.results(env))
 
-    def run_steps(self, fetches, feed_dict=None, keep_values=True):
-        """Run like ``run``, but as an iterator yielding a :class:`~minigraph.trace.Step`
-        after each op of the plan as drawn. When exhausted, ``.results`` holds what ``run``
-        would have returned and ``.trace`` the run trace. This drives the step-through
-        widgets."""
+    def _run_steps(self, fetches, feed_dict, keep_values):
+        """See :func:`minigraph.trace.run_steps` (minigraph's own, not a TF1 method)."""
+        __tracebackhide__ = True
         entry, rebuild, feed_values = self._prepare(fetches, feed_dict)
         return _SteppedRun(self, entry.drawn, rebuild, feed_values, keep_values)
 
-    def describe_plan(self, fetches, feed_dict=None):
-        """What ``run(fetches, feed_dict)`` executes when untraced, as a few lines: the ops
-        folded into constants once, forwarded, given cheaper kernels, storing their values
-        without a copy (see :mod:`minigraph.rewrite`). Nothing runs; only the keys of
-        ``feed_dict`` matter."""
-        return self.fast_path(fetches, feed_dict).summary()
-
-    def fast_path(self, fetches, feed_dict=None):
-        """The :class:`~minigraph.rewrite.Rewrites` of ``run(fetches, feed_dict)``: its lists
-        of rewritten ops, and ``.role(op)``, what an untraced run does with an op. Nothing
-        runs; only the keys of ``feed_dict`` matter."""
+    def _fast_path(self, fetches, feed_dict):
+        """See :func:`minigraph.trace.fast_path` (minigraph's own, not a TF1 method)."""
         entry, _, _ = self._prepare(fetches, feed_dict)
         return entry.fast.rewrites
 

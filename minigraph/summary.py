@@ -12,8 +12,8 @@ Two halves, as in TF1:
   ``writer.add_run_metadata(run_metadata, "step99")`` writes what a traced run did (each
   op's time), which TensorBoard's Graphs tab shows for that "session run".
 
-The summary ops need numpy alone; ``FileWriter`` and :func:`read_events` import the
-``tensorboard`` package (``pip install minigraph[tensorboard]``) when they are used.
+The summary ops need numpy alone; ``FileWriter`` (and ``minigraph.events.read_events``, which
+reads the files back) import the ``tensorboard`` package (``pip install minigraph[tensorboard]``) when they are used.
 """
 
 import collections
@@ -32,10 +32,10 @@ from minigraph.ops.summary_ops import (HistogramSummary, HistogramValue, ImageSu
                                        ImageValue, MergeSummary, ScalarSummary, SummaryRecord,
                                        SummaryValue, _as_record)
 
-__all__ = ["scalar", "histogram", "image", "merge", "merge_all", "FileWriter", "read_events",
+__all__ = ["scalar", "histogram", "image", "merge", "merge_all", "FileWriter",
            "Record", "SummaryRecord", "SummaryValue", "HistogramValue", "ImageValue"]
 
-#: One value written by a FileWriter (or read back by :func:`read_events`): ``kind`` is
+#: One value written by a FileWriter (or read back by ``minigraph.events.read_events``): ``kind`` is
 #: ``"scalar"`` (``value`` a float), ``"histogram"`` (``value`` a :class:`HistogramValue`)
 #: or ``"image"`` (``value`` an :class:`ImageValue`).
 Record = collections.namedtuple("Record", "step tag kind value wall_time")
@@ -273,7 +273,7 @@ class FileWriter:
 
         ``run_metadata`` is the ``tf.RunMetadata()`` a run filled in with
         ``options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE)`` (or a ``RunMetadata``
-        proto); see :func:`run_metadata_proto` for what is written. ``global_step`` is the
+        proto, or the run trace ``minigraph.trace.traced_run`` returns); see :func:`run_metadata_proto` for what is written. ``global_step`` is the
         event's step (default 0). A tag already written by this writer is a ValueError, as
         in TF1.
         """
@@ -339,8 +339,8 @@ def run_metadata_proto(run_metadata, end_time=None):
     its ``step_stats`` hold one device, the CPU (:data:`CPU`), and one ``NodeExecStats`` per
     op the run executed, in order: the op's name, its time (``op_end_rel_micros``,
     ``all_end_rel_micros``; also in nanoseconds) and TF's ``timeline_label``
-    (``"MatMul = MatMul(x, w/read)"``); with ``RunOptions(keep_values=True)``, the dtype,
-    shape and bytes of each output too.
+    (``"MatMul = MatMul(x, w/read)"``); for a run that kept its values
+    (``trace.traced_run(..., keep_values=True)``), the dtype, shape and bytes of each output too.
 
     The trace records how long each op took, not when it started: the ops are laid end to
     end (they run one after another), the first starting ``total_seconds`` before
@@ -349,7 +349,8 @@ def run_metadata_proto(run_metadata, end_time=None):
     from tensorboard.compat.proto import (config_pb2, tensor_shape_pb2,  # optional extra
                                           types_pb2)
     proto = config_pb2.RunMetadata()
-    trace = getattr(run_metadata, "trace", None)
+    trace = run_metadata if hasattr(run_metadata, "executed") else \
+        getattr(run_metadata, "_trace", None)   # a RunTrace, or a tf.RunMetadata
     if trace is None:
         return proto
     device = proto.step_stats.dev_stats.add(device=CPU)
@@ -376,38 +377,3 @@ def run_metadata_proto(run_metadata, end_time=None):
             desc.allocation_description.allocator_name = "cpu"
         start_ns += ns
     return proto
-
-
-# --------------------------------------------------------------------------- reading back
-
-def _png_channels(png):
-    """The number of channels of a PNG image (its IHDR's colour type), as TF's colorspace."""
-    return {0: 1, 4: 2, 2: 3, 6: 4}.get(png[25], 0) if len(png) > 25 else 0
-
-
-def read_events(logdir):
-    """Every scalar, histogram and image in the event files of ``logdir``, as :class:`Record` s
-    sorted by (wall_time, step, tag). Reads through TensorBoard's own ``EventAccumulator``,
-    keeping every event (no sampling, no purging of out-of-order steps)."""
-    try:
-        from tensorboard.backend.event_processing import event_accumulator
-    except ImportError as e:
-        raise ImportError("read_events needs the `tensorboard` package (%s): "
-                          "pip install minigraph[tensorboard]" % e) from e
-    keep_all = {kind: 0 for kind in event_accumulator.DEFAULT_SIZE_GUIDANCE}
-    acc = event_accumulator.EventAccumulator(os.fspath(logdir), size_guidance=keep_all,
-                                             purge_orphaned_data=False)
-    acc.Reload()
-    tags = acc.Tags()
-    out = []
-    for tag in tags.get(event_accumulator.SCALARS, ()):
-        out.extend(Record(e.step, tag, "scalar", e.value, e.wall_time) for e in acc.Scalars(tag))
-    for tag in tags.get(event_accumulator.HISTOGRAMS, ()):
-        out.extend(Record(e.step, tag, "histogram", _histogram_value(e.histogram_value),
-                          e.wall_time) for e in acc.Histograms(tag))
-    for tag in tags.get(event_accumulator.IMAGES, ()):
-        out.extend(Record(e.step, tag, "image", ImageValue(
-            e.height, e.width, _png_channels(e.encoded_image_string), e.encoded_image_string),
-            e.wall_time) for e in acc.Images(tag))
-    out.sort(key=lambda r: (r.wall_time, r.step, r.tag))
-    return out

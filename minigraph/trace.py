@@ -1,25 +1,35 @@
 """The run trace: one small record of what one ``Session.run`` did.
 
-Ask for it with ``tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE)`` and a
-``tf.RunMetadata()`` (its ``.trace`` is filled in), or step through a run node by node with
-``Session.run_steps``. The drawings, the widgets, the lessons and the benchmarks all read
-this one record; nothing else hooks into the session.
+This module is one of minigraph's own tools, not part of TF1's API (``tf.`` lines are TF1;
+``from minigraph import trace`` lines are this course's). Get a trace three ways:
+
+- ``results, tr = trace.traced_run(sess, fetches, feed_dict, keep_values=True)``;
+- TF1's own form, ``md = tf.RunMetadata(); sess.run(fetches, options=tf.RunOptions(
+  trace_level=tf.RunOptions.FULL_TRACE), run_metadata=md)``, then ``trace.of(md)``;
+- ``trace.run_steps(sess, fetches, feed_dict)``, an iterator stepping through a run op by op.
+
+``trace.describe_plan(sess, fetches)`` says what an untraced run of the same fetches executes
+instead (minigraph's plan rewrites). The drawings, the widgets, the lessons and the
+benchmarks all read this one record; nothing else hooks into the session.
 """
 
 from minigraph.lint import fetch_ops
 from minigraph.ops.state_ops import written_variables
 from minigraph.topo import toposort
 
-__all__ = ["RunOptions", "RunMetadata", "RunTrace", "Step", "format_bytes"]
+__all__ = ["RunOptions", "RunMetadata", "RunTrace", "Step", "format_bytes", "traced_run", "of",
+           "run_steps", "describe_plan", "fast_path"]
 
 
 class RunOptions:
-    """Options for one ``Session.run`` (``tf.RunOptions``).
+    """Options for one ``Session.run`` (``tf.RunOptions``), with TF1's fields.
 
     Args:
       trace_level: ``NO_TRACE`` (the default: nothing recorded, nothing slowed) or
-        ``FULL_TRACE`` (fill ``run_metadata.trace``).
-      keep_values: also keep every computed value in the trace (for drawings with values).
+        ``FULL_TRACE`` (record the run: :func:`of` gets the trace from the ``RunMetadata``).
+      timeout_in_ms, inter_op_thread_pool, output_partition_graphs,
+      report_tensor_allocations_upon_oom, debug_options, experimental: TF1's other fields,
+        accepted and kept; they change nothing on one CPU thread.
     """
 
     NO_TRACE = 0
@@ -27,21 +37,76 @@ class RunOptions:
     HARDWARE_TRACE = 2
     FULL_TRACE = 3
 
-    def __init__(self, trace_level=NO_TRACE, keep_values=False, timeout_in_ms=0):
+    def __init__(self, trace_level=NO_TRACE, timeout_in_ms=0, inter_op_thread_pool=0,
+                 output_partition_graphs=False, debug_options=None,
+                 report_tensor_allocations_upon_oom=False, experimental=None):
         self.trace_level = trace_level
-        self.keep_values = keep_values
         self.timeout_in_ms = timeout_in_ms
+        self.inter_op_thread_pool = inter_op_thread_pool
+        self.output_partition_graphs = output_partition_graphs
+        self.debug_options = debug_options
+        self.report_tensor_allocations_upon_oom = report_tensor_allocations_upon_oom
+        self.experimental = experimental
+        self._keep_values = False   # set by traced_run / run_steps: not a TF1 field
 
 
 class RunMetadata:
-    """Filled in by ``Session.run`` when tracing (``tf.RunMetadata``): see ``.trace``."""
+    """Filled in by ``Session.run`` when tracing (``tf.RunMetadata``); ``trace.of(md)``
+    returns minigraph's record of the run (:class:`RunTrace`), which ``step_stats`` also
+    holds where TF1 keeps its per-op timings."""
 
     def __init__(self):
-        self.trace = None
+        self._trace = None
 
     @property
     def step_stats(self):
-        return self.trace
+        return self._trace
+
+
+def of(run_metadata):
+    """The :class:`RunTrace` a traced ``sess.run(..., options=tf.RunOptions(trace_level=
+    tf.RunOptions.FULL_TRACE), run_metadata=run_metadata)`` recorded."""
+    if not isinstance(run_metadata, RunMetadata):
+        raise TypeError("trace.of takes a tf.RunMetadata, got %s" % type(run_metadata).__name__)
+    if run_metadata._trace is None:
+        raise ValueError("this RunMetadata holds no trace: pass it to sess.run together with "
+                         "options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE)")
+    return run_metadata._trace
+
+
+def traced_run(sess, fetches, feed_dict=None, keep_values=False):
+    """Run ``fetches`` once in ``sess``, as ``sess.run`` would, and record the run:
+    returns ``(results, run_trace)``. With ``keep_values``, the trace also keeps every value
+    the run computed (``run_trace.values``: tensor name -> value), for drawings with values."""
+    __tracebackhide__ = True
+    options = RunOptions(trace_level=RunOptions.FULL_TRACE)
+    options._keep_values = keep_values
+    md = RunMetadata()
+    results = sess.run(fetches, feed_dict=feed_dict, options=options, run_metadata=md)
+    return results, md._trace
+
+
+def run_steps(sess, fetches, feed_dict=None, keep_values=True):
+    """Run ``fetches`` in ``sess`` as an iterator yielding a :class:`Step` after each op of
+    the plan as drawn. When exhausted, ``.results`` holds what ``sess.run`` would have
+    returned and ``.trace`` the run trace. This drives the step-through widgets."""
+    __tracebackhide__ = True
+    return sess._run_steps(fetches, feed_dict, keep_values)
+
+
+def describe_plan(sess, fetches, feed_dict=None):
+    """What an untraced ``sess.run(fetches, feed_dict)`` executes, as a few lines: the ops
+    folded into constants once, forwarded, given cheaper kernels, storing their values
+    without a copy (see :mod:`minigraph.rewrite`). Nothing runs; only the keys of
+    ``feed_dict`` matter."""
+    return fast_path(sess, fetches, feed_dict).summary()
+
+
+def fast_path(sess, fetches, feed_dict=None):
+    """The :class:`~minigraph.rewrite.Rewrites` of an untraced ``sess.run(fetches,
+    feed_dict)``: its lists of rewritten ops, and ``.role(op)``, what the run does with an
+    op. Nothing runs; only the keys of ``feed_dict`` matter."""
+    return sess._fast_path(fetches, feed_dict)
 
 
 class Step:

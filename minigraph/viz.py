@@ -93,6 +93,7 @@ from minigraph.op_def import OpDef
 from minigraph.ops.math_ops import BinaryOp
 from minigraph.ops.state_ops import variable_of_read
 from minigraph.topo import toposort
+from minigraph.trace import RunMetadata, of as trace_of
 
 __all__ = ["to_dot", "draw", "GraphView", "dead_updates", "dead_update_message", "node_kind",
            "KIND_STYLES", "describe_value", "INSTALL_HINT", "GREY_FILL", "GREY_LINE", "GREY_TEXT",
@@ -569,7 +570,8 @@ def to_dot(graph=None, fetches=None, feed_dict=None, trace=None, backward=True,
       fetches: draw only what these tensors/ops need (stopping at ``feed_dict`` keys);
         default: the whole graph.
       feed_dict: fed tensors (or a list of them): drawn as cut where they are fed.
-      trace: a ``RunTrace`` of one run: executed ops normal, pruned ops grey, fetched
+      trace: a ``RunTrace`` of one run (or the ``tf.RunMetadata`` a traced run filled in):
+        executed ops normal, pruned ops grey, fetched
         double-bordered, variables read (blue) and written (red).
       backward: include the ops ``tf.gradients`` added (False: the forward graph alone).
       collapse: name scopes drawn as one box; default ``["gradients", <optimizer scopes>]``
@@ -590,6 +592,8 @@ def to_dot(graph=None, fetches=None, feed_dict=None, trace=None, backward=True,
         gradient op is labelled "grad of <op>" and sits in the "<op>_grad" scope anyway).
       max_nodes: beyond this many ops, collapse every top-level scope (readability).
     """
+    if isinstance(trace, RunMetadata):
+        trace = trace_of(trace)
     scene = _Scene(graph, fetches, feed_dict, trace, backward, show_values)
     if fold:
         scene.drop(unrequested_gradients(scene.ops, scene.graph, scene.fetched))
@@ -1012,7 +1016,7 @@ def draw(graph=None, **options):
     """A :class:`GraphView` of ``graph`` (see :func:`to_dot` for the options).
 
     In a notebook, ``tf.get_default_graph()`` alone draws the whole graph; ``draw(fetches=
-    [loss], trace=md.trace)`` draws what one run executed, with pruned ops greyed out;
+    [loss], trace=md)`` draws what one run executed, with pruned ops greyed out;
     ``draw(fold=False)`` draws every node and edge TF1 built, as TensorBoard shows them.
     """
     if graph is not None and not hasattr(graph, "get_operations"):

@@ -4,6 +4,7 @@ import pytest
 
 import minigraph as tf
 from widgets import checks
+from minigraph.trace import of as trace_of
 
 
 def model():
@@ -37,8 +38,8 @@ def test_ran_and_pruned_read_a_trace():
     md = tf.RunMetadata()
     sess.run(loss, {x: [[1, 2, 3], [4, 5, 6]]}, run_metadata=md,
              options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE))
-    assert checks.ran(md.trace, loss) and not checks.ran(md.trace, update)
-    assert checks.pruned(md.trace, update) and not checks.pruned(md.trace, loss)
+    assert checks.ran(trace_of(md), loss) and not checks.ran(trace_of(md), update)
+    assert checks.pruned(trace_of(md), update) and not checks.pruned(trace_of(md), loss)
 
 
 def test_gradient_of_and_op_types_between():
@@ -56,10 +57,10 @@ def test_wrote_reads_the_variables_a_run_wrote():
     full = tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE)
     md = tf.RunMetadata()
     sess.run([loss, update], feed, options=full, run_metadata=md)
-    assert checks.wrote(md.trace, ["w"]) and checks.wrote(md.trace, [w])
+    assert checks.wrote(trace_of(md), ["w"]) and checks.wrote(trace_of(md), [w])
     md = tf.RunMetadata()
     sess.run(loss, feed, options=full, run_metadata=md)
-    verdict = checks.wrote(md.trace, [w])
+    verdict = checks.wrote(trace_of(md), [w])
     assert not verdict and "did not write w" in verdict.message
 
 
@@ -72,9 +73,9 @@ def test_crossed_reads_the_bytes_and_feeds_of_a_run():
     # fetch the assign as an op: its output tensor would bring the new w back out
     sess.run([loss, update.op], feed,
              options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE), run_metadata=md)
-    assert checks.crossed(md.trace, fed=[x], bytes_fed=2 * 3 * 4, bytes_fetched=4)
-    assert checks.crossed(md.trace, fed=["x"])
-    verdict = checks.crossed(md.trace, fed=[x, w], bytes_fetched=8)
+    assert checks.crossed(trace_of(md), fed=[x], bytes_fed=2 * 3 * 4, bytes_fetched=4)
+    assert checks.crossed(trace_of(md), fed=["x"])
+    verdict = checks.crossed(trace_of(md), fed=[x, w], bytes_fetched=8)
     assert not verdict and "not ['w', 'x']" in verdict.message and "4 bytes came out" in \
         verdict.message
 

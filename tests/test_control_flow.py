@@ -15,6 +15,7 @@ import pytest
 import minigraph as tf
 from minigraph import errors
 from minigraph.testing import check_gradients
+from minigraph.trace import fast_path, of as trace_of, run_steps
 
 FULL = tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE)
 
@@ -28,7 +29,7 @@ def graph():
 def traced(sess, fetches, feed=None):
     md = tf.RunMetadata()
     value = sess.run(fetches, feed, options=FULL, run_metadata=md)
-    return value, md.trace
+    return value, trace_of(md)
 
 
 def names(ops):
@@ -131,7 +132,7 @@ def test_trace_records_dead_ops_and_the_branch_taken():
         assert "tf.cond cond: the true branch ran" in text
         assert "dead" in text and "cond/Exp" in text
         # run_steps (the stepper) yields only the ops that ran
-        steps = list(sess.run_steps(y, {x: 2.0, p: False}))
+        steps = list(run_steps(sess, y, {x: 2.0, p: False}))
         assert "cond/Exp" in [s.op.name for s in steps]
         assert "cond/Square" not in [s.op.name for s in steps]
         # a Switch's dead output shows as None in a step
@@ -609,7 +610,7 @@ def test_a_plan_with_a_cond_is_rewritten_outside_its_control_flow_only():
     y = tf.cond(p, lambda: tf.identity(x) * k + tf.constant(1.0) * 2.0, lambda: x ** 1)
     z = tf.identity(y) ** 2
     with tf.Session() as sess:
-        fast = sess.fast_path(z, {x: [1, 2, 3], p: True})
+        fast = fast_path(sess, z, {x: [1, 2, 3], p: True})
         assert "mul" in names(fast.folded)
         # nothing inside the branches is folded, forwarded or specialized
         inside = [op for op in fast.folded + fast.forwarded + fast.specialized

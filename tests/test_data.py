@@ -11,6 +11,7 @@ import pytest
 
 import minigraph as tf
 from minigraph import graphdef, viz
+from minigraph.trace import fast_path, of as trace_of, run_steps
 
 FULL = tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE)
 
@@ -567,15 +568,15 @@ def test_get_next_is_a_stateful_source_in_traces_and_plans():
     with tf.Session() as sess:
         md = tf.RunMetadata()
         sess.run(it.initializer, options=FULL, run_metadata=md)
-        assert "MakeIterator" in {o.name for o in md.trace.executed}
+        assert "MakeIterator" in {o.name for o in trace_of(md).executed}
         assert sess.run(y) == 0.0 and sess.run(y) == 2.0   # untraced runs: never folded
         md = tf.RunMetadata()
         assert sess.run(y, options=FULL, run_metadata=md) == 4.0
-        assert [o.type for o in md.trace.executed][:2] == ["IteratorV2", "IteratorGetNext"]
-        stepped = sess.run_steps(y)
+        assert [o.type for o in trace_of(md).executed][:2] == ["IteratorV2", "IteratorGetNext"]
+        stepped = run_steps(sess, y)
         assert [s.op.type for s in stepped][:2] == ["IteratorV2", "IteratorGetNext"]
         assert stepped.results == 6.0
-        assert op in sess.fast_path(y).executed
+        assert op in fast_path(sess, y).executed
         assert sess.run(y) == 8.0
         with pytest.raises(tf.errors.OutOfRangeError):
             sess.run(y)
@@ -605,7 +606,7 @@ def test_drawing_and_graph_def():
         md = tf.RunMetadata()
         sess.run(it.initializer)
         sess.run(loss, options=FULL, run_metadata=md)
-        assert "IteratorGetNext" in viz.to_dot(tf.get_default_graph(), trace=md.trace,
+        assert "IteratorGetNext" in viz.to_dot(tf.get_default_graph(), trace=trace_of(md),
                                                show_values=True)
     pytest.importorskip("tensorboard")
     nodes = {n.name: n for n in graphdef.as_graph_def().node}

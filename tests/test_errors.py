@@ -6,6 +6,7 @@ import pytest
 
 import minigraph as tf
 from minigraph import errors
+from minigraph.trace import run_steps
 
 
 # TensorFlow's canonical error codes (tensorflow/core/protobuf/error_codes.proto)
@@ -126,7 +127,7 @@ def test_run_steps_errors_are_op_errors_too():
     idx = tf.placeholder(tf.int32, (None,))
     g = tf.gather(tf.constant([1.0, 2.0]), idx)
     with tf.Session() as sess:
-        run = sess.run_steps(g, {idx: [5]})
+        run = run_steps(sess, g, {idx: [5]})
         with pytest.raises(errors.InvalidArgumentError):
             for _ in run:
                 pass

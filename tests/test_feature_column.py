@@ -13,6 +13,7 @@ import pytest
 import minigraph as tf
 from minigraph import errors
 from minigraph.ops import lookup_ops
+from minigraph.trace import of as trace_of
 
 fc = tf.feature_column
 
@@ -110,7 +111,7 @@ def test_integer_keys_and_the_run_trace():
         sess.run(tf.tables_initializer(),
                  options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE), run_metadata=md)
         assert "string_to_index/hash_table/table_init/LookupTableImportV2" in \
-            md.trace.executed_names
+            trace_of(md).executed_names
         np.testing.assert_array_equal(sess.run(found), [1, 7, 0])
 
 

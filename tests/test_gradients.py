@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import minigraph as tf
+from minigraph import testing
 
 
 X = np.array([-1.5, 0.5, 2.0], np.float32)
@@ -192,9 +193,9 @@ def test_check_gradients_twice_adds_no_ops():
     x = tf.placeholder(tf.float64, (3,))
     y = tf.tanh(x)
     feed = {x: np.array([0.1, 0.2, 0.3])}
-    tf.testing.check_gradients(y, [x], feed)
+    testing.check_gradients(y, [x], feed)
     n = len(tf.get_default_graph().get_operations())
-    tf.testing.check_gradients(y, [x], feed)
+    testing.check_gradients(y, [x], feed)
     assert len(tf.get_default_graph().get_operations()) == n
 
 

@@ -11,6 +11,7 @@ import pytest
 
 import minigraph as tf
 from minigraph.hygiene import GraphGrowthWarning, RerunWarning
+from minigraph import lint, testing
 
 CELL_FILE = "/tmp/ipykernel_4242/3141592.py"
 
@@ -85,7 +86,7 @@ def test_orphans_group_the_stale_copy_by_line():
         warnings.simplefilter("ignore")
         run_cell(MODEL_CELL, ns)
         run_cell(MODEL_CELL, ns)
-    stale = tf.orphans([ns["loss"]])
+    stale = lint.orphans([ns["loss"]])
     # the variable is w and its w/read; reduce_mean's axes are a Const made on the same line,
     # as in TF1
     assert [op.name for op in stale] == ["x", "w", "w/read", "MatMul", "Relu", "Const", "loss"]
@@ -93,7 +94,7 @@ def test_orphans_group_the_stale_copy_by_line():
         (1, ["x"]), (2, ["w", "w/read"]), (3, ["MatMul", "Relu"]), (4, ["Const", "loss"])]
     assert "3141592.py:3 (2 ops): MatMul, Relu" in repr(stale)
     old_loss = tf.get_default_graph().get_operation_by_name("loss")
-    assert len(tf.orphans([ns["loss"], old_loss])) == 0  # fetching both copies reaches all
+    assert len(lint.orphans([ns["loss"], old_loss])) == 0  # fetching both copies reaches all
     # and the views can grey them out
     from minigraph import viz
     dot = viz.to_dot(muted=stale.ops, collapse=[])
@@ -210,7 +211,7 @@ def test_placeholders_made_by_one_line_in_a_loop_can_be_fed_unused():
     out = tf.Session().run(ns["y"], {ns["xs"][0]: np.ones(3), ns["xs"][1]: np.ones(3)})
     assert out.tolist() == [2.0, 2.0, 2.0]
     x, w = tf.placeholder(tf.float64, [3]), tf.placeholder(tf.float64, [3])
-    tf.testing.check_gradients(x * w, [x, w], {x: np.ones(3), w: np.ones(3)})
+    testing.check_gradients(x * w, [x, w], {x: np.ones(3), w: np.ones(3)})
 
 
 def test_in_ipython_the_execution_count_tells_cell_runs_apart(monkeypatch):

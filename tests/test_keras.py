@@ -20,6 +20,9 @@ from minigraph.keras.callbacks import Callback, EarlyStopping, LambdaCallback, T
 from minigraph.keras.layers import Activation, Dense, Dropout, Flatten, InputLayer
 from minigraph.keras.models import Sequential
 from minigraph.keras.optimizers import SGD, Adadelta, Adagrad, Adam, RMSprop
+from minigraph.trace import of as trace_of
+from minigraph import lint
+from minigraph.events import read_events
 
 EPS = 1e-7  # Keras's K.epsilon()
 
@@ -471,7 +474,7 @@ def test_tensorboard_event_files_hold_the_history(rng, tmp_path):
     board = TensorBoard(log_dir=str(tmp_path), histogram_freq=1)
     history = model.fit(x, y, epochs=3, batch_size=5, validation_split=0.2, verbose=0,
                         callbacks=[board])
-    records = tf.summary.read_events(tmp_path)
+    records = read_events(tmp_path)
     for name in ("loss", "mae", "val_loss", "val_mae"):
         scalars = sorted((r.step, r.value) for r in records if r.tag == name)
         assert [step for step, _ in scalars] == [0, 1, 2]
@@ -541,8 +544,8 @@ def test_fit_fetches_the_train_op_every_batch(rng, monkeypatch):
     meta = tf.RunMetadata()
     real_run(model.train_function.fetches, {model.input: x, model.targets[0]: y},
              options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE), run_metadata=meta)
-    assert {"dense/kernel", "dense/bias"} <= set(meta.trace.variables_written)
-    assert tf.lint.dead_updates(model.train_function.fetches) == []
+    assert {"dense/kernel", "dense/bias"} <= set(trace_of(meta).variables_written)
+    assert lint.dead_updates(model.train_function.fetches) == []
 
 
 def test_the_model_graph_can_be_drawn(rng):

@@ -13,6 +13,7 @@ import pytest
 
 import minigraph as tf
 from minigraph.lint import DeadUpdateWarning
+from minigraph.trace import of as trace_of
 
 N, D, H = 64, 1000, 100
 STEPS = 50
@@ -205,16 +206,16 @@ def test_lecture_missing_update_fetch_keeps_loss_exactly_constant():
         md = tf.RunMetadata()
         sess.run([loss], feed_dict=values,
                  options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE), run_metadata=md)
-        pruned = set(md.trace.pruned)
+        pruned = set(trace_of(md).pruned)
         assert new_w1.op in pruned and new_w2.op in pruned and updates in pruned
-        assert md.trace.variables_written == []
-        assert not md.trace.ran(new_w1) and not md.trace.ran(updates)
+        assert trace_of(md).variables_written == []
+        assert not trace_of(md).ran(new_w1) and not trace_of(md).ran(updates)
         # and with the update fetched they run
         md = tf.RunMetadata()
         sess.run([loss, updates], feed_dict=values,
                  options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE), run_metadata=md)
-        assert md.trace.ran(new_w1) and md.trace.ran(new_w2)
-        assert sorted(md.trace.variables_written) == sorted([w1.op.name, w2.op.name])
+        assert trace_of(md).ran(new_w1) and trace_of(md).ran(new_w2)
+        assert sorted(trace_of(md).variables_written) == sorted([w1.op.name, w2.op.name])
         # the loss value is exactly what numpy says for the untouched initial weights
         ref_loss, _, _ = numpy_step(xv, yv, w1_before, w2_before)
         np.testing.assert_allclose(losses[0], ref_loss, rtol=LOSS_RTOL)
@@ -228,8 +229,8 @@ def test_lecture_feed_bytes_show_the_cost_of_feeding_weights():
     with tf.Session() as sess:
         sess.run([loss, grad_w1, grad_w2], feed_dict={x: xv, y: yv, w1: w1v, w2: w2v},
                  options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE), run_metadata=md)
-    assert md.trace.bytes_fed == 4 * (2 * N * D + 2 * D * H)
-    assert md.trace.bytes_fetched == 4 * (1 + 2 * D * H)
+    assert trace_of(md).bytes_fed == 4 * (2 * N * D + 2 * D * H)
+    assert trace_of(md).bytes_fetched == 4 * (1 + 2 * D * H)
 
 
 def test_correct_training_loop_that_also_monitors_gives_no_dead_update_warning():

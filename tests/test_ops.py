@@ -36,6 +36,7 @@ from minigraph.api import NAMESPACES, exported
 from minigraph.op_def import REGISTRY
 from minigraph.ops import math_ops
 from minigraph.testing import check_gradients
+from minigraph.trace import run_steps
 
 
 @pytest.fixture(autouse=True)
@@ -1353,7 +1354,7 @@ def test_outputs_share_memory_with_inputs_only_where_the_op_says_so(row):
     in-place update or a fetched array reach memory it must not."""
     y, xs, feed = row.make(tf.float64, True)
     with tf.Session() as sess:
-        for step in sess.run_steps(y, feed):
+        for step in run_steps(sess, y, feed):
             op = step.op
             if op.opdef.aliases_input or not op.outputs:
                 continue

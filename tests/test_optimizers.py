@@ -14,6 +14,7 @@ import pytest
 import minigraph as tf
 from minigraph import errors
 from minigraph.lint import DeadUpdateWarning
+from minigraph.trace import of as trace_of
 
 
 STEPS = 6
@@ -438,10 +439,10 @@ def test_the_train_op_is_made_of_graph_ops_that_a_run_executes():
         md = tf.RunMetadata()
         sess.run(train_op, options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE),
                  run_metadata=md)
-        executed = [op.name for op in md.trace.executed]
+        executed = [op.name for op in trace_of(md).executed]
         assert "GradientDescent/update_w/ApplyGradientDescent" in executed
         assert executed[-1] == "GradientDescent"
-        assert any(op.gradient_of is not None for op in md.trace.executed)
+        assert any(op.gradient_of is not None for op in trace_of(md).executed)
         np.testing.assert_allclose(sess.run(w), [0.5, 1.0])   # w - 0.25 * 2w
 
 

@@ -15,6 +15,7 @@ import minigraph as tf
 from minigraph import errors
 from minigraph.ops.array_ops import select_zeros
 from minigraph.rewrite import PASSES
+from minigraph.trace import describe_plan, fast_path, of as trace_of, run_steps, traced_run
 
 FULL = tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE)
 
@@ -25,8 +26,8 @@ def l0():
 
 
 def rewrites_of(sess, fetches, feed_dict=None):
-    """What the untraced run of these fetches had rewritten (``Session.fast_path``)."""
-    return sess.fast_path(fetches, feed_dict)
+    """What the untraced run of these fetches had rewritten (``trace.fast_path``)."""
+    return fast_path(sess, fetches, feed_dict)
 
 
 def names(ops):
@@ -180,7 +181,7 @@ def test_lecture_plan_is_rewritten_as_described():
     assert {"Variable/read", "Variable_1/read"} <= executed
     assert not {"Variable", "Variable_1"} & executed
     assert len(executed) == fast.n_ops - len(folded) - 1 - 2
-    text = sess.describe_plan([loss, updates], feed)
+    text = describe_plan(sess, [loss, updates], feed)
     assert "kernel calls per run" in text and "folded into constants once" in text
     assert "storing their value without a copy: 2" in text
 
@@ -300,24 +301,21 @@ def test_a_traced_run_keeps_its_values_when_later_runs_update():
     sess.run(tf.global_variables_initializer())
     for _ in range(2):
         sess.run([loss, updates], feed)
-    md = tf.RunMetadata()
-    sess.run([loss, updates], feed, options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE,
-                                                          keep_values=True), run_metadata=md)
-    kept = {k: np.array(v) for k, v in md.trace.values.items()}
+    _, run_all = traced_run(sess, [loss, updates], feed, keep_values=True)
+    kept = {k: np.array(v) for k, v in run_all.values.items()}
     for _ in range(2):
         sess.run([loss, updates], feed)
-    md_read = tf.RunMetadata()   # a traced run that only reads the weights
-    sess.run(loss, feed, options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE,
-                                               keep_values=True), run_metadata=md_read)
-    kept_read = {k: np.array(v) for k, v in md_read.trace.values.items()}
+    # a traced run that only reads the weights
+    _, run_read = traced_run(sess, loss, feed, keep_values=True)
+    kept_read = {k: np.array(v) for k, v in run_read.values.items()}
     for _ in range(2):
         sess.run([loss, updates], feed)
-    stepped = sess.run_steps([loss, updates], feed)
+    stepped = run_steps(sess, [loss, updates], feed)
     steps = list(stepped)
     step_inputs = [[np.array(a) for a in s.inputs] for s in steps]
     for _ in range(3):
         sess.run([loss, updates], feed)
-    for trace, before in ((md.trace, kept), (md_read.trace, kept_read)):
+    for trace, before in ((run_all, kept), (run_read, kept_read)):
         for k, v in trace.values.items():
             np.testing.assert_array_equal(np.asarray(v), before[k], err_msg=k)
     for s, before in zip(steps, step_inputs):

@@ -12,6 +12,7 @@ import pytest
 
 import minigraph as tf
 from minigraph import errors
+from minigraph.trace import of as trace_of, run_steps, traced_run
 
 
 FULL = tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE)
@@ -24,8 +25,8 @@ def _line():
 def traced(sess, fetches, feed_dict=None):
     md = tf.RunMetadata()
     out = sess.run(fetches, feed_dict, options=FULL, run_metadata=md)
-    assert md.trace is not None
-    return out, md.trace
+    assert trace_of(md) is not None
+    return out, trace_of(md)
 
 
 def names(ops):
@@ -548,7 +549,7 @@ def test_traced_path_and_run_steps_match_fast_path():
                 elif mode == "traced":
                     out, _ = traced(sess, fetches, {x: data})
                 else:
-                    run = sess.run_steps(fetches, {x: data})
+                    run = run_steps(sess, fetches, {x: data})
                     for _ in run:
                         pass
                     out = run.results
@@ -565,7 +566,7 @@ def test_run_steps_yields_one_step_per_executed_op():
     x = tf.placeholder(tf.float32, (2,), name="x")
     a = tf.multiply(x, 3.0, name="a")
     b = tf.add(a, 1.0, name="b")
-    run = tf.Session().run_steps(b, {x: [1.0, 2.0]})
+    run = run_steps(tf.Session(), b, {x: [1.0, 2.0]})
     steps = list(run)
     assert [s.op.name for s in steps] == [op.name for op in run.trace.executed]
     by = {s.op.name: s for s in steps}
@@ -623,13 +624,11 @@ def test_trace_fields():
 def test_trace_keep_values():
     x = tf.placeholder(tf.float32, (2,), name="x")
     y = tf.multiply(x, 2.0, name="doubled")
-    md = tf.RunMetadata()
     with tf.Session() as sess:
-        sess.run(y, {x: [1.0, 2.0]},
-                 options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE, keep_values=True),
-                 run_metadata=md)
-    np.testing.assert_array_equal(md.trace.values[y.name], [2.0, 4.0])
-    np.testing.assert_array_equal(md.trace.values["x:0"], [1.0, 2.0])
+        out, run = traced_run(sess, y, {x: [1.0, 2.0]}, keep_values=True)
+    np.testing.assert_array_equal(out, [2.0, 4.0])
+    np.testing.assert_array_equal(run.values[y.name], [2.0, 4.0])
+    np.testing.assert_array_equal(run.values["x:0"], [1.0, 2.0])
 
 
 def test_no_trace_without_options():
@@ -637,7 +636,12 @@ def test_no_trace_without_options():
     md = tf.RunMetadata()
     with tf.Session() as sess:
         sess.run(c, run_metadata=md)
-    assert md.trace is None
+    assert md.step_stats is None
+    with pytest.raises(ValueError, match="holds no trace: pass it to sess.run together with "
+                                         r"options=tf.RunOptions\(trace_level="):
+        trace_of(md)
+    with pytest.raises(TypeError, match="trace.of takes a tf.RunMetadata, got Session"):
+        trace_of(sess)
 
 
 def test_a_run_reads_variables_as_they_were_when_it_started():
@@ -663,3 +667,35 @@ def test_a_variable_initialized_from_another_in_the_same_run():
     sess = tf.Session()
     sess.run(tf.global_variables_initializer())
     np.testing.assert_allclose(sess.run(b), [3.0, 6.0])
+
+
+def test_minigraphs_own_tools_are_not_in_the_tf_namespace():
+    """Every `tf.` line a student writes is TF1: minigraph's tools are imported apart
+    (`from minigraph import trace, lint, testing`), so TF1's classes take TF1's arguments."""
+    with pytest.raises(TypeError, match="keep_values"):
+        tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE, keep_values=True)
+    assert not hasattr(tf.RunMetadata(), "trace")
+    assert not hasattr(tf.Session, "run_steps") and not hasattr(tf.Session, "describe_plan")
+    assert not hasattr(tf.Session, "fast_path")
+    assert not hasattr(tf, "orphans") and not hasattr(tf.summary, "read_events")
+    for name in ("orphans", "lint", "testing", "viz", "trace", "hygiene", "RunTrace"):
+        assert name not in tf.__all__
+
+
+def test_trace_module_runs_as_session_run_does():
+    from minigraph import trace
+    x = tf.placeholder(tf.float32, (2,), name="x")
+    y = tf.multiply(x, 3.0, name="y")
+    z = tf.negative(x, name="unfetched")
+    with tf.Session() as sess:
+        out, run = trace.traced_run(sess, [y], {x: [1.0, 2.0]})
+        assert out[0].tolist() == [3.0, 6.0] and run.values == {}
+        assert run.ran(y) and not run.ran(z)
+        md = tf.RunMetadata()
+        sess.run(y, {x: [1.0, 2.0]}, run_metadata=md,
+                 options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE))
+        assert trace.of(md).executed_names == run.executed_names
+        stepped = trace.run_steps(sess, y, {x: [1.0, 2.0]})
+        assert [s.op.name for s in stepped] == run.executed_names
+        assert stepped.results.tolist() == [3.0, 6.0]
+        assert isinstance(trace.describe_plan(sess, y, {x: None}), str)

@@ -20,6 +20,8 @@ from minigraph.graphdef import as_graph_def
 from minigraph.op_def import OpDef
 from minigraph.ops.summary_ops import SummaryRecord, default_bucket_limits, histogram_of
 from minigraph.tensor_shape import TensorShape
+from minigraph.trace import of as trace_of, traced_run
+from minigraph.events import read_events
 
 event_accumulator = pytest.importorskip("tensorboard.backend.event_processing.event_accumulator")
 
@@ -181,9 +183,9 @@ def test_summaries_run_only_when_fetched():
         sess.run(tf.global_variables_initializer())
         md = tf.RunMetadata()
         sess.run(m["loss"], m["feed"], options=FULL, run_metadata=md)
-        executed = {op.type for op in md.trace.executed}
+        executed = {op.type for op in trace_of(md).executed}
         assert not executed & {"ScalarSummary", "HistogramSummary", "MergeSummary"}
-        assert md.trace.ran(m["loss"])
+        assert trace_of(md).ran(m["loss"])
         # fetching the summaries runs them, and a NaN is reported naming its tag
         with pytest.raises(errors.InvalidArgumentError, match="Nan in summary histogram for: "
                            "bad"):
@@ -193,9 +195,9 @@ def test_summaries_run_only_when_fetched():
         md = tf.RunMetadata()
         sess.run(tf.get_collection(tf.GraphKeys.SUMMARIES)[0], m["feed"], options=FULL,
                  run_metadata=md)
-        assert [op.name for op in md.trace.executed if op.opdef.kind == "summary"] == \
+        assert [op.name for op in trace_of(md).executed if op.opdef.kind == "summary"] == \
             ["loss_1"]
-        assert not md.trace.ran(bad)
+        assert not trace_of(md).ran(bad)
 
 
 # -------------------------------------------------------------------------------- histograms
@@ -285,7 +287,7 @@ def test_in_memory_records_match_the_event_files(tmp_path):
     assert [(r.step, r.tag, r.kind) for r in records[:3]] == \
         [(0, "loss_1", "scalar"), (0, "weights", "histogram"), (0, "activations", "histogram")]
     assert records[0].value == float(np.float32(fetched[0][1]))
-    read = tf.summary.read_events(str(tmp_path))
+    read = read_events(str(tmp_path))
     key = lambda r: (r.step, r.tag)  # noqa: E731
     assert sorted(read, key=key) == sorted(records, key=key)   # values, histograms, wall times
 
@@ -303,7 +305,7 @@ def test_add_summary_checks_its_argument_and_accepts_protos(tmp_path):
     assert [(r.step, r.tag, r.value) for r in writer.records] == [(7, "p", 2.0)]
     with pytest.warns(UserWarning, match="closed FileWriter"):
         writer.add_summary(proto, 8)
-    assert [(r.step, r.tag, r.value) for r in tf.summary.read_events(str(tmp_path))] == \
+    assert [(r.step, r.tag, r.value) for r in read_events(str(tmp_path))] == \
         [(7, "p", 2.0)]
 
 
@@ -430,7 +432,7 @@ def test_images_read_back_through_tensorboard(tmp_path):
         for e, step in zip(events, (0, 10)):
             np.testing.assert_array_equal(_pil_pixels(e.encoded_image_string),
                                           image_pixels(batch[i] + step))
-    read = tf.summary.read_events(str(tmp_path))
+    read = read_events(str(tmp_path))
     assert [(r.step, r.tag, r.kind) for r in read] == [
         (0, "batch/image/0", "image"), (0, "batch/image/1", "image"),
         (0, "batch/image/2", "image"), (10, "batch/image/0", "image"),
@@ -448,10 +450,8 @@ def test_run_metadata_reads_back_as_tensorboards_session_run(tmp_path):
         md = tf.RunMetadata()
         sess.run([m["loss"], m["train"]], m["feed"], options=FULL, run_metadata=md)
         writer.add_run_metadata(md, "step099")
-        md2 = tf.RunMetadata()
-        sess.run(m["loss"], m["feed"], options=tf.RunOptions(
-            trace_level=tf.RunOptions.FULL_TRACE, keep_values=True), run_metadata=md2)
-        writer.add_run_metadata(md2, "values", global_step=5)
+        _, with_values = traced_run(sess, m["loss"], m["feed"], keep_values=True)
+        writer.add_run_metadata(with_values, "values", global_step=5)
         writer.add_run_metadata(tf.RunMetadata(), "untraced")
         with pytest.raises(ValueError, match="tag was already used"):
             writer.add_run_metadata(md, "step099")
@@ -461,9 +461,9 @@ def test_run_metadata_reads_back_as_tensorboards_session_run(tmp_path):
     (device,) = proto.step_stats.dev_stats
     assert device.device == "/job:localhost/replica:0/task:0/device:CPU:0"
     stats = list(device.node_stats)
-    assert [n.node_name for n in stats] == md.trace.executed_names
+    assert [n.node_name for n in stats] == trace_of(md).executed_names
     for n in stats:
-        assert n.all_end_rel_nanos == round(md.trace.seconds[n.node_name] * 1e9)
+        assert n.all_end_rel_nanos == round(trace_of(md).seconds[n.node_name] * 1e9)
     ends = [n.all_start_nanos + n.all_end_rel_nanos for n in stats]
     assert [n.all_start_nanos for n in stats[1:]] == ends[:-1]     # laid end to end
     matmul = next(n for n in stats if n.node_name == "layer/MatMul")

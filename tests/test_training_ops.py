@@ -18,6 +18,7 @@ from minigraph import errors
 from minigraph.lint import update_ops
 from minigraph.ops import training_ops as T
 from minigraph.ops.state_ops import written_variables
+from minigraph.trace import of as trace_of, traced_run
 
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tf_reference")
 _spec = importlib.util.spec_from_file_location("tf_reference_cases_for_training_ops",
@@ -191,7 +192,7 @@ def test_an_update_writes_its_variable_and_slots_and_returns_the_new_value():
         md = tf.RunMetadata()
         new = sess.run(out, {g: grad}, options=tf.RunOptions(
             trace_level=tf.RunOptions.FULL_TRACE), run_metadata=md)
-        assert md.trace.variables_written == ["w", "w/m", "w/v"]
+        assert trace_of(md).variables_written == ["w", "w/m", "w/v"]
         np.testing.assert_array_equal(new, want[0])
         for variable, value in zip((w, m, v), want):
             np.testing.assert_array_equal(sess.run(variable), value)
@@ -215,11 +216,9 @@ def test_a_read_in_the_same_run_sees_the_value_before_the_update():
             new = values[0] if fetches[0] is out else values[1]
             assert not np.array_equal(read, new)
             sess.run(w.initializer)
-        md = tf.RunMetadata()
-        sess.run([out, w.value()], {g: grad}, options=tf.RunOptions(
-            trace_level=tf.RunOptions.FULL_TRACE, keep_values=True), run_metadata=md)
+        _, run = traced_run(sess, [out, w.value()], {g: grad}, keep_values=True)
         # the update stored a new array: the value the read took is still the old one
-        np.testing.assert_array_equal(md.trace.values["w/read:0"], var0)
+        np.testing.assert_array_equal(run.values["w/read:0"], var0)
 
 
 def test_an_uninitialized_variable_or_slot_is_tf1s_failed_precondition():

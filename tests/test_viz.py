@@ -16,6 +16,7 @@ import minigraph as tf
 from minigraph import lint, viz
 from minigraph.op_def import REGISTRY, OpDef
 from minigraph.tensor_shape import TensorShape
+from minigraph.trace import RunTrace, of as trace_of, traced_run
 
 
 def lecture_net(N=4, D=6, H=3):
@@ -132,7 +133,7 @@ def test_loss_only_run_greys_out_the_assigns_and_marks_feeds():
     md = tf.RunMetadata()
     sess.run([m["loss"]], m["feed"], options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE),
              run_metadata=md)
-    dot = viz.to_dot(trace=md.trace)
+    dot = viz.to_dot(trace=trace_of(md))
     for assign in (m["a1"].op.name, m["a2"].op.name, "updates"):
         assert viz.GREY_FILL in node_attrs(dot, assign), assign
     assert viz.GREY_FILL not in node_attrs(dot, "loss")
@@ -142,7 +143,7 @@ def test_loss_only_run_greys_out_the_assigns_and_marks_feeds():
     # and when the update is fetched, the assigns are executed and w1 is written (red)
     sess.run([m["loss"], m["updates"]], m["feed"],
              options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE), run_metadata=md)
-    dot = viz.to_dot(trace=md.trace)
+    dot = viz.to_dot(trace=trace_of(md))
     assert viz.GREY_FILL not in node_attrs(dot, m["a1"].op.name)
     assert 'color="#cb4335"' in node_attrs(dot, "w1")
 
@@ -152,11 +153,8 @@ def test_values_appear_in_labels_small_in_full_large_summarised():
     big = tf.ones((10, 10), name="big")
     s = tf.add(x * 2.0, 1.0, name="s")
     t = tf.reduce_sum(big, name="t")
-    md = tf.RunMetadata()
-    tf.Session().run([s, t], {x: [1.0, 2.0]}, run_metadata=md,
-                     options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE,
-                                           keep_values=True))
-    dot = viz.to_dot(trace=md.trace, show_values=True)
+    _, run = traced_run(tf.Session(), [s, t], {x: [1.0, 2.0]}, keep_values=True)
+    dot = viz.to_dot(trace=run, show_values=True)
     assert "= [3., 5.]" in node_attrs(dot, "s")
     assert "(10, 10) min 1 mean 1 max 1" in node_attrs(dot, "big")
     assert viz.describe_value(np.arange(4)) == "[0, 1, 2, 3]"
@@ -280,15 +278,13 @@ def test_planned_trace_matches_what_a_run_executes_and_until_cuts_it():
     m = lecture_net()
     sess = tf.Session()
     sess.run(tf.global_variables_initializer())
-    planned = tf.RunTrace.planned(tf.get_default_graph(), [m["loss"], m["updates"]],
+    planned = RunTrace.planned(tf.get_default_graph(), [m["loss"], m["updates"]],
                                   fed=[m["x"], m["y"]])
-    md = tf.RunMetadata()
-    sess.run([m["loss"], m["updates"]], m["feed"], run_metadata=md,
-             options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE, keep_values=True))
-    assert set(planned.executed) == set(md.trace.executed)
-    assert set(planned.pruned) == set(md.trace.pruned)
-    part = md.trace.until(2)
-    assert part.executed == md.trace.executed[:3]
+    _, run = traced_run(sess, [m["loss"], m["updates"]], m["feed"], keep_values=True)
+    assert set(planned.executed) == set(run.executed)
+    assert set(planned.pruned) == set(run.pruned)
+    part = run.until(2)
+    assert part.executed == run.executed[:3]
     assert set(part.values) <= {t.name for op in part.executed for t in op.outputs} | {
         "x:0", "y:0"}
 
@@ -578,7 +574,7 @@ def test_fold_false_draws_every_node_and_edge_as_tensorboard_does():
 def test_run_highlights_see_through_the_folding():
     m = lecture_net()
     graph = tf.get_default_graph()
-    planned = tf.RunTrace.planned(graph, [m["loss"]], [m["x"], m["y"]])
+    planned = RunTrace.planned(graph, [m["loss"]], [m["x"], m["y"]])
     # a folded read counts as executed when the read executed
     planned.executed = [op for op in planned.executed if op.name != "w1"]
     dot = viz.to_dot(trace=planned)
@@ -608,7 +604,7 @@ def test_a_traced_update_run_still_shows_reads_writes_and_prunes_through_the_fol
     md = tf.RunMetadata()
     sess.run([m["loss"], m["updates"]], m["feed"], run_metadata=md,
              options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE))
-    dot = viz.to_dot(trace=md.trace, collapse=["gradients"])
+    dot = viz.to_dot(trace=trace_of(md), collapse=["gradients"])
     assert 'color="#cb4335"' in node_attrs(dot, "w1")               # written
     assert viz.GREY_FILL in node_attrs(dot, "w1/Assign")            # the initializer: pruned
     assert viz.GREY_FILL in node_attrs(dot, drawn_id(dot, "random_normal"))
@@ -676,7 +672,7 @@ def lecture_drawings():
         "backward expanded": viz.to_dot(graph, expand=["gradients"], link_gradients=True),
         "loss and updates": viz.to_dot(fetches=[m["loss"], m["updates"]]),
         "loss": viz.to_dot(fetches=[m["loss"]]),
-        "traced update run": viz.to_dot(graph, trace=md.trace, collapse=["gradients"]),
+        "traced update run": viz.to_dot(graph, trace=trace_of(md), collapse=["gradients"]),
         "stepper": run_stepper.stepper_dot(graph, [m["loss"], m["g1"]], full, 0),
         "explorer": graph_explorer.explorer_dot(graph, planned, collapse=["gradients"]),
     }
@@ -798,7 +794,7 @@ def test_a_traced_cond_draws_its_dead_branch_apart_and_says_which_branch_ran():
     md = tf.RunMetadata()
     assert sess.run(r, {x: 3.0, p: False}, run_metadata=md,
                     options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE)) == 2.0
-    dot = viz.to_dot(trace=md.trace, collapse=[])
+    dot = viz.to_dot(trace=trace_of(md), collapse=[])
     dead = node_attrs(dot, "cond/mul")                 # the true branch: dead, dotted
     assert "dotted" in dead and 'tooltip="dead:' in dead
     assert "dotted" not in node_attrs(dot, "cond/sub")              # the branch that ran

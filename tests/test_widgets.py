@@ -19,6 +19,7 @@ from widgets import (FeedVsVariables, GradientCheckView, GraphExplorer, RunStepp
                      planned_trace)
 from widgets import _common, gradient_check_view as gc_module, run_stepper as rs_module
 from widgets._common import BAD_COLORS, OK_COLORS, node_attrs
+from minigraph.trace import fast_path, of as trace_of, run_steps
 
 GREY = viz.GREY_FILL
 FOCUS = "#e74c3c"
@@ -146,9 +147,9 @@ def test_planned_trace_matches_what_session_run_executes():
         sess.run(fetches, m["feed"], options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE),
                  run_metadata=md)
         planned = planned_trace(graph, fetches, [m["x"]])
-        assert planned.executed_names == md.trace.executed_names
-        assert set(planned.pruned_names) == set(md.trace.pruned_names)
-        assert {op.name for op in planned.cut} == {op.name for op in md.trace.cut}
+        assert planned.executed_names == trace_of(md).executed_names
+        assert set(planned.pruned_names) == set(trace_of(md).pruned_names)
+        assert {op.name for op in planned.cut} == {op.name for op in trace_of(md).cut}
 
 
 def test_explorer_direction_scopes_and_values():
@@ -288,7 +289,7 @@ def test_stepper_describes_the_op_and_shows_matrices_as_heatmaps():
 def test_stepper_shows_one_image_of_one_channel_as_a_heatmap():
     image = tf.placeholder(tf.float32, (1, 5, 4, 1), name="image")
     conv = tf.nn.conv2d(image, tf.ones([3, 3, 1, 1]), 1, "SAME", name="conv")
-    step = next(s for s in tf.Session().run_steps(conv, {image: np.ones((1, 5, 4, 1))})
+    step = next(s for s in run_steps(tf.Session(), conv, {image: np.ones((1, 5, 4, 1))})
                 if s.op.name == "conv")
     name, matrix = rs_module.matrix_of(step)
     assert name == "conv:0" and matrix.shape == (5, 4)
@@ -304,7 +305,7 @@ def test_stepper_says_what_an_untraced_run_does_with_each_op():
     sess = tf.Session()
     sess.run(w.initializer)
     rs = RunStepper([loss, update], feed_dict={x: np.ones((2, 3))}, session=sess)
-    fast = sess.fast_path([loss, update], {x: np.ones((2, 3))})
+    fast = fast_path(sess, [loss, update], {x: np.ones((2, 3))})
     assert rs.fast_path is fast
     names = [s.op.name for s in rs.steps]
     cases = {"gradients/loss_grad/BroadcastTo": "folded",   # data-independent: folded once

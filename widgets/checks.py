@@ -202,7 +202,7 @@ def allclose(actual, expected, name="the value", rtol=1e-5, atol=1e-6):
 
 
 def summary_steps(records, tag, steps):
-    """The summary records (``tf.summary.read_events(logdir)`` or ``writer.records``) hold
+    """The summary records (``minigraph.events.read_events(logdir)`` or ``writer.records``) hold
     ``tag`` at exactly the global steps ``steps``, each once."""
     steps = sorted(steps)
     have = sorted(r.step for r in records if r.tag == tag)

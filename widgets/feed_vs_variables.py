@@ -16,6 +16,7 @@ import minigraph as tf
 from minigraph.trace import format_bytes
 
 from widgets._common import WidgetBase, new_figure, png_of_figure, table_html
+from minigraph.trace import of as trace_of
 
 __all__ = ["FeedVsVariables", "measure_feed_vs_variables", "build_feed_form",
            "build_variable_form", "feed_vs_variables_png"]
@@ -102,7 +103,7 @@ def measure_feed_vs_variables(sizes=((64, 1000, 100),), steps=10, seed=0):
                 losses.append(float(loss_v))
                 weights[w1] = weights[w1] - LEARNING_RATE * g1
                 weights[w2] = weights[w2] - LEARNING_RATE * g2
-                return md.trace
+                return trace_of(md) if traced else None
             trace, seconds = _timed_steps(feed_step, steps)
         rows.append(_row(N, D, H, "feed", seconds, trace, losses))
 
@@ -118,7 +119,7 @@ def measure_feed_vs_variables(sizes=((64, 1000, 100),), steps=10, seed=0):
                 loss_v, _ = sess.run([loss, updates], {x: xv, y: yv}, options=options,
                                      run_metadata=md)
                 losses.append(float(loss_v))
-                return md.trace
+                return trace_of(md) if traced else None
             trace, seconds = _timed_steps(variable_step, steps)
         rows.append(_row(N, D, H, "variables", seconds, trace, losses))
     return rows

@@ -30,6 +30,7 @@ from minigraph.topo import ops_between, toposort
 
 from widgets._common import (BAD_COLORS, OK_COLORS, WidgetBase, as_op, ensure_session, quiet,
                              svg_html, table_html)
+from minigraph.trace import traced_run
 
 __all__ = ["GradientCheckView", "gradient_check", "check_op_gradient", "check_colors",
            "gradient_check_dot"]
@@ -118,10 +119,7 @@ def gradient_check(y, xs, feed_dict, session=None, seed=0, local=True):
 
     per_op = {}
     if local:
-        md = tf.RunMetadata()
-        sess.run(y, feed_dict, options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE,
-                                                     keep_values=True), run_metadata=md)
-        values = md.trace.values
+        values = traced_run(sess, y, feed_dict, keep_values=True)[1].values
         between, live = _live_tensors(xs, y)
         for op in between:
             needed = [t in live and t.dtype.is_floating for t in op.inputs]

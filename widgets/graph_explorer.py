@@ -17,6 +17,7 @@ from minigraph.lint import is_init_group, is_initializer
 from minigraph.trace import format_bytes
 
 from widgets._common import WidgetBase, as_op, as_ops, ensure_session, svg_html
+from minigraph.trace import RunTrace, traced_run
 
 __all__ = ["GraphExplorer", "candidate_fetches", "planned_trace", "top_scopes",
            "default_collapsed", "explorer_dot", "feedable_tensors", "fetch_target"]
@@ -102,7 +103,7 @@ def fetch_target(op):
 def planned_trace(graph, fetches, fed=()):
     """What running ``fetches`` with ``fed`` fed WOULD execute (nothing runs): see
     :meth:`minigraph.RunTrace.planned`."""
-    return tf.RunTrace.planned(graph, [fetch_target(as_op(f)) if not isinstance(f, Tensor)
+    return RunTrace.planned(graph, [fetch_target(as_op(f)) if not isinstance(f, Tensor)
                                        else f for f in fetches], fed)
 
 
@@ -252,11 +253,8 @@ class GraphExplorer(WidgetBase):
                                      % (t.op.name, t.op.name))
                 continue  # a placeholder_with_default without a value: use its default
             feed[t] = self.feed_dict[t]
-        md = tf.RunMetadata()
-        options = tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE, keep_values=True)
-        self.results = self.session.run([fetch_target(op) for op in fetches], feed,
-                                        options=options, run_metadata=md)
-        self.trace = md.trace
+        self.results, self.trace = traced_run(self.session, [fetch_target(op) for op in fetches],
+                                              feed, keep_values=True)
         self.ran = True
         self.redraw(keep_trace=True)
         rows = "".join("<tr><td><b>%s</b></td><td><code>%s</code></td></tr>"

@@ -1,6 +1,6 @@
 """RunStepper: step through one run, op by op, forward then backward.
 
-The steps are collected once from ``Session.run_steps`` (a generator yielding a ``Step``
+The steps are collected once from ``minigraph.trace.run_steps`` (a generator yielding a ``Step``
 after each op), so the order shown is exactly the session's topological execution order.
 The drawing highlights the current op (``to_dot(focus=[op])``) over a partial trace: the
 ops run so far are drawn normally with their values, the rest greyed out.
@@ -21,6 +21,7 @@ from minigraph.ops.state_ops import Ref, written_variables
 from minigraph.ops.training_ops import update_math
 
 from widgets._common import WidgetBase, ensure_session, graph_of, heatmap_png, svg_html
+from minigraph.trace import fast_path, run_steps
 
 __all__ = ["RunStepper", "collect_steps", "collect_run", "step_phase", "stepper_dot",
            "describe_step", "matrix_of", "step_inputs"]
@@ -31,16 +32,16 @@ __all__ = ["RunStepper", "collect_steps", "collect_run", "step_phase", "stepper_
 # ------------------------------------------------------------------------------------------
 
 def collect_steps(session, fetches, feed_dict=None):
-    """Run ``fetches`` once through ``session.run_steps``; return (steps, full trace, results)."""
+    """Run ``fetches`` once through ``trace.run_steps``; return (steps, full trace, results)."""
     steps, trace, results, _ = collect_run(session, fetches, feed_dict)
     return steps, trace, results
 
 
 def collect_run(session, fetches, feed_dict=None):
-    """Run ``fetches`` once through ``session.run_steps``; return (steps, full trace, results,
+    """Run ``fetches`` once through ``trace.run_steps``; return (steps, full trace, results,
     writes), ``writes[i]`` listing ``(variable name, stored value)`` for each variable step
     ``i`` wrote (empty for an op that writes none), read from the session right after it."""
-    stepped = session.run_steps(fetches, feed_dict, keep_values=True)
+    stepped = run_steps(session, fetches, feed_dict, keep_values=True)
     steps, writes = [], []
     for step in stepped:
         steps.append(step)
@@ -90,7 +91,7 @@ def _describe_array(value):
 
 def describe_step(step, n_steps, fast_path=None, writes=()):
     """A dict describing one step: name, type, phase, site, inputs, output (as text), and,
-    given the run's ``Session.fast_path``, what an untraced run does with this op. For an op
+    given the run's ``trace.fast_path``, what an untraced run does with this op. For an op
     that writes variables, ``math`` is its update rule (the first lines of its class's
     docstring) and ``writes`` the ``(variable name, new value as text)`` it stored, given
     ``writes`` as :func:`collect_run` records them; both are empty for other ops."""
@@ -160,7 +161,7 @@ class RunStepper(WidgetBase):
         self.steps, self.trace, self.results, self.writes = collect_run(
             self.session, fetches, self.feed_dict)
         # what an untraced run of the same fetches does with each op (minigraph.rewrite)
-        self.fast_path = self.session.fast_path(fetches, self.feed_dict)
+        self.fast_path = fast_path(self.session, fetches, self.feed_dict)
         n = len(self.steps)
         if n == 0:
             raise ValueError("The run of %r executed no ops (everything fed?)" % (fetches,))

@@ -17,6 +17,7 @@ from minigraph.trace import format_bytes
 
 from widgets._common import (WidgetBase, ensure_session, graph_of, new_figure, png_of_figure,
                              quiet)
+from minigraph.trace import of as trace_of
 
 __all__ = ["TrainingDashboard", "train_chunk", "loss_curve_png"]
 
@@ -53,9 +54,9 @@ def train_chunk(session, loss, update, feed_dict, n_steps, fetch_update=True,
         for _ in range(n_steps - 1):
             losses.append(float(session.run(fetches, feed)[0]))
     fast = n_steps - 1
-    seconds = ((time.perf_counter() - start) / fast) if fast else md.trace.total_seconds
-    return {"losses": losses, "seconds_per_step": seconds, "bytes_fed": md.trace.bytes_fed,
-            "bytes_fetched": md.trace.bytes_fetched, "traced_seconds": md.trace.total_seconds}
+    seconds = ((time.perf_counter() - start) / fast) if fast else trace_of(md).total_seconds
+    return {"losses": losses, "seconds_per_step": seconds, "bytes_fed": trace_of(md).bytes_fed,
+            "bytes_fetched": trace_of(md).bytes_fetched, "traced_seconds": trace_of(md).total_seconds}
 
 
 def loss_curve_png(losses, chunk_starts=(), title="loss"):

@@ -12,10 +12,10 @@ import html
 import ipywidgets as W
 import numpy as np
 
-import minigraph as tf
 from minigraph.lint import is_initializer
 
 from widgets._common import WidgetBase, as_op, new_figure, png_of_figure, quiet
+from minigraph.trace import traced_run
 
 __all__ = ["VariableTimeline", "summarize", "default_update_fetches", "timeline_png",
            "placeholder_persists"]
@@ -140,16 +140,14 @@ class VariableTimeline(WidgetBase):
         """Run the fetches ``n`` times, recording the variables and fed values after each."""
         for _ in range(n):
             feed = self._feeds(len(self.history))
-            md = tf.RunMetadata()
-            self.session.run(self.fetches, feed, run_metadata=md, options=tf.RunOptions(
-                trace_level=tf.RunOptions.FULL_TRACE, keep_values=True))
+            _, run = traced_run(self.session, self.fetches, feed, keep_values=True)
             with quiet():  # reading the variables back is not a training loop
                 values = self.session.run(self.variables)
             self.history.append({as_op(v).name: summarize(val)
                                  for v, val in zip(self.variables, values)})
-            for t in md.trace.fed:
+            for t in run.fed:
                 self.fed_history.setdefault(t.op.name, []).append(
-                    summarize(md.trace.values[t.name]))
+                    summarize(run.values[t.name]))
                 self.persists[t.op.name] = placeholder_persists(self.session, t)
         self._refresh()
         return self.history

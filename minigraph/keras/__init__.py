@@ -6,7 +6,7 @@
     model.add(tf.keras.layers.Dense(1))
     model.compile(optimizer="sgd", loss="mse")
     history = model.fit(x, y, epochs=5, batch_size=32)
-    tf.viz.draw(model.graph)          # the graph Keras built for you
+    viz.draw(model.graph)             # from minigraph import viz: the graph Keras built
 
 Everything here is built from the same pieces as hand-written TF1 code: the layers make
 variables and ops (``minigraph.layers``), the optimizers are ``tf.train.Optimizer``
