@@ -4,15 +4,19 @@ A token-less JupyterLab (bound to 127.0.0.1, for this test only) serves a tempor
 directory holding a notebook that builds a small graph and displays a GraphExplorer and a
 RunStepper. The test runs all cells through the Run menu, checks that both widgets render
 an SVG and that no "Error displaying widget" appears, clicks the stepper's Next button and
-checks that the highlighted node in the SVG moves to the next op. Screenshots go to
-``test-output/``.
+checks that the highlighted node in the SVG moves to the next op. Then every lesson of
+``lessons/`` (a copy, in the same server) is run as a student runs it, with Run All: every
+cell runs (past the cells that fail on purpose, tagged ``raises-exception``), errors appear
+only in those cells, and every widget renders. Screenshots go to ``test-output/``.
 
 This test fails (it does not skip) when Chromium, Playwright or JupyterLab cannot run:
 Debian's ``/usr/bin/chromium`` is used; ``playwright install`` is never needed.
 """
 
+import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -62,11 +66,15 @@ def _write_notebook(path):
 
 
 def _quiet_lab_settings(settings_dir):
-    """No "Jupyter news?" toast and no update check in the test's JupyterLab."""
+    """No "Jupyter news?" toast and no update check in the test's JupyterLab; no windowing."""
     target = settings_dir / "@jupyterlab" / "apputils-extension"
     target.mkdir(parents=True, exist_ok=True)
     (target / "notification.jupyterlab-settings").write_text(
         '{"fetchNews": "false", "checkForUpdates": false}')
+    # every cell stays in the page (no windowing), so the test sees every prompt and output
+    tracker = settings_dir / "@jupyterlab" / "notebook-extension"
+    tracker.mkdir(parents=True, exist_ok=True)
+    (tracker / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
 
 
 def _require_tools():
@@ -92,6 +100,8 @@ def lab(tmp_path_factory):
     root = base / "root"
     root.mkdir()
     _write_notebook(root / "widgets.ipynb")
+    shutil.copytree(ROOT / "lessons", root / "lessons",
+                    ignore=shutil.ignore_patterns("logs", "runs", "checkpoints", ".ipynb_*"))
     settings = base / "settings"
     _quiet_lab_settings(settings)
     port = _free_port()
@@ -143,8 +153,127 @@ def lab(tmp_path_factory):
                 pytest.fail("JupyterLab did not answer on %s within 60 s:\n%s"
                             % (url, (base / "server.log").read_text()[-3000:]))
             time.sleep(0.5)
-    yield {"url": url, "log": base / "server.log"}
+    yield {"url": url, "log": base / "server.log", "root": root}
     stop()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """One headless Chromium for the tests of this module (a fresh page for each test)."""
+    _require_tools()
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+    try:
+        p = sync_playwright().start()
+    except PlaywrightError as e:
+        pytest.fail("Playwright could not start: %s" % e)
+    try:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+    except PlaywrightError as e:
+        p.stop()
+        pytest.fail("Chromium (%s) could not be launched by Playwright: %s" % (CHROMIUM, e))
+    yield browser
+    browser.close()
+    p.stop()
+
+
+LESSONS = sorted(p.name for p in (ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))
+RUN_ALL_TIMEOUT = 600_000   # ms for one lesson's Run All (lesson 08 trains a ConvNet)
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_lesson_runs_all_in_jupyterlab(lesson, request, chromium):
+    """A student opens the lesson and chooses Run > Run All Cells: every cell runs, the
+    deliberate errors stay in their tagged cells, and every widget displays."""
+    lab = request.getfixturevalue("lab")
+    page = chromium.new_page(viewport={"width": 1500, "height": 1100})
+    page.set_default_timeout(T)
+    request.addfinalizer(lambda: _close_notebook(page))
+    path = lab["root"] / "lessons" / lesson
+    import nbformat
+    stored = nbformat.read(str(path), as_version=4)
+    n_code = sum(c.cell_type == "code" for c in stored.cells)
+    try:
+        # ?reset: a fresh workspace, only this lesson open
+        _open_with_idle_kernel(page, lab["url"] + "/lab/tree/lessons/" + lesson + "?reset")
+        # clear the stored outputs first, so that every prompt shown after Run All is new
+        _menu(page, "Edit", "Clear Outputs of All Cells")
+        page.wait_for_function(
+            """() => !Array.from(document.querySelectorAll('.jp-CodeCell .jp-InputPrompt'))
+                       .some(p => /\\[\\d+\\]/.test(p.textContent))""", timeout=T)
+        _menu(page, "Run", "Run All Cells")
+        # Run All queues every cell at once ([*]); it is over when none waits any more: all
+        # ran, or an error stopped it (the cells after it lose their [*]; checked below)
+        page.wait_for_function(
+            """(n) => {
+                 const ps = Array.from(document.querySelectorAll(
+                   '.jp-CodeCell .jp-InputPrompt'));
+                 return ps.length >= n && /\\[\\d+\\]/.test(ps[0].textContent)
+                        && !ps.some(p => /\\[\\*\\]/.test(p.textContent)); }""",
+            arg=n_code, timeout=RUN_ALL_TIMEOUT)
+        _wait_idle(page)
+        # widgets render (no "Error displaying widget"); then save, and read what ran
+        body = page.locator("body").inner_text()
+        assert "Error displaying widget" not in body, "%s: a widget failed to display" % lesson
+        _menu(page, "File", "Save Notebook")
+        page.wait_for_function(
+            """() => !document.querySelector('.lm-TabBar-tab.lm-mod-current.jp-mod-dirty')""",
+            timeout=T)
+    except Exception:
+        _shot(page, "lesson-" + lesson.split(".")[0])
+        raise
+    ran = json.loads(path.read_text())
+    cells = [c for c in ran["cells"] if c["cell_type"] == "code"]
+    assert len(cells) == n_code
+    for c in cells:
+        errors = [o for o in c.get("outputs", []) if o["output_type"] == "error"]
+        tagged = "raises-exception" in c.get("metadata", {}).get("tags", [])
+        first = "".join(c["source"]).strip().splitlines()[:1]
+        assert tagged or not errors, "%s: cell %s failed in JupyterLab: %s: %s" % (
+            lesson, first, errors[0]["ename"], errors[0]["evalue"][:300])
+        assert errors or not tagged, (
+            "%s: cell %s is tagged raises-exception but did not fail" % (lesson, first))
+    not_run = ["".join(c["source"]).strip().splitlines()[:1] for c in cells
+               if c.get("execution_count") is None]
+    assert not not_run, "%s: Run All stopped before these cells: %s" % (lesson, not_run)
+    widgets = sum("application/vnd.jupyter.widget-view+json" in o.get("data", {})
+                  for c in cells for o in c.get("outputs", []))
+    assert widgets >= 1, "%s: no widget displayed" % lesson
+    rendered = page.locator(".jp-OutputArea-output .lm-Widget.jupyter-widgets").count()
+    assert rendered >= 1, "%s: no widget view in the page" % lesson
+
+
+def _open_with_idle_kernel(page, url):
+    page.goto(url)
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
+    page.wait_for_function(
+        """() => { const d = document.querySelector('.jp-Dialog button.jp-mod-accept');
+                   if (d) d.click();
+                   return Array.from(document.querySelectorAll('.jp-StatusBar-TextItem'))
+                     .some(e => /\\|\\s*Idle/.test(e.textContent)); }""", timeout=90_000)
+
+
+def _close_notebook(page):
+    """Shut the notebook's kernel down (the server's API, called from the page so that it
+    carries JupyterLab's XSRF token) and close its page."""
+    try:
+        page.evaluate("""async () => {
+            const m = document.cookie.match(/_xsrf=([^;]+)/);
+            const h = m ? {'X-XSRFToken': decodeURIComponent(m[1])} : {};
+            const r = await fetch('/api/sessions', {headers: h});
+            for (const s of await r.json())
+                await fetch('/api/sessions/' + s.id, {method: 'DELETE', headers: h});
+        }""")
+    finally:
+        page.close()
+
+
+def _menu(page, menu, item):
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^%s$" % menu)).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile("^%s$" % item)).click()
 
 
 def _shot(page, name):
@@ -168,37 +297,21 @@ _NODE_STROKE = """(name) => {
 def test_widgets_render_and_respond_in_jupyterlab(request):
     _require_tools()                     # a missing tool FAILS this test (not an error/skip)
     lab = request.getfixturevalue("lab")
-    from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import sync_playwright
+    browser = request.getfixturevalue("chromium")
     started = time.time()
+    page = browser.new_page(viewport={"width": 1500, "height": 1100})
+    page.set_default_timeout(T)
+    request.addfinalizer(lambda: _close_notebook(page))
     try:
-        p = sync_playwright().start()
-    except PlaywrightError as e:
-        pytest.fail("Playwright could not start: %s" % e)
-    try:
-        try:
-            browser = p.chromium.launch(
-                executable_path=CHROMIUM, headless=True,
-                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                      "--disable-component-update", "--disable-sync", "--no-first-run"])
-        except PlaywrightError as e:
-            pytest.fail("Chromium (%s) could not be launched by Playwright: %s" % (CHROMIUM, e))
-        page = browser.new_page(viewport={"width": 1500, "height": 1100})
-        page.set_default_timeout(T)
-        try:
-            _run_the_notebook_and_step(page, lab)
-        except Exception:
-            _shot(page, "failure")
-            raise
-        finally:
-            browser.close()
-    finally:
-        p.stop()
+        _run_the_notebook_and_step(page, lab)
+    except Exception:
+        _shot(page, "failure")
+        raise
     assert time.time() - started < 150, "the browser test took %.0f s" % (time.time() - started)
 
 
 def _run_the_notebook_and_step(page, lab):
-    page.goto(lab["url"] + "/lab/tree/widgets.ipynb")
+    page.goto(lab["url"] + "/lab/tree/widgets.ipynb?reset")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
     # the kernel is up when the status bar says "... | Idle" (a kernel picker would only
     # appear if the kernelspec were unknown: then accept the default)
