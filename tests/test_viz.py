@@ -56,9 +56,15 @@ def test_every_kind_has_its_own_style_and_a_legend_entry():
     assert KIND_FILL("gradient") in node_attrs(dot, m["g1"].op.name)
     assert KIND_FILL("op") in node_attrs(dot, "h")
     assert KIND_FILL("constant") in node_attrs(dot, "h/y#h")  # one copy per user
-    legend = node_attrs(dot, "legend")
+    legend = legend_of(dot)               # the drawing's label: under it, not beside it
     for kind in ("placeholder", "variable", "gradient op", "assign / update op", "constant"):
         assert kind in legend
+
+
+def legend_of(dot):
+    """The legend: the graph's label, an HTML table."""
+    m = re.search(r"^  graph \[.*label=<(.*)>, labelloc=b", dot, re.M)
+    return m.group(1) if m else None
 
 
 def KIND_FILL(kind):
@@ -71,9 +77,12 @@ def test_data_edges_solid_control_edges_dashed_and_writes_edges_red():
     es = {(a, b): attrs or "" for a, b, attrs in edges(dot)}
     assert "dashed" not in es[("x", "MatMul")]
     assert 'style="dashed"' in es[(m["a1"].op.name, "updates")]          # control input of group
-    # TF1's ref edge, variable -> Assign, drawn pointing back: the assign writes w1
-    writes = es[("w1", m["a1"].op.name)]
-    assert "writes" in writes and "#cb4335" in writes and "dir=\"back\"" in writes
+    # TF1's ref edge, Assign -> w1: to a copy of w1 drawn beside the assign, which is far
+    # from w1; its initializer w1/Assign, in w1's box, writes w1 itself
+    writes = es[(m["a1"].op.name, "w1#" + m["a1"].op.name)]
+    assert "writes" in writes and "#cb4335" in writes and "dir" not in writes
+    assert "writes" in es[("w1/Assign", "w1")]
+    assert not any(b == "w1" for a, b in es if a == m["a1"].op.name)
 
 
 def test_forward_only_drawing_leaves_out_every_gradient_op():
@@ -111,10 +120,15 @@ def test_name_scopes_are_clusters_and_collapsed_scopes_are_one_node():
     collapsed = viz.to_dot()  # gradients collapsed by default
     assert '"scope:gradients"' in collapsed
     assert '"gradients/MatMul_grad/MatMul_1"' not in collapsed
-    # edges into and out of the scope are rerouted to its node, once each
-    pairs = [(a, b) for a, b, _ in edges(collapsed)]
-    assert ("scope:gradients", "mul") in pairs and ("w2", "scope:gradients") in pairs  # w2/read
-    assert len(pairs) == len(set(pairs))
+    # edges out of the scope are rerouted to its node, once each; into a box of the
+    # backward pass, one edge from its loss, the forward values it reads named on hover
+    pairs = {(a, b): attrs for a, b, attrs in edges(collapsed)}
+    assert ("scope:gradients", "mul") in pairs and "tf.gradients" in pairs[("loss",
+                                                                             "scope:gradients")]
+    assert [a for a, b in pairs if b == "scope:gradients"] == ["loss"]
+    assert "reads 5 values of the forward pass: x, w2, MatMul, h, sub" in \
+        node_attrs(collapsed, "scope:gradients")
+    assert len(pairs) == len(edges(collapsed))
     expanded = viz.to_dot(expand=["gradients"])
     assert '"scope:gradients"' not in expanded and '"gradients/MatMul_grad/MatMul_1"' in expanded
 
@@ -145,18 +159,20 @@ def test_loss_only_run_greys_out_the_assigns_and_marks_feeds():
              options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE), run_metadata=md)
     dot = viz.to_dot(trace=trace_of(md))
     assert viz.GREY_FILL not in node_attrs(dot, m["a1"].op.name)
-    assert 'color="#cb4335"' in node_attrs(dot, "w1")
+    assert 'color="#cb4335"' in node_attrs(dot, "w1#" + m["a1"].op.name)   # written there
+    assert "#2e86c1" in node_attrs(dot, "w1")                               # read here
 
 
 def test_values_appear_in_labels_small_in_full_large_summarised():
     x = tf.placeholder(tf.float32, (2,), name="x")
-    big = tf.ones((10, 10), name="big")
+    big = tf.tile(tf.reshape(x, (2, 1)), (1, 5), name="big")       # (2, 5): 10 values
     s = tf.add(x * 2.0, 1.0, name="s")
     t = tf.reduce_sum(big, name="t")
     _, run = traced_run(tf.Session(), [s, t], {x: [1.0, 2.0]}, keep_values=True)
     dot = viz.to_dot(trace=run, show_values=True)
     assert "= [3., 5.]" in node_attrs(dot, "s")
-    assert "(10, 10) min 1 mean 1 max 1" in node_attrs(dot, "big")
+    assert "= min 1 mean 1.5 max 2" in node_attrs(dot, "big")  # its shape: on the line above
+    assert "(2, 5) float32" in node_attrs(dot, "big")
     assert viz.describe_value(np.arange(4)) == "[0, 1, 2, 3]"
 
 
@@ -396,8 +412,9 @@ def test_tf1s_reduction_axes_fill_values_and_learning_rates_are_labels():
     assert "<B>Maximum</B> (y=0)" in label_of(dot, "Maximum")
     assert {"Sum/reduction_indices", "Const", "Maximum/y", "pow/y"}.isdisjoint(node_names(dot))
     scopes, _ = tf1_graph("name_scopes")    # tf.Variable(tf.constant(0.1, shape=(2,)))
-    assert "<B>Assign</B> (value=[0.1, 0.1])" in label_of(viz.to_dot(scopes),
-                                                           "layer2/biases/Assign")
+    # (and named with its scope: layer1/biases/Assign is drawn too)
+    assert "<B>layer2/biases/Assign</B> (value=[0.1, 0.1])" in label_of(viz.to_dot(scopes),
+                                                                         "layer2/biases/Assign")
     adam, _ = tf1_graph("adam_global_step")
     dot = viz.to_dot(adam, expand=["Adam"])
     apply_adam = label_of(dot, "Adam/update_Variable/ApplyAdam")
@@ -468,8 +485,8 @@ def test_a_fused_update_shows_its_math_and_the_variables_it_writes():
     update = "Adam/update_Variable/ApplyAdam"            # its update_ scope: one op, no box
     assert "scope:Adam/update_Variable" not in node_names(dot)
     assert tooltip_of(dot, update).startswith("%s (ApplyAdam): %s" % (update, FUSED_MATH))
-    writes = {a for a, b, attrs in edges(dot) if b == update and "writes" in (attrs or "")}
-    assert writes == {"Variable", "Variable/Adam", "Variable/Adam_1"}
+    writes = {b for a, b, attrs in edges(dot) if a == update and "writes" in (attrs or "")}
+    assert writes == {v + "#" + update for v in ("Variable", "Variable/Adam", "Variable/Adam_1")}
     # the slots sit in their variable's box
     start = re.search(r'^  subgraph "cluster_\d+_Variable" \{$', dot, re.M).start()
     block = dot[start:dot.index("\n  }", start)]
@@ -536,13 +553,15 @@ def test_composite_rules_hold_on_a_graph_built_with_minigraphs_own_ops():
     names = node_names(dot)
     assert "scope:my_loss" in names and "scope:Opt/update_slot" in names    # several ops
     assert "Opt/update_w/ApplyTwice" in names                               # one op: itself
-    assert "<B>update_w/ApplyTwice</B> (learning_rate=0.1)" in label_of(
-        dot, "Opt/update_w/ApplyTwice")
+    assert "<B>ApplyTwice</B> (learning_rate=0.1)" in label_of(dot, "Opt/update_w/ApplyTwice")
     assert tooltip_of(dot, "Opt/update_w/ApplyTwice").endswith(
         "var <- var - 2 * lr * grad; slot <- grad (a fused update, as TF1's ApplyAdam).")
     pairs = {(a, b): attrs or "" for a, b, attrs in edges(dot)}
-    assert "writes" in pairs[("w", "Opt/update_w/ApplyTwice")]
-    assert "writes" in pairs[("w/Slot", "Opt/update_w/ApplyTwice")]
+    # w and w/Slot, written by updates far from their boxes, are drawn again beside them
+    assert "writes" in pairs[("Opt/update_w/ApplyTwice", "w#Opt/update_w/ApplyTwice")]
+    assert "writes" in pairs[("Opt/update_w/ApplyTwice", "w/Slot#Opt/update_w/ApplyTwice")]
+    assert "writes" in pairs[("scope:Opt/update_slot", "w/Slot#scope:Opt/update_slot")]
+    assert "writes" in pairs[("w/Slot/Assign", "w/Slot")]          # its initializer
     assert ("gradients/g", "Opt/update_w/ApplyTwice") in pairs               # through the gate
     assert not {"gradients/tuple/group_deps", "gradients/tuple/control_dependency"} & names
     opened = viz.to_dot(collapse=[], expand=["my_loss"])
@@ -560,7 +579,7 @@ def test_fold_false_draws_every_node_and_edge_as_tensorboard_does():
     assert node_names(dot) == {op.name for op in ops}
     drawn = {(a.split("#")[0], b) for a, b, _ in edges(dot)}
     drawn |= {(b.split("#")[0], a) for a, b, attrs in edges(dot) if 'dir="back"' in (attrs or "")
-              and "writes" not in (attrs or "")}
+              or "writes" in (attrs or "")}        # an update -> the variable it writes
     wanted = {(t.op.name, op.name) for op in ops for t in op.inputs}
     wanted |= {(c.name, op.name) for op in ops for c in op.control_inputs}
     assert wanted <= drawn
@@ -589,7 +608,7 @@ def test_run_highlights_see_through_the_folding():
     assert viz.PATH_COLOR in node_attrs(dot, "h")
     dot = viz.to_dot(fetches=[m["loss"]], focus=[graph.get_operation_by_name("h/y")])
     assert 'color="%s"' % viz.FOCUS_COLOR in node_attrs(dot, "h")
-    assert '<FONT COLOR="%s"><B>y=0</B></FONT>' % viz.FOCUS_COLOR in label_of(dot, "h")
+    assert '<FONT COLOR="%s">y=0</FONT>' % viz.FOCUS_COLOR in label_of(dot, "h")
     # a fetched read: the variable is double-bordered; a fed read is cut, so drawn itself
     dot = viz.to_dot(fetches=[read.outputs[0]])
     assert "peripheries" in node_attrs(dot, "w1") and "w1/read" not in node_names(dot)
@@ -605,12 +624,16 @@ def test_a_traced_update_run_still_shows_reads_writes_and_prunes_through_the_fol
     sess.run([m["loss"], m["updates"]], m["feed"], run_metadata=md,
              options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE))
     dot = viz.to_dot(trace=trace_of(md), collapse=["gradients"])
-    assert 'color="#cb4335"' in node_attrs(dot, "w1")               # written
+    a1 = m["a1"].op.name
+    assert 'color="#cb4335"' in node_attrs(dot, "w1#" + a1)        # written beside Assign
+    assert "#2e86c1" in node_attrs(dot, "w1")                       # read
     assert viz.GREY_FILL in node_attrs(dot, "w1/Assign")            # the initializer: pruned
     assert viz.GREY_FILL in node_attrs(dot, drawn_id(dot, "random_normal"))
     assert viz.GREY_FILL not in node_attrs(dot, "h")
-    writes = [attrs for a, b, attrs in edges(dot) if (a, b) == ("w1", m["a1"].op.name)]
+    writes = [attrs for a, b, attrs in edges(dot) if (a, b) == (a1, "w1#" + a1)]
     assert writes and "writes" in writes[0] and "dashed" not in writes[0]
+    pruned = [attrs for a, b, attrs in edges(dot) if (a, b) == ("w1/Assign", "w1")]
+    assert pruned and "writes" in pruned[0] and "dashed" in pruned[0]
 
 
 def test_the_dot_is_deterministic():
