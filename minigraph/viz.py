@@ -236,6 +236,9 @@ def _named_for(const, consumer):
     """True when TF, not the student, named ``const`` as an argument of ``consumer``."""
     if const.name.startswith(consumer.name + "/"):            # Maximum/y for Maximum
         return True
+    if const.gradient_of is not None and const.gradient_of is consumer.gradient_of and \
+            const.name_scope == consumer.name_scope:          # h_grad/zeros_like for Select
+        return True
     if const.site is None or consumer.site is None or \
             const.site.key() != consumer.site.key():
         return False                                          # built by another line
@@ -251,15 +254,20 @@ def _is_parameter(const, consumer, index):
         return True
     if consumer.type == "Fill" and index == 1:                # the value of a Fill
         return True
+    if const.name.startswith(consumer.name + "/"):            # TF named it for the op
+        return True
     return any(t.op.type != "Const" for j, t in enumerate(consumer.inputs) if j != index)
 
 
 def _small_value(const):
-    """True for a number or at most ``MAX_ARGUMENT_SIZE`` of them, or a short string."""
+    """True for a number, at most ``MAX_ARGUMENT_SIZE`` of them or an array of one number
+    (``zeros_like``), or a short string."""
     value = np.asarray(const.attrs.get("value"))
     if value.dtype.kind in "SUO":                             # a summary's tag
         return value.size == 1 and len(_as_text(value.item())) <= MAX_ARGUMENT_TEXT
-    return value.dtype.kind in "biuf" and value.size <= MAX_ARGUMENT_SIZE
+    if value.dtype.kind not in "biuf":
+        return False
+    return value.size <= MAX_ARGUMENT_SIZE or bool((value == value.flat[0]).all())
 
 
 def _as_text(value):
@@ -316,7 +324,7 @@ def _number_text(value):
 def _argument_text(const, consumer, index):
     """``"axis 1"``, ``"y=0"``, ``"shape=[3, 2]"``: a constant argument in its op's label."""
     name = _argument_name(const, consumer, index)
-    value = _number_text(const.attrs["value"])
+    value = constant_text(const)
     return "axis %s" % value if name == "axis" else "%s=%s" % (name, value)
 
 
@@ -616,27 +624,33 @@ def describe_value(value, max_elements=12):
     return "%s min %.3g mean %.3g max %.3g" % (tuple(arr.shape), a.min(), a.mean(), a.max())
 
 
-#: the longest value text drawn in full on a label's value line; longer ones are summarised
-_MAX_VALUE_TEXT = 28
+#: the widest a label's first line gets (points) before its arguments go under the name
+_MAX_LINE_WIDTH = 120
+#: the longest array drawn in full on a label's value line; longer ones are summarised
+_MAX_VALUE_TEXT = 20
 #: the text a value line is laid out with, whatever it shows: every drawing of a graph keeps
 #: its layout, with values or without, at every step of a run (see "Layout" above)
-VALUE_LINE_WIDTH_TEXT = "grad min -0.000 mean -0.000 max -0.000"
+VALUE_LINE_WIDTH_TEXT = "grad min -0.000 max -0.000"
 NOTE_LINE_WIDTH_TEXT = "the true, false branch ran"
 
 
 def _value_text(value):
-    """A value on a label's line: a number or a small array in full, else min/mean/max
-    (the shape is on the line above)."""
+    """A value on a label's lines: ``(text, second line)``. A number (``10.5``) or a small
+    array in full (``[3., 5.]``), else min and max, then the mean on a second line (the
+    shape is on the line above); None for no value."""
     if value is None:
-        return ""
+        return None
     arr = np.asarray(value)
     if arr.dtype.kind not in "biuf":
-        return arr.dtype.name
+        return arr.dtype.name, ""
+    if arr.size == 1:
+        v = arr.reshape(()).item()
+        return ("%.5g" % v if isinstance(v, float) else str(v)), ""
     text = describe_value(arr)
     if arr.size <= 12 and len(text) <= _MAX_VALUE_TEXT:
-        return text
+        return text, ""
     a = arr.astype(np.float64)
-    return "min %.3g mean %.3g max %.3g" % (a.min(), a.mean(), a.max())
+    return "min %.3g max %.3g" % (a.min(), a.max()), "mean %.3g" % a.mean()
 
 
 def gradient_of_output(op, ops=None):
@@ -685,19 +699,36 @@ def _label(op, name, show_shapes, arguments=(), focus=(), value=None, grad=None,
     op's name as drawn, or a constant's value), ``arguments`` the ``(index, Const op)``
     drawn in it by value (``Sum (axis 1)``; those in ``focus`` red). ``value``, ``grad``
     and ``note`` are the texts of its value line (``= 3``), gradient line (``grad 0.5``)
-    and control flow note, or None for no such line; an empty text keeps the line."""
-    title = "<B>%s</B>" % html.escape(name)
+    and control flow note: None for no such line, "" for the line kept empty (the value is
+    not known yet), else the text (for values, ``(first line, second line)``: an array's
+    mean goes on a second line, kept for every array, so that the layout does not change).
+    """
+    lines, heights = ["<B>%s</B>" % html.escape(name)], [12.0]
     sizes = [_text_width(name, 10, bold=True)]
     if arguments:
-        parts = []
-        for i, c in arguments:
-            text = _argument_text(c, op, i)
-            sizes[0] += _text_width(text + ", ", 10)
-            text = html.escape(text)
-            parts.append('<FONT COLOR="%s">%s</FONT>' % (FOCUS_COLOR, text) if c in focus
-                         else text)
-        title += " (%s)" % ", ".join(parts)
-    lines, heights = [title], [12.0]
+        # the arguments follow the name, or go under it when the line would get long
+        texts = [_argument_text(c, op, i) for i, c in arguments]
+        parts = [('<FONT COLOR="%s">%s</FONT>' % (FOCUS_COLOR, html.escape(t)) if c in focus
+                  else html.escape(t)) for t, (_, c) in zip(texts, arguments)]
+        width = _text_width(" (%s)" % ", ".join(texts), 10)
+        if sizes[0] + width <= _MAX_LINE_WIDTH:
+            lines[0] += " (%s)" % ", ".join(parts)
+            sizes[0] += width
+        else:
+            line, line_width, rows = [], 0.0, []
+            for text, part in zip(texts, parts):
+                w = _text_width(text + ", ", 10)
+                if line and line_width + w > _MAX_LINE_WIDTH:
+                    rows.append(line)
+                    line, line_width = [], 0.0
+                line.append(part)
+                line_width += w
+            rows.append(line)
+            for k, row in enumerate(rows):
+                lines.append("%s%s%s" % ("(" if k == 0 else "", ", ".join(row),
+                                         ")" if k == len(rows) - 1 else ","))
+                heights.append(12.0)
+            sizes.append(min(width, _MAX_LINE_WIDTH))
     last = name.rpartition("/")[2]
     if not name_is_value and op.type not in (last, "VariableV2", "Placeholder", "Const"):
         lines.append("<I>%s</I>" % html.escape(op.type))
@@ -717,12 +748,14 @@ def _label(op, name, show_shapes, arguments=(), focus=(), value=None, grad=None,
         t = op.outputs[0]
         small("%s %s" % (t.shape, t.dtype.name))
         sizes.append(_text_width("%s %s" % (t.shape, t.dtype.name), 9))
-    if value is not None:
-        small("= " + value if value else "", VALUE_COLOR, 8)
-        sizes.append(_text_width(VALUE_LINE_WIDTH_TEXT, 8))
-    if grad is not None:
-        small("grad " + grad if grad else "", GRADIENT_COLOR, 8)
-        sizes.append(_text_width(VALUE_LINE_WIDTH_TEXT, 8))
+    one_line = bool(op.outputs) and op.outputs[0].shape.num_elements() == 1
+    for text, lead, colour in ((value, "= ", VALUE_COLOR), (grad, "grad ", GRADIENT_COLOR)):
+        if text is not None:       # "" or (first line, second line)
+            first, second = text or ("", "")
+            small(lead + first if first else "", colour, 8)
+            if not one_line:       # an array: its mean on a line of its own
+                small(second, colour, 8)
+            sizes.append(_text_width(VALUE_LINE_WIDTH_TEXT, 8))
     if note is not None:   # what a traced run did at a cond's Merge or a loop's LoopCond
         small(note.split(": ", 1)[-1] if note else "", NOTE_COLOR)
         sizes.append(_text_width(NOTE_LINE_WIDTH_TEXT, 9))
@@ -804,7 +837,7 @@ def to_dot(graph=None, fetches=None, feed_dict=None, trace=None, backward=True,
         label = ", label=%s, labelloc=%s, labeljust=l" % (
             _legend(plan, title, legend), "t" if title else "b")
     lines = ["digraph minigraph {",
-             '  graph [rankdir=%s, fontname="Helvetica", fontsize=11, nodesep=0.25, '
+             '  graph [rankdir=%s, fontname="Helvetica", fontsize=11, nodesep=0.15, '
              'ranksep=0.35, newrank=true%s];' % (rankdir, label),
              '  node [fontname="Helvetica", fontsize=10, style="filled,rounded", height=0.3];',
              '  edge [fontname="Helvetica", fontsize=8, arrowsize=0.6];']
@@ -813,7 +846,7 @@ def to_dot(graph=None, fetches=None, feed_dict=None, trace=None, backward=True,
     lines += _clusters(tree, lambda node_id, scope: plan.node_attrs(
         node_id, scope, names, marks, show_shapes))
     lines += plan.edge_lines(marks, show_shapes)
-    lines += plan.rank_lines(tree)
+    lines += plan.rank_lines()
     lines.append("}")
     return "\n".join(lines)
 
@@ -1066,11 +1099,11 @@ class _Plan:
             name = names[op]
         value = grad = note = None
         if scene.show_values and not self._titled_by_value(op) and op.outputs:
-            value = _value_text(_value_of(scene.values, op, members))
+            value = _value_text(_value_of(scene.values, op, members)) or ""
             if op.gradient_of is None:
                 g = gradient_of_output(op, scene.op_set)
                 if g is not None:
-                    grad = _value_text(scene.values.get(g.name))
+                    grad = _value_text(scene.values.get(g.name)) or ""
         if op.type in ("Merge", "LoopCond"):
             note = _control_flow_note(scene, op)
         label, (width, height) = _label(op, name, show_shapes, arguments, marks.focus, value,
@@ -1137,17 +1170,17 @@ class _Plan:
         return a is not None and b is not None and self.kind[src] == "op" and \
             self.kind[dst] == "op" and a.gradient_of is not None and b.gradient_of is not None
 
-    def rank_lines(self, tree):
+    def rank_lines(self):
         """Rank constraints that draw each variable's slots (``w/Adam``, ``w/Momentum``: the
         variables an optimizer keeps per weight, named under it) on the variable's row, when
         they are drawn in its box."""
-        scope_of = {node_id: scope for scope, ids in tree.items() for node_id in ids}
         variables = [n for n, op in self.op_of.items() if self.kind[n] == "op" and
                      op is not None and op.type == "VariableV2"]
         lines = []
         for v in variables:
-            slots = [s for s in variables if s.startswith(v + "/") and
-                     scope_of[s][:len(scope_of[v])] == scope_of[v]]
+            home = self.cluster[v]             # its box, before small boxes are folded
+            slots = [s for s in variables if s.startswith(v + "/") and home and
+                     self.cluster[s][:len(home)] == home]
             if slots:
                 lines.append("  { rank=same; %s; }" % "; ".join(_q(x) for x in [v] + slots))
         return lines
@@ -1259,7 +1292,7 @@ def _scope_style(scene, marks, scope, kind, members, reads=()):
     n_ops = len(members) - n_vars
     what = _BOX_TEXT.get(kind, "")
     held = (", %d variable%s" % (n_vars, "" if n_vars == 1 else "s")) if n_vars else ""
-    label = "<<B>%s/</B><BR/><FONT POINT-SIZE=\"9\">%s%d ops%s%s (collapsed)</FONT>>" % (
+    label = "<<B>%s/</B><BR/><FONT POINT-SIZE=\"9\">%s%d ops%s%s</FONT>>" % (
         html.escape(scope), (what + ": ") if what else "", n_ops, held,
         ", backward" if grads == len(members) else "")
     attrs = {"shape": shape, "style": "filled", "fillcolor": fill, "color": line,
@@ -1383,7 +1416,7 @@ def _legend(plan, title=None, legend=True):
         if folding.arguments or folding.borrowed:
             notes.append("op (y=2): a constant argument, drawn in the label")
         if scene.show_values:
-            notes.append("= its value in the run; grad: the gradient of the loss")
+            notes.append("lines = and grad: its value and the loss's gradient in the run")
         rows += ['<TR><TD COLSPAN="2" ALIGN="LEFT">%s</TD></TR>' % n for n in notes]
     border = ' CELLBORDER="1"' if legend else ' CELLBORDER="0"'
     return ('<<FONT POINT-SIZE="8"><TABLE BORDER="0"%s CELLSPACING="2" CELLPADDING="2">%s'
@@ -1508,7 +1541,9 @@ def _layout(skeleton, graphviz):
 def _pinned(dot, layout):
     """``dot`` with every node, edge and box at the place ``layout`` gives it (for ``neato
     -n2``, which draws without moving anything), or None if they do not match."""
-    out, edges = [], iter(layout["edges"])
+    out, edges = [], {}
+    for tail, head, at in layout["edges"]:   # by ends: json lists edges grouped by node
+        edges.setdefault((tail, head), []).append(at)
 
     def put(attrs):
         return ", ".join("%s=%s" % (k, _q(str(v))) for k, v in attrs.items())
@@ -1524,9 +1559,10 @@ def _pinned(dot, layout):
             line = "%s  %s;" % (_CLUSTER_LINE.match(line).group(1), put(box).replace(", ", "; "))
         elif _EDGE_LINE.match(line):
             m = _EDGE_LINE.match(line)
-            tail, head, at = next(edges, (None, None, None))
-            if (tail, head) != (_unquote(m.group(2)), _unquote(m.group(3))):
+            laid = edges.get((_unquote(m.group(2)), _unquote(m.group(3))))
+            if not laid:
                 return None
+            at = laid.pop(0)
             line = "%s%s -> %s [%s%s];" % (m.group(1), m.group(2), m.group(3), put(at),
                                           (", " + m.group(4)) if m.group(4) else "")
         elif _NODE_LINE.match(line) and not line.lstrip().startswith(("node ", "edge ")):
@@ -1538,7 +1574,7 @@ def _pinned(dot, layout):
                 node = {"pos": node["pos"]}
             line = "%s%s [%s, %s];" % (m.group(1), m.group(2), put(node), m.group(3))
         out.append(line)
-    if next(edges, None) is not None:
+    if any(edges.values()):
         return None
     return "\n".join(out)
 
@@ -1552,8 +1588,29 @@ def _render_svg(dot, graphviz):
         pinned = None                       # not a drawing of to_dot's: lay it out as is
     if pinned is None:
         return graphviz.Source(dot).pipe(format="svg", encoding="utf-8")
-    return graphviz.Source(pinned, engine="neato").pipe(format="svg", encoding="utf-8",
-                                                         neato_no_op=2)
+    svg = graphviz.Source(pinned, engine="neato").pipe(format="svg", encoding="utf-8",
+                                                        neato_no_op=2)
+    return _framed(svg, _pinned_bb(pinned))
+
+
+def _pinned_bb(pinned):
+    """The bounding box ``(width, height)`` in points the layout gave a pinned drawing."""
+    m = re.search(r'^  graph \[bb="0,0,([\d.]+),([\d.]+)"', pinned, re.M)
+    return float(m.group(1)), float(m.group(2))
+
+
+def _framed(svg, bb):
+    """``svg`` framed as ``dot`` frames the layout: ``neato -n2`` makes room for the control
+    points of curved edges too, which the curves themselves never reach."""
+    w, h = bb
+    svg = re.sub(r'<svg width="[\d.]+pt" height="[\d.]+pt"\s+viewBox="[^"]*"',
+                 '<svg width="%dpt" height="%dpt"\n viewBox="0.00 0.00 %.2f %.2f"'
+                 % (round(w + 8), round(h + 8), w + 8, h + 8), svg, count=1)
+    svg = re.sub(r'(<g id="graph0" class="graph" transform="scale\(1 1\) rotate\(0\) )'
+                 r'translate\([^)]*\)', r"\g<1>translate(4 %.2f)" % (h + 4), svg, count=1)
+    return re.sub(r'(<title>minigraph</title>\n<polygon fill="white" stroke="transparent" '
+                  r'points=")[^"]*"', r'\g<1>-4,4 -4,%.2f %.2f,%.2f %.2f,4 -4,4"'
+                  % (-(h + 4), w + 4, -(h + 4), w + 4), svg, count=1)
 
 
 # ------------------------------------------------------------------------------------------
