@@ -703,13 +703,13 @@ def _label(op, name, show_shapes, arguments=(), focus=(), value=None, grad=None,
     not known yet), else the text (for values, ``(first line, second line)``: an array's
     mean goes on a second line, kept for every array, so that the layout does not change).
     """
-    lines, heights = ["<B>%s</B>" % html.escape(name)], [12.0]
+    lines, heights = ["<B>%s</B>" % _escape(name)], [12.0]
     sizes = [_text_width(name, 10, bold=True)]
     if arguments:
         # the arguments follow the name, or go under it when the line would get long
         texts = [_argument_text(c, op, i) for i, c in arguments]
-        parts = [('<FONT COLOR="%s">%s</FONT>' % (FOCUS_COLOR, html.escape(t)) if c in focus
-                  else html.escape(t)) for t, (_, c) in zip(texts, arguments)]
+        parts = [('<FONT COLOR="%s">%s</FONT>' % (FOCUS_COLOR, _escape(t)) if c in focus
+                  else _escape(t)) for t, (_, c) in zip(texts, arguments)]
         width = _text_width(" (%s)" % ", ".join(texts), 10)
         if sizes[0] + width <= _MAX_LINE_WIDTH:
             lines[0] += " (%s)" % ", ".join(parts)
@@ -738,7 +738,7 @@ def _label(op, name, show_shapes, arguments=(), focus=(), value=None, grad=None,
     def small(text, colour=None, size=9):
         font = ('<FONT POINT-SIZE="%d" COLOR="%s">' % (size, colour) if colour else
                 '<FONT POINT-SIZE="%d">' % size)
-        lines.append("%s%s</FONT>" % (font, html.escape(text) if text else " "))
+        lines.append("%s%s</FONT>" % (font, _escape(text) if text else " "))
         heights.append(size * 1.2)
 
     if op.gradient_of is not None:
@@ -760,6 +760,11 @@ def _label(op, name, show_shapes, arguments=(), focus=(), value=None, grad=None,
         small(note.split(": ", 1)[-1] if note else "", NOTE_COLOR)
         sizes.append(_text_width(NOTE_LINE_WIDTH_TEXT, 9))
     return "<" + "<BR/>".join(lines) + ">", (max(sizes), sum(heights))
+
+
+def _escape(text):
+    """Text for an HTML label (quotes need no escaping there: ``(tag='loss')``)."""
+    return html.escape(text, quote=False)
 
 
 def _tooltip(op, members):
@@ -1108,11 +1113,11 @@ class _Plan:
             note = _control_flow_note(scene, op)
         label, (width, height) = _label(op, name, show_shapes, arguments, marks.focus, value,
                                         grad, note, name_is_value=self._titled_by_value(op))
-        attrs["label"] = label
         if attrs["shape"] == "invhouse":
             # a house just wide enough for its label (Graphviz would widen it a lot more)
             attrs.update(fixedsize="shape", width="%.2f" % ((width + 20) / 72.0),
                          height="%.2f" % ((height + 18) / 72.0))
+        attrs["label"] = label
         return attrs
 
     # -- edges ------------------------------------------------------------------------------

@@ -825,3 +825,430 @@ def test_a_traced_cond_draws_its_dead_branch_apart_and_says_which_branch_ran():
     assert "dotted" in dead and 'tooltip="dead:' in dead
     assert "dotted" not in node_attrs(dot, "cond/sub")              # the branch that ran
     assert "false branch ran" in dot and 'shape="invtrapezium"' in dot   # at cond/Merge
+
+
+# ------------------------------------------------------------------------------------------
+# Drawings a student can compare (issue 15): constants by value, one name per node, forward
+# constants in the forward pass, 1,200 px wide, one layout per graph, values with gradients
+# ------------------------------------------------------------------------------------------
+
+def _two_layer(variables=True, N=64, D=1000, H=100):
+    """The lecture's net as the lessons build it (their sizes, so their labels' widths)."""
+    x = tf.placeholder(tf.float32, (N, D), name="x")
+    y = tf.placeholder(tf.float32, (N, D), name="y")
+    if variables:
+        w1 = tf.Variable(tf.random_normal((D, H)), name="w1")
+        w2 = tf.Variable(tf.random_normal((H, D)), name="w2")
+    else:
+        w1 = tf.placeholder(tf.float32, (D, H), name="w1")
+        w2 = tf.placeholder(tf.float32, (H, D), name="w2")
+    h = tf.maximum(tf.matmul(x, w1), 0)
+    y_pred = tf.matmul(h, w2)
+    loss = tf.reduce_mean(tf.reduce_sum((y_pred - y) ** 2, axis=1))
+    return x, y, w1, w2, y_pred, loss
+
+
+def convnet():
+    """Lesson 08's model: conv - batch norm - relu - pool - dense, trained with tf.layers
+    and AdamOptimizer (its drawing of ``[loss, train_op]`` was 2,916 px wide)."""
+    x = tf.placeholder(tf.float32, (None, 8, 8, 1), name="x")
+    training = tf.placeholder_with_default(False, (), name="training")
+    h = tf.layers.conv2d(x, 16, 3, padding="same", name="conv")
+    h = tf.layers.batch_normalization(h, training=training, name="bn")
+    h = tf.nn.relu(h, name="relu")
+    h = tf.layers.max_pooling2d(h, 2, 2, name="pool")
+    scores = tf.layers.dense(tf.layers.flatten(h), 10, name="scores")
+    y = tf.placeholder(tf.int32, (None,), name="y")
+    loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y,
+                                                                          logits=scores))
+    with tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS)):
+        train_op = tf.train.AdamOptimizer(1e-2).minimize(loss)
+    return scores, loss, train_op
+
+
+def lesson_drawings():
+    """The drawings the lessons make, on graphs built as they build them: ``{name: DOT}``."""
+    out = {}
+    rng = np.random.RandomState(0)
+    N, D, H = 64, 1000, 100
+    with tf.Graph().as_default():                      # 01: the values of one run
+        x, y, w1, w2, _, loss = _two_layer(variables=False)
+        feed = {x: rng.randn(N, D), y: rng.randn(N, D), w1: rng.randn(D, H),
+                w2: rng.randn(H, D)}
+        _, run = traced_run(tf.Session(), loss, feed, keep_values=True)
+        out["01 loss with values"] = viz.to_dot(fetches=loss, trace=run, show_values=True)
+    with tf.Graph().as_default() as graph:             # 02: the backward pass
+        x, y, w1, w2, _, loss = _two_layer(False, 8, 10, 5)
+        g1, g2 = tf.gradients(loss, [w1, w2])
+        out["02 backward expanded"] = viz.to_dot(graph, expand=["gradients"],
+                                                 link_gradients=True)
+        feed = {x: rng.randn(8, 10), y: rng.randn(8, 10), w1: rng.randn(10, 5),
+                w2: rng.randn(5, 10)}
+        _, run = traced_run(tf.Session(), [loss, g1, g2], feed, keep_values=True)
+        out["02 values and gradients"] = viz.to_dot(fetches=[loss, g1, g2], trace=run,
+                                                    show_values=True)
+    with tf.Graph().as_default():                      # 05: the bug and its fix
+        x, y, w1, w2, _, loss = _two_layer()
+        g1, g2 = tf.gradients(loss, [w1, w2])
+        updates = tf.group(w1.assign(w1 - 1e-5 * g1), w2.assign(w2 - 1e-5 * g2))
+        sess = tf.Session()
+        sess.run(tf.global_variables_initializer())
+        feed = {x: rng.randn(N, D), y: rng.randn(N, D)}
+        out["05 bug"] = viz.to_dot(trace=traced_run(sess, [loss], feed)[1],
+                                   collapse=["gradients"])
+        out["05 fix"] = viz.to_dot(trace=traced_run(sess, [loss, updates], feed)[1],
+                                   collapse=["gradients"])
+    for name, optimizer, options in (                   # 06: optimizers, losses
+            ("06 minimize", tf.train.GradientDescentOptimizer, {}),
+            ("06 minimize expanded", tf.train.GradientDescentOptimizer,
+             {"expand": ["GradientDescent"]}),
+            ("06 momentum", lambda: tf.train.MomentumOptimizer(1e-6, momentum=0.9),
+             {"collapse": ["gradients", "Momentum/update_w2"]}),
+            ("06 adam", tf.train.AdamOptimizer, {})):
+        with tf.Graph().as_default():
+            *_, loss = _two_layer()
+            opt = optimizer() if name == "06 momentum" else optimizer(1e-3)
+            updates = opt.minimize(loss)
+            fetches = [updates] if name == "06 momentum" else [loss, updates]
+            out[name] = viz.to_dot(fetches=fetches, **options)
+    with tf.Graph().as_default():
+        x, y, _, _, y_pred, _ = _two_layer()
+        mse = tf.losses.mean_squared_error(y_pred, y)
+        out["06 mse expanded"] = viz.to_dot(fetches=mse, feed_dict=[x, y],
+                                            expand=["mean_squared_error"])
+    with tf.Graph().as_default():                      # 07: layers
+        x = tf.placeholder(tf.float32, (N, D), name="x")
+        y = tf.placeholder(tf.float32, (N, D), name="y")
+        init = tf.contrib.layers.xavier_initializer()
+        h = tf.layers.dense(inputs=x, units=H, activation=tf.nn.relu, kernel_initializer=init)
+        y_pred = tf.layers.dense(inputs=h, units=D, kernel_initializer=init)
+        loss = tf.losses.mean_squared_error(y_pred, y)
+        updates = tf.train.GradientDescentOptimizer(1e0).minimize(loss)
+        out["07 dense"] = viz.to_dot(fetches=[y_pred])
+        out["07 dense trained"] = viz.to_dot(fetches=[loss, updates])
+    with tf.Graph().as_default():                      # 08: the convnet
+        scores, loss, train_op = convnet()
+        out["08 convnet"] = viz.to_dot(fetches=[scores], backward=False, collapse=["bn"])
+        out["08 convnet trained"] = viz.to_dot(fetches=[loss, train_op])
+    with tf.Graph().as_default():                      # 09: summaries
+        x = tf.placeholder(tf.float32, shape=(N, D), name="x")
+        y = tf.placeholder(tf.float32, shape=(N, D), name="y")
+        xavier = tf.contrib.layers.xavier_initializer()
+        with tf.name_scope("layer1"):
+            w1 = tf.Variable(xavier((D, H)), name="w1")
+            h = tf.nn.relu(tf.matmul(x, w1))
+        with tf.name_scope("layer2"):
+            w2 = tf.Variable(xavier((H, D)), name="w2")
+            y_pred = tf.matmul(h, w2)
+        loss = tf.losses.mean_squared_error(y_pred, y)
+        learning_rate = tf.placeholder_with_default(1e-3, shape=(), name="learning_rate")
+        train_op = tf.train.AdamOptimizer(learning_rate).minimize(loss)
+        tf.summary.scalar("loss", loss)
+        tf.summary.histogram("w1", w1)
+        merged = tf.summary.merge_all()
+        out["09 summaries and training"] = viz.to_dot(fetches=[merged, train_op])
+    return out
+
+
+def all_drawings():
+    drawings = dict(lecture_drawings())
+    drawings.update(lesson_drawings())
+    return drawings
+
+
+_NODE = re.compile(r'^\s*"((?:[^"\\]|\\.)*)" \[(.*)\];$', re.M)
+
+
+def titles(dot):
+    """``{node id: the name its label shows}`` (the bold first words), boxes and the legend
+    aside."""
+    out = {}
+    for node_id, attrs in _NODE.findall(dot):
+        m = re.search(r"label=<<B>(.*?)</B>", attrs)
+        if m and not node_id.startswith("scope:"):
+            out[node_id] = m.group(1)
+    return out
+
+
+def drawn_op(dot, node_id):
+    """``(name, type)`` of the op a node draws, from its tooltip's line ``name (Type): ...``
+    (after what the run did with it, or that it is a copy)."""
+    tooltip = re.search(r'tooltip="((?:[^"\\]|\\.)*)"', node_attrs(dot, node_id)).group(1)
+    for line in tooltip.split("\\n"):
+        m = re.match(r"(\S+) \((\w+)\): ", line)
+        if m:
+            return m.group(1), m.group(2)
+    raise AssertionError("no op in the tooltip of %s: %s" % (node_id, tooltip))
+
+
+def test_a_constant_drawn_as_a_node_shows_its_value_not_the_slot_it_feeds():
+    m = lecture_net()
+    x = tf.placeholder(tf.float32, (3,), name="x3")
+    c = tf.constant(2.0, name="c")                         # yours: its name too
+    big = tf.constant(np.arange(12, dtype=np.float32).reshape(3, 4))
+    ones = tf.constant(np.ones((3, 4), np.float32))        # one number: that number
+    z = tf.add(tf.matmul(tf.reshape(x * c, (1, 3)), big), tf.reduce_sum(ones), name="z")
+    dot = viz.to_dot(expand=["gradients"])
+    shown = titles(dot)
+    assert shown["c"] == "c = 2" and shown[big.op.name] == "min 0 mean 5.5 max 11"
+    assert shown[ones.op.name] == "1"
+    assert shown["gradients/grad_ys_0"] == "1"             # the 1 that starts the backward pass
+    unfolded = viz.to_dot(fold=False, collapse=[])         # every constant is a node
+    assert titles(unfolded)["h/y#h"] == "0" and titles(unfolded)["pow/y#pow"] == "2"
+    assert titles(unfolded)["gradients/pow_grad/sub/y"] == "1"
+    # no constant anywhere is labelled by the slot it feeds (x and y: the placeholders' names)
+    for name, drawing in all_drawings().items():
+        for node_id, title in titles(drawing).items():
+            op_name, op_type = drawn_op(drawing, node_id)
+            if op_type == "Const":
+                assert title not in ("x", "y") and re.match(r"[\w ]+ = |[-\d\[(']|min |True|False",
+                                                            title), (name, node_id, title)
+    assert z is not None and m is not None
+
+
+def test_summaries_show_their_tag_in_their_label():
+    w = tf.Variable(np.ones(3, np.float32), name="w")
+    tf.summary.histogram("weights", w)
+    dot = viz.to_dot()
+    assert "<B>weights</B> (tag='weights')" in label_of(dot, "weights")
+    assert "weights/tag" not in node_names(dot)
+
+
+@pytest.mark.parametrize("name", sorted(all_drawings()))
+def test_no_two_nodes_of_a_drawing_show_the_same_name(name):
+    """Two different ops never show the same name: the op the user's ``w1.assign`` made
+    (``Assign``) and ``w1``'s initializer (``w1/Assign``, in w1's box) show their scope.
+    A constant shows its value (two zeros are both ``0``); a copy of a node (a constant
+    beside each user, a variable beside each update) shows its name again."""
+    drawing = all_drawings()[name]
+    by_title = {}
+    for node_id, title in titles(drawing).items():
+        op_name, op_type = drawn_op(drawing, node_id)
+        if op_type != "Const":
+            by_title.setdefault(title, set()).add(op_name)
+    clashes = {t: ops for t, ops in by_title.items() if len(ops) > 1}
+    assert not clashes, clashes
+
+
+def test_the_users_assign_and_the_initializer_are_told_apart():
+    m = lecture_net()
+    shown = titles(viz.to_dot(collapse=["gradients"]))
+    assert shown["w1/Assign"] == "w1/Assign" and shown[m["a1"].op.name] == "Assign"
+
+
+def _clusters_of(dot):
+    """``{node id: [names of the boxes around it, outermost first]}``."""
+    out, stack = {}, []
+    for line in dot.split("\n"):
+        m = re.match(r'\s*subgraph "cluster_\d+_([^"]*)" \{$', line)
+        if m:
+            stack.append(m.group(1))
+        elif line.strip() == "}" and stack:
+            stack.pop()
+        else:
+            n = _NODE.match(line)
+            if n and not line.lstrip().startswith(("graph ", "node ", "edge ")):
+                out[n.group(1)] = list(stack)
+    return out
+
+
+def test_a_forward_constant_is_drawn_once_in_the_forward_pass():
+    x = tf.placeholder(tf.float32, (3,), name="x")
+    c = tf.constant(3.0, name="c")
+    loss = tf.reduce_sum(tf.exp(x * c), name="loss")          # d/dx: exp(x c) c
+    grad, = tf.gradients(loss, x)
+    dot = viz.to_dot(expand=["gradients"])
+    boxes = _clusters_of(dot)
+    assert [n for n in boxes if n.split("#")[0] == "c"] == ["c"]   # one node, not a copy
+    assert not any(b.startswith("gradients") for b in boxes["c"])
+    users = [b for a, b, _ in edges(dot) if a == "c"]
+    assert users and not any(u.startswith("gradients/") for u in users)
+    # the gradient op that multiplies by c says so in its label, by value
+    assert any("(c=3)" in (label_of(dot, n) or "") for n in boxes if n.startswith("gradients/"))
+    # and in every lesson drawing, the boxes of the backward pass hold backward ops only
+    graph = tf.get_default_graph()
+    assert grad is not None and graph is not None
+    for name, drawing in all_drawings().items():
+        for node_id, around in _clusters_of(drawing).items():
+            if any(b.split("/")[0].startswith("gradients") for b in around) and \
+                    node_id != "legend":
+                op_name, op_type = drawn_op(drawing, node_id)
+                assert op_type != "Const" or "grad of" in label_of(drawing, node_id), \
+                    (name, node_id)
+
+
+def test_the_lesson_drawings_are_as_small_as_before():
+    """Writes drawn beside their updates add a node each; constants and composites folded
+    take more away: every lesson drawing is smaller than main's before folding."""
+    for name, dot in lecture_drawings().items():
+        nodes, n_edges = size(dot)
+        assert nodes <= MAIN_SIZES[name][0] and n_edges <= MAIN_SIZES[name][1], name
+
+
+def test_the_value_and_the_gradient_of_each_node_are_drawn_together():
+    """``show_values`` with a trace that kept values: each forward node shows its value and,
+    where the run computed it, the gradient of the fetched loss with respect to its output,
+    as numbers for a scalar, min/max and mean for an array (checked against numpy)."""
+    x = tf.placeholder(tf.float32, (2, 3), name="x")
+    w0 = np.array([[0.5, -1.0], [2.0, 0.25], [-0.5, 1.5]], np.float32)
+    w = tf.Variable(w0, name="w")
+    h = tf.maximum(tf.matmul(x, w), 0, name="h")
+    loss = tf.reduce_mean(h ** 2, name="loss")
+    g_w, = tf.gradients(loss, [w])
+    sess = tf.Session()
+    sess.run(w.initializer)
+    x0 = np.array([[1, 2, 3], [-1, 0.5, 2]], np.float32)
+    _, run = traced_run(sess, [loss, g_w], {x: x0}, keep_values=True)
+    dot = viz.to_dot(fetches=[loss, g_w], trace=run, show_values=True)
+    # numpy, by hand
+    a = x0 @ w0                                     # MatMul
+    h0 = np.maximum(a, 0)
+    d_pow = np.full_like(h0, 1 / h0.size)           # d mean / d pow
+    d_h = d_pow * 2 * h0
+    d_a = d_h * (a >= 0)                            # Maximum: the gradient goes to a where a >= 0
+    want = {"MatMul": (a, d_a), "h": (h0, d_h), "pow": (h0 ** 2, d_pow), "w": (w0, x0.T @ d_a),
+            "loss": (np.mean(h0 ** 2), 1.0), "x": (x0, None)}
+    for name, (value, grad) in want.items():
+        label = label_of(dot, name)
+        assert close(shown_value(label, viz.VALUE_COLOR), value), (name, label)
+        if grad is None:                            # nobody asked for the gradient of x
+            assert viz.GRADIENT_COLOR not in label
+        else:
+            assert close(shown_value(label, viz.GRADIENT_COLOR), grad), (name, label)
+    # a gradient op shows its own value only
+    opened = viz.to_dot(fetches=[loss, g_w], trace=run, show_values=True, expand=["gradients"])
+    select = label_of(opened, "gradients/h_grad/Select")
+    assert close(shown_value(select, viz.VALUE_COLOR), d_a)
+    assert viz.GRADIENT_COLOR not in select
+    # without values the lines are not there; in a run that did not compute a gradient, the
+    # gradient line is there, empty (the layout is the run's with gradients)
+    assert viz.VALUE_COLOR not in viz.to_dot(fetches=[loss, g_w], trace=run)
+    _, forward = traced_run(sess, [loss, g_w], {x: x0})
+    empty = label_of(viz.to_dot(fetches=[loss, g_w], trace=forward, show_values=True), "h")
+    assert '<FONT POINT-SIZE="8" COLOR="%s"> </FONT>' % viz.GRADIENT_COLOR in empty
+
+
+def shown_value(label, colour):
+    """The numbers a label's value (or gradient) lines show: a number, an array in full, or
+    ``{"min":, "max":, "mean":}``."""
+    text = " ".join(re.findall(r'<FONT POINT-SIZE="8" COLOR="%s">(.*?)</FONT>' % colour, label))
+    text = text.replace("= ", "").replace("grad ", "").strip()
+    if text.startswith("min"):
+        return {k: float(v) for k, v in re.findall(r"(min|max|mean) (\S+)", text)}
+    if text.startswith("["):
+        return np.array(json.loads(text.replace(".,", ",").replace(".]", "]")))
+    return float(text)
+
+
+def close(shown, want):
+    want = np.asarray(want, np.float64)
+    if isinstance(shown, dict):
+        shown, want = [shown["min"], shown["mean"], shown["max"]], \
+            [want.min(), want.mean(), want.max()]
+    return np.allclose(shown, want, rtol=5e-3, atol=1e-6)
+
+
+def test_the_structure_of_a_drawing_does_not_depend_on_the_run_or_the_highlight():
+    """What sizes and places the nodes (their set, labels, boxes, edges) is the same for the
+    bug run and the fix run of lesson 05, for every step of the stepper, and with or
+    without a focus, muted ops or a path; only colours differ."""
+    from widgets import run_stepper
+    m = lecture_net()
+    graph = tf.get_default_graph()
+    sess = tf.Session()
+    sess.run(tf.global_variables_initializer())
+    _, bug = traced_run(sess, [m["loss"]], m["feed"])
+    _, fix = traced_run(sess, [m["loss"], m["updates"]], m["feed"])
+    skeleton = viz.layout_skeleton
+    assert skeleton(viz.to_dot(trace=bug, collapse=["gradients"])) == \
+        skeleton(viz.to_dot(trace=fix, collapse=["gradients"])) == \
+        skeleton(viz.to_dot(collapse=["gradients"], feed_dict=m["feed"])) == \
+        skeleton(viz.to_dot(collapse=["gradients"], feed_dict=m["feed"], focus=[m["x"]],
+                            muted=[m["a1"].op],
+                            path=[m["loss"].op, graph.get_operation_by_name("h/y")]))
+    steps, full, _ = run_stepper.collect_steps(sess, [m["loss"], m["g1"]], m["feed"])
+    dots = [run_stepper.stepper_dot(graph, [m["loss"], m["g1"]], full, i)
+            for i in range(len(steps))]
+    assert len({skeleton(d) for d in dots}) == 1 and len(set(dots)) == len(dots)
+
+
+def svg_of(dot):
+    svg = viz.GraphView(dot).svg()
+    if svg is None:
+        pytest.skip("Graphviz is not installed")
+    return svg
+
+
+def svg_width_px(svg):
+    """The SVG's width in CSS pixels: Graphviz writes points (1 pt = 4/3 px)."""
+    m = re.search(r'<svg width="([\d.]+)pt"', svg)
+    return float(m.group(1)) * 4 / 3
+
+
+def node_centers(svg):
+    """``{node title: (x, y)}``: the centre of each node's shape in the SVG (a double
+    border is drawn around the same centre)."""
+    out = {}
+    for m in re.finditer(r'<g id="node\d+" class="node">\s*<title>(.*?)</title>(.*?)</g>',
+                         svg, re.S):
+        body = re.sub(r"<text.*?</text>", "", m.group(2), flags=re.S)
+        nums = []
+        for points in re.findall(r'\s(?:points|d)="([^"]*)"', body):
+            nums += [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", points)]
+        for cx, cy in re.findall(r'cx="([-\d.]+)" cy="([-\d.]+)"', body):
+            nums += [float(cx), float(cy)]
+        xs, ys = nums[0::2], nums[1::2]
+        out[m.group(1)] = (round((min(xs) + max(xs)) / 2, 1), round((min(ys) + max(ys)) / 2, 1))
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(all_drawings()))
+def test_the_lesson_drawings_fit_1200_px(name):
+    assert svg_width_px(svg_of(all_drawings()[name])) <= 1200
+
+
+def test_the_convnet_trained_with_adam_fits_without_writes_across_it():
+    with tf.Graph().as_default():
+        scores, loss, train_op = convnet()
+        dot = viz.to_dot(fetches=[loss, train_op])
+    assert svg_width_px(svg_of(dot)) <= 1200
+    boxes = _clusters_of(dot)
+    # the optimizer, collapsed, holds its slots; its writes go to copies drawn beside it
+    assert "scope:Adam" in boxes and not any("/Adam" in n for n in boxes)
+    writes = [(a, b) for a, b, attrs in edges(dot) if "writes" in (attrs or "")]
+    assert {b for a, b in writes if a == "scope:Adam"} == {
+        v + "#scope:Adam" for v in ("conv/kernel", "conv/bias", "bn/gamma", "bn/beta",
+                                    "scores/kernel", "scores/bias")}
+    assert all(boxes[b] == boxes[a] for a, b in writes)      # beside it: in the same box
+    assert "scope:bn" in boxes and "batch normalization" in node_attrs(dot, "scope:bn")
+
+
+def test_the_same_graph_drawn_twice_keeps_its_layout():
+    """Lesson 05's bug and fix, the stepper's steps, a focus, muted ops and a path, values
+    shown or not yet known: the nodes sit at the same places, only colours change."""
+    from widgets import graph_explorer, run_stepper
+    m = lecture_net()
+    graph = tf.get_default_graph()
+    sess = tf.Session()
+    sess.run(tf.global_variables_initializer())
+    _, bug = traced_run(sess, [m["loss"]], m["feed"])
+    _, fix = traced_run(sess, [m["loss"], m["updates"]], m["feed"])
+    bug_svg = svg_of(viz.to_dot(trace=bug, collapse=["gradients"]))
+    fix_svg = svg_of(viz.to_dot(trace=fix, collapse=["gradients"]))
+    centers = node_centers(bug_svg)
+    assert len(centers) > 20 and node_centers(fix_svg) == centers
+    assert svg_width_px(bug_svg) == svg_width_px(fix_svg)
+    marked = svg_of(viz.to_dot(trace=fix, collapse=["gradients"], focus=[m["loss"]],
+                               muted=[m["a2"].op], path=[m["a1"].op, m["loss"].op]))
+    assert node_centers(marked) == centers
+    # the stepper: step 3 and step 4, and the last, with their values
+    steps, full, _ = run_stepper.collect_steps(sess, [m["loss"], m["g1"]], m["feed"])
+    at = [node_centers(svg_of(run_stepper.stepper_dot(graph, [m["loss"], m["g1"]], full, i)))
+          for i in (3, 4, len(steps) - 1)]
+    assert at[0] == at[1] == at[2]
+    # the explorer: planned, then run with values
+    planned = graph_explorer.planned_trace(graph, [m["loss"]], [m["x"], m["y"]])
+    _, ran = traced_run(sess, [m["loss"]], m["feed"], keep_values=True)
+    before = graph_explorer.explorer_dot(graph, planned, show_values=True)
+    after = graph_explorer.explorer_dot(graph, ran, show_values=True)
+    assert before != after and node_centers(svg_of(before)) == node_centers(svg_of(after))
