@@ -7,17 +7,29 @@ view shows the DOT source and one line on how to install Graphviz. It never rais
 
 What the picture encodes:
 
-* node shape and colour = kind of node (see the legend): placeholder, constant, variable,
-  ordinary op, gradient op, assign/update op, group/no-op, summary, random;
-* solid edges carry data, dashed edges are control dependencies, red edges go from an
-  assign (or a fused update such as ``ApplyAdam``) to the variable it writes, dotted edges
-  tie a gradient op to the forward op it differentiates;
+* node shape and colour = kind of node (see the legend, under the drawing): placeholder,
+  constant, variable, ordinary op, gradient op, assign/update op, group/no-op, summary,
+  random;
+* each node shows its name within its box, with as much of its scope as it takes to tell
+  it from every other node of the drawing (``w1/Assign``, the initializer, and ``Assign``,
+  the update ``w1.assign(...)`` built); a constant shows its value (``0``, ``2``, ``min 0
+  mean 5.5 max 11`` for a larger array; ``c = 2`` when you named it ``c``);
+* solid edges carry data, dashed edges are control dependencies, red "writes" edges go
+  from an assign (or a fused update such as ``ApplyAdam``) to the variable it writes,
+  dotted edges tie a gradient op to the forward op it differentiates;
 * name scopes are boxes (clusters); a collapsed scope is one box-shaped node; a
-  variable's slots (``w/Adam``, ``w/Momentum``) are drawn beside it, in its box;
+  variable's slots (``w/Adam``, ``w/Momentum``) are drawn beside it, in its box, or beside
+  the update that writes them (rule 4);
 * hovering over an op shows its math: the first paragraph of its op type's docstring;
 * with a run trace: executed ops are drawn normally, pruned ops are greyed out, fed
   tensors' producers are cut off (the feed replaces them), variables read are outlined
-  blue and variables written red, fetched nodes get a double border.
+  blue and variables written red, fetched nodes get a double border;
+* with ``show_values`` and a trace that kept values (``trace.traced_run(sess, fetches,
+  feed, keep_values=True)``): each node's value (``= 10.504``; an array's min and max, its
+  mean on the line below) and, on a node of the forward pass whose gradient the run
+  computed (the graph records the gradient ``tf.gradients`` built for each tensor:
+  ``graph.output_gradients``), the gradient of the loss with respect to its output
+  (``grad ...``): micrograd's data and grad, for arrays.
 
 Folding: the graph is TF1's, the drawing leaves out what a student does not need
 -------------------------------------------------------------------------------
@@ -33,16 +45,20 @@ ref structure, name scopes), never by drawing a different graph:
    feeds, by value (``Sum (axis 1)``, ``Maximum (y=0)``, ``pow (y=2)``,
    ``RandomStandardNormal (shape=[3, 2])``), when all of these hold:
 
-   * it is small: a number or at most 8 of them;
+   * it is small: a number, at most 8 of them or an array of one number (``zeros_like``),
+     or a short string (a summary's ``tag``);
    * TF named it as an argument of that op, not you: it sits in the op's own name scope
-     (``Maximum/y``, ``Sum/reduction_indices``, ``zeros/shape_as_tensor``), or it was built
-     by the same line of your code as the op and is either TF's default ``Const``/``Const_N``
-     or inside the same top-level name scope as the op (``random_normal/stddev`` for
-     ``random_normal/mul``, ``Adam/learning_rate`` for ``Adam/update_w/ApplyAdam``,
-     ``mean_squared_error/Cast/x`` for ``mean_squared_error/Mul``);
+     (``Maximum/y``, ``Sum/reduction_indices``, ``zeros/shape_as_tensor``), a gradient
+     function built it beside the op (``gradients/h_grad/zeros_like`` for
+     ``gradients/h_grad/Select``), or it was built by the same line of your code as the op
+     and is either TF's default ``Const``/``Const_N`` or inside the same top-level name
+     scope as the op (``random_normal/stddev`` for ``random_normal/mul``,
+     ``Adam/learning_rate`` for ``Adam/update_w/ApplyAdam``, ``mean_squared_error/Cast/x``
+     for ``mean_squared_error/Mul``);
    * it is a parameter, not data: an integer (axes, shapes, multiples), the value of a
-     ``Fill``, or a number applied to a tensor that flows (the op has an input that is not
-     a constant). ``gradients/grad_ys_0`` (the 1 that starts the backward pass) is data;
+     ``Fill``, a number in the op's own scope, or a number applied to a tensor that flows
+     (the op has an input that is not a constant). ``gradients/grad_ys_0`` (the 1 that
+     starts the backward pass) is data;
    * it is not fetched or fed, and some op it feeds is drawn as itself.
 
    So a constant you made with ``tf.constant(..., name="c")`` on its own line stays a node:
@@ -51,7 +67,10 @@ ref structure, name scopes), never by drawing a different graph:
    for ``shape_as_tensor``), by its role where TF called it ``Const`` (a reduction's
    ``axis``, the ``value`` of a Fill or an assign, a binary op's ``x`` or ``y``), and by
    its full name where it was borrowed from another op (``gradients/h_grad/GreaterEqual
-   (h/y=0)``).
+   (h/y=0)``). A constant of the forward pass drawn as a node is drawn there only: a
+   gradient op that uses it shows it in its label that way (``Mul (c=3)``), never a copy
+   of it inside the gradient boxes. Arguments go under the op's name when the line would
+   get long.
 3. **Composite ops are one box, expandable.** TF1 builds some calls from many primitives;
    each such name scope is drawn as one collapsed box (``expand=[scope]`` opens it):
 
@@ -62,6 +81,8 @@ ref structure, name scopes), never by drawing a different graph:
      ``random_normal/RandomStandardNormal``...);
    * a variable's ``Initializer`` scope (``w/Adam/Initializer``, ``dense/kernel/Initializer``);
    * an optimizer's ``update_<var>`` scope holding an op that writes a variable;
+   * a batch normalization: a scope holding ``<scope>/batchnorm`` and a ``moving_mean``
+     variable (``tf.layers.batch_normalization``, ``bn/``), its four variables inside;
 
    a box whose inside would be a single node is drawn as that node (a fused
    ``Adam/update_w/ApplyAdam``, ``zeros`` as one ``Fill``). Two composites are never boxes:
@@ -69,6 +90,17 @@ ref structure, name scopes), never by drawing a different graph:
    is drawn as the gradients it gates (its ``control_dependency`` Identities as their
    inputs, its ``group_deps`` NoOp not at all), and ``assert_*`` scopes and
    ``static_scalar_check_success`` NoOps (shape checks TF1 did while building) are hidden.
+   A variable that only the ops of one box use (an optimizer's slots and ``beta1_power``
+   when the optimizer is collapsed) is inside that box. A collapsed box of the backward
+   pass (``gradients/``) takes one edge, from the loss it differentiates (labelled
+   ``tf.gradients``): the forward values it reads are named when you hover over it, and
+   drawn as edges once it is expanded (one edge from every layer crossed the drawing).
+4. **A write is drawn beside its update.** The "writes" edge of an update goes to the
+   variable when the update sits in the variable's box (its initializer ``w/Assign``), else
+   to a copy of the variable drawn beside the update, red when the run wrote it there (the
+   variable itself then shows the read); a variable that nothing but such updates uses (an
+   optimizer's slot, the optimizer expanded) is drawn beside its first update. So no
+   "writes" arrow crosses the drawing.
 
 Whatever is folded keeps its meaning: a folded op in ``focus`` or on a ``path`` highlights
 the node that draws it (a constant's label part turns red), a box is executed when any of
@@ -80,6 +112,29 @@ that scope only (its ``update_<var>`` boxes stay closed until expanded too).
 edge of the GraphDef, every name scope a cluster (none collapsed unless you pass
 ``collapse``), reads, constants, gates and checks included. (A constant used by several ops
 is drawn beside each of them, as TensorBoard does, so that the layout stays quick.)
+
+Layout: one per graph, whatever the run or the highlight
+--------------------------------------------------------
+
+Drawings of one graph with different runs or highlights (the bug and its fix, step 3 and
+step 4 of the stepper, a focus, muted ops, a path) put every node at the same place, so
+that they differ only in colour:
+
+* what a drawing holds (its nodes, their labels' text and boxes, its edges and their
+  labels) depends on the graph, the fetches, the feeds and the options, never on what a
+  run did or on the marks: ``collapse`` defaults to the gradients and optimizer scopes
+  with a trace or without, a fed edge says "fed" whether its op ran yet or not, the focus
+  only colours;
+* :class:`GraphView` lays out the drawing's skeleton (:func:`layout_skeleton`: what sizes
+  and places nodes and edges, without colours, borders, line styles or tooltips) once with
+  ``dot``, keeps the layout (per skeleton, so per graph version and view), and draws every
+  drawing of that skeleton with ``neato -n2`` at those positions;
+* values change the size of labels, so with ``show_values`` every node keeps its value
+  line (and its gradient line, where the graph has the gradient) whether the trace has the
+  value or not (empty until it does), an array's mean on a line of its own, and every
+  value line is laid out as wide as ``VALUE_LINE_WIDTH_TEXT`` (``grad min -0.000 max
+  -0.000``), whatever it shows: a node's place does not move when its value appears, and a
+  much longer value runs over its box's edge rather than move the others.
 """
 
 import collections
@@ -934,7 +989,8 @@ class _Plan:
                 add(dst, folding.node_of(op.gradient_of), "link", (op, None, op.gradient_of))
         for box, ys in backward.items():
             for y in ys:
-                add(folding.node_of(y), box, "backward", (self.boxed[box[6:]][0], None, y))
+                first = self.boxed[box[len("scope:"):]][0]
+                add(folding.node_of(y), box, "backward", (first, None, y))
         return edges
 
     def _backward_boxes(self):
@@ -1094,8 +1150,11 @@ class _Plan:
                             shows_write=kind == "op" and node_id not in self.copied)
         if kind == "written copy":
             writer = self.writer_of[node_id]
-            _written_style(scene, attrs, op, writer.replace("scope:", "", 1),
-                           self.boxed.get(writer[len("scope:"):], [self.op_of[writer]]))
+            if self.kind[writer] == "box":
+                box = writer[len("scope:"):]
+                _written_style(scene, attrs, op, box, self.boxed[box])
+            else:
+                _written_style(scene, attrs, op, writer, [self.op_of[writer]])
         if self._titled_by_value(op):
             name = constant_text(op)
             if _named_by_you(op, op.graph):
