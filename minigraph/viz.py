@@ -100,7 +100,7 @@ ref structure, name scopes), never by drawing a different graph:
    to a copy of the variable drawn beside the update, red when the run wrote it there (the
    variable itself then shows the read); a variable that nothing but such updates uses (an
    optimizer's slot, the optimizer expanded) is drawn beside its first update. So no
-   "writes" arrow crosses the drawing.
+   "writes" arrow crosses the drawing (unfolded, every write goes to the variable).
 
 Whatever is folded keeps its meaning: a folded op in ``focus`` or on a ``path`` highlights
 the node that draws it (a constant's label part turns red), a box is executed when any of
@@ -1066,7 +1066,7 @@ class _Plan:
         for var, writer, use in self.writes:
             writes.setdefault((var, writer), []).append(use)
         outside = {}
-        for var, writer in writes:
+        for var, writer in (writes if self.fold else ()):   # unfolded: to the variable
             home = self.cluster.get(var.name)
             if home is None:                  # in a box: its copy beside the update
                 outside.setdefault(var, []).append(writer)
@@ -1080,7 +1080,7 @@ class _Plan:
                 self.cluster[var.name] = self.cluster[writers[0]]
                 moved[var] = writers[0]
         for (var, writer), uses in writes.items():
-            target = var.name
+            target = var.name if var.name in self.cluster else self.folding.node_of(var)
             if writer in outside.get(var, ()) and moved.get(var) != writer:
                 target = "%s#%s" % (var.name, writer)
                 self._add(target, var, self.cluster[writer], "written copy")

@@ -586,6 +586,9 @@ def test_fold_false_draws_every_node_and_edge_as_tensorboard_does():
     wanted = {(t.op.name, op.name) for op in ops for t in op.inputs}
     wanted |= {(c.name, op.name) for op in ops for c in op.control_inputs}
     assert wanted <= drawn
+    # every write goes to the variable itself (no copy beside the update: that is folding)
+    writes = [b for a, b, attrs in edges(dot) if "writes" in (attrs or "")]
+    assert writes and not any("#" in b for b in writes)
     # every scope is a cluster (but those holding only a constant drawn beside each user)
     clusters = set(re.findall(r'subgraph "cluster_\d+_([^"]+)"', dot))
     in_place = {op for op in ops if node_attrs(dot, op.name) is not None}
