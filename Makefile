@@ -11,7 +11,7 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 ALLOW_ROOT := $(shell [ "$$(id -u)" -eq 0 ] && echo --allow-root)
 APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends
 
-.PHONY: venv dot chromium test lab bench clean lessons
+.PHONY: venv dot chromium test test-tf lab bench clean lessons
 
 # --- internal setup targets -------------------------------------------------
 
@@ -59,6 +59,21 @@ ONE_THREAD := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 test: venv dot chromium
 	$(ONE_THREAD) $(BIN)/python -m pytest
 
+# Each lesson's graduation cell (its TF1 code in one piece) on real TensorFlow 1 against
+# minigraph: same printed numbers (rtol 1e-3). Never part of `make test`: it installs TensorFlow
+# (some 600 MB) into its own venv, .venv-tf, pinned as tests/tf_reference/generate.py says.
+TF_VENV  := .venv-tf
+TF_STAMP := $(TF_VENV)/.installed
+
+$(TF_STAMP):
+	$(PYTHON) -m venv $(TF_VENV)
+	$(TF_VENV)/bin/python -m pip install "tensorflow-cpu==2.21.0" "tf-keras~=2.21.0" numpy
+	touch $@
+
+test-tf: venv $(TF_STAMP)
+	$(ONE_THREAD) $(BIN)/python tests/tf_reference/run_graduation.py \
+		--minigraph-python $(BIN)/python --tf-python $(TF_VENV)/bin/python
+
 # Re-execute every lesson in place, storing outputs as nbval will compare them.
 lessons: venv dot
 	cd lessons && for nb in [0-9][0-9]_*.ipynb; do \
@@ -80,6 +95,6 @@ bench: venv $(BENCH_STAMP)
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache test-output
+	rm -rf $(VENV) $(TF_VENV) build dist *.egg-info .pytest_cache test-output
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 	find . -name .ipynb_checkpoints -type d -prune -exec rm -rf {} +

@@ -15,6 +15,7 @@ from minigraph.train.gradient_descent import GradientDescentOptimizer
 from minigraph.train.momentum import MomentumOptimizer
 from minigraph.train.optimizer import Optimizer
 from minigraph.train.rmsprop import RMSPropOptimizer
+from minigraph.train.summary_iterator import summary_iterator
 from minigraph.train.training_util import (assert_global_step, create_global_step,
                                            get_global_step, get_or_create_global_step,
                                            global_step)
@@ -23,4 +24,4 @@ __all__ = ["Optimizer", "GradientDescentOptimizer", "MomentumOptimizer", "AdamOp
            "RMSPropOptimizer", "AdagradOptimizer", "AdadeltaOptimizer", "get_global_step",
            "create_global_step", "get_or_create_global_step", "global_step",
            "assert_global_step", "Saver", "latest_checkpoint", "get_checkpoint_state",
-           "checkpoint_exists"]
+           "checkpoint_exists", "summary_iterator"]
