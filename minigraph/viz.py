@@ -99,7 +99,9 @@ ref structure, name scopes), never by drawing a different graph:
    variable when the update sits in the variable's box (its initializer ``w/Assign``), else
    to a copy of the variable drawn beside the update, red when the run wrote it there (the
    variable itself then shows the read); a variable that nothing but such updates uses (an
-   optimizer's slot, the optimizer expanded) is drawn beside its first update. So no
+   optimizer's slot, the optimizer expanded) is drawn beside its first update. An update
+   that writes more than ``MAX_WRITTEN_COPIES`` variables far from it (a collapsed
+   optimizer of a bigger model) gets one node beside it that lists them. So no
    "writes" arrow crosses the drawing (unfolded, every write goes to the variable).
 
 Whatever is folded keeps its meaning: a folded op in ``focus`` or on a ``path`` highlights
@@ -198,6 +200,9 @@ WRITE_COLOR = "#cb4335"
 MAX_ARGUMENT_SIZE = 8
 #: the longest string constant drawn as a label (a summary's tag)
 MAX_ARGUMENT_TEXT = 24
+#: the most variables an update writes that are drawn again beside it one by one; more are
+#: drawn as one node listing them (rule 4)
+MAX_WRITTEN_COPIES = 6
 
 
 def node_kind(op):
@@ -749,7 +754,7 @@ def _text_width(text, size, bold=False):
 
 
 def _label(op, name, show_shapes, arguments=(), focus=(), value=None, grad=None, note=None,
-           name_is_value=False):
+           name_is_value=False, forward_name=None):
     """The node's HTML label and its size in points (estimated): ``name`` is its title (the
     op's name as drawn, or a constant's value), ``arguments`` the ``(index, Const op)``
     drawn in it by value (``Sum (axis 1)``; those in ``focus`` red). ``value``, ``grad``
@@ -757,6 +762,8 @@ def _label(op, name, show_shapes, arguments=(), focus=(), value=None, grad=None,
     and control flow note: None for no such line, "" for the line kept empty (the value is
     not known yet), else the text (for values, ``(first line, second line)``: an array's
     mean goes on a second line, kept for every array, so that the layout does not change).
+    A gradient op says which op it differentiates by that op's name in the drawing,
+    ``forward_name``, if given.
     """
     lines, heights = ["<B>%s</B>" % _escape(name)], [12.0]
     sizes = [_text_width(name, 10, bold=True)]
@@ -797,7 +804,7 @@ def _label(op, name, show_shapes, arguments=(), focus=(), value=None, grad=None,
         heights.append(size * 1.2)
 
     if op.gradient_of is not None:
-        small("grad of %s" % op.gradient_of.name)
+        small("grad of %s" % (forward_name or op.gradient_of.name))
         sizes.append(_text_width(lines[-1], 9))
     if show_shapes and op.outputs:
         t = op.outputs[0]
@@ -904,7 +911,7 @@ def to_dot(graph=None, fetches=None, feed_dict=None, trace=None, backward=True,
     tree = plan.tree()
     names = plan.names(tree)
     lines += _clusters(tree, lambda node_id, scope: plan.node_attrs(
-        node_id, scope, names, marks, show_shapes))
+        node_id, scope, names, marks, show_shapes), merge_chains=fold)
     lines += plan.edge_lines(marks, show_shapes)
     lines += plan.rank_lines()
     lines.append("}")
@@ -1079,9 +1086,22 @@ class _Plan:
                     not any(v is var and w not in writers for v, w in writes):
                 self.cluster[var.name] = self.cluster[writers[0]]
                 moved[var] = writers[0]
+        copied = {}
+        for var, writer in writes:
+            if writer in outside.get(var, ()) and moved.get(var) != writer:
+                copied.setdefault(writer, []).append(var)
+        self.groups = {}       # a group's id -> the variables it draws
         for (var, writer), uses in writes.items():
             target = var.name if var.name in self.cluster else self.folding.node_of(var)
-            if writer in outside.get(var, ()) and moved.get(var) != writer:
+            if var in copied.get(writer, ()) and len(copied[writer]) > MAX_WRITTEN_COPIES:
+                # one node for them all, the names listed
+                target = "%s#writes" % writer
+                if target not in self.groups:
+                    self._add(target, var, self.cluster[writer], "written group")
+                    self.groups[target] = copied[writer]
+                    self.writer_of[target] = writer
+                self.copy_of["%s#%s" % (var.name, writer)] = var.name
+            elif var in copied.get(writer, ()):
                 target = "%s#%s" % (var.name, writer)
                 self._add(target, var, self.cluster[writer], "written copy")
                 self.copy_of[target] = var.name
@@ -1148,6 +1168,8 @@ class _Plan:
         # a variable with a written copy shows the write there, not here
         attrs = _node_style(scene, marks, op, members, arguments,
                             shows_write=kind == "op" and node_id not in self.copied)
+        if kind == "written group":
+            return self._group_attrs(node_id, marks)
         if kind == "written copy":
             writer = self.writer_of[node_id]
             if self.kind[writer] == "box":
@@ -1171,12 +1193,39 @@ class _Plan:
         if op.type in ("Merge", "LoopCond"):
             note = _control_flow_note(scene, op)
         label, (width, height) = _label(op, name, show_shapes, arguments, marks.focus, value,
-                                        grad, note, name_is_value=self._titled_by_value(op))
+                                        grad, note, name_is_value=self._titled_by_value(op),
+                                        forward_name=names.get(op.gradient_of))
         if attrs["shape"] == "invhouse":
             # a house just wide enough for its label (Graphviz would widen it a lot more)
             attrs.update(fixedsize="shape", width="%.2f" % ((width + 20) / 72.0),
                          height="%.2f" % ((height + 18) / 72.0))
         attrs["label"] = label
+        return attrs
+
+    def _group_attrs(self, node_id, marks):
+        """The node drawing the variables an update writes, when there are many of them
+        (a collapsed optimizer's), in one cylinder that lists their names."""
+        scene, variables = self.scene, self.groups[node_id]
+        writer = self.writer_of[node_id]
+        box = writer[len("scope:"):] if self.kind[writer] == "box" else None
+        writer_ops = self.boxed[box] if box is not None else [self.op_of[writer]]
+        shape, fill, line, _ = KIND_STYLES["variable"]
+        tooltip = "\n".join("%s (%s): %s" % (v.name, v.type, op_doc(v)) for v in variables)
+        attrs = {"shape": shape, "style": "filled", "fillcolor": fill, "color": line,
+                 "penwidth": "1.2", "tooltip": ""}
+        names = [v.name for v in variables]
+        _written_style(scene, attrs, variables[0], box or writer, writer_ops)
+        attrs["tooltip"] = ("the %d variables %s writes, drawn once beside it (the same "
+                            "variables)\n%s" % (len(variables), box or writer, tooltip))
+        if scene.executed is not None and any(scene.ran(op) for op in writer_ops) and \
+                any(n in scene.written for n in names):
+            attrs.update(color=WRITE_COLOR, penwidth="3")
+        if any(v in marks.focus for v in variables):
+            attrs.update(color=FOCUS_COLOR, penwidth="4")
+        rows = ['<FONT POINT-SIZE="9">%s</FONT>' % _escape(n) for n in names]
+        attrs["label"] = "<<B>%s</B><BR/>%s>" % (
+            _escape("%d variables %s writes" % (len(names), (box + "/") if box else writer)),
+            "<BR/>".join(rows))
         return attrs
 
     # -- edges ------------------------------------------------------------------------------
@@ -1412,9 +1461,11 @@ def _attrs(d):
     return ", ".join(parts)
 
 
-def _clusters(tree, attrs_of):
+def _clusters(tree, attrs_of, merge_chains=False):
     """Nest the nodes of each scope into ``subgraph cluster_...`` blocks; ``tree`` maps a scope
-    (tuple) to its node ids, ``attrs_of(node id, scope)`` gives a node's attributes."""
+    (tuple) to its node ids, ``attrs_of(node id, scope)`` gives a node's attributes. With
+    ``merge_chains``, a box holding nothing but one box is drawn as one box labelled by
+    both (``gradients_1/gradients/pow_grad``), not as boxes nested in boxes."""
     out = []
     children = {}
     for scope in tree:
@@ -1425,11 +1476,15 @@ def _clusters(tree, attrs_of):
     def emit(scope, depth):
         pad = "  " * depth
         if scope:
+            first = len(scope) - 1
+            while merge_chains and not tree.get(scope) and len(children.get(scope, ())) == 1:
+                scope = next(iter(children[scope]))
             counter[0] += 1
             out.append('%ssubgraph %s {' % (pad, _q("cluster_%d_%s" % (counter[0],
                                                                         "/".join(scope)))))
             out.append('%s  label=%s; labelloc=t; labeljust=c; style="rounded,dashed"; '
-                       'color="#aab7b8"; fontcolor="#566573";' % (pad, _q(scope[-1])))
+                       'color="#aab7b8"; fontcolor="#566573";'
+                       % (pad, _q("/".join(scope[first:]))))
         for node_id in tree.get(scope, ()):
             out.append('%s  %s [%s];' % (pad, _q(node_id), _attrs(attrs_of(node_id, scope))))
         for child in sorted(children.get(scope, ())):
@@ -1475,7 +1530,7 @@ def _legend(plan, title=None, legend=True):
         notes = ["- - -&gt; control dependency"]
         if any(variable_of_read(op) is not None for op in folding.alias):
             notes.append("a variable stands for its read (w/read)")
-        if any(k == "written copy" for k in plan.kind.values()):
+        if any(k in ("written copy", "written group") for k in plan.kind.values()):
             notes.append("a variable an update writes is drawn again beside it")
         if folding.arguments or folding.borrowed:
             notes.append("op (y=2): a constant argument, drawn in the label")

@@ -933,7 +933,7 @@ def lesson_drawings():
         scores, loss, train_op = convnet()
         out["08 convnet"] = viz.to_dot(fetches=[scores], backward=False, collapse=["bn"])
         out["08 convnet trained"] = viz.to_dot(fetches=[loss, train_op])
-    with tf.Graph().as_default():                      # 09: summaries
+    with tf.Graph().as_default() as graph:             # 09: summaries
         x = tf.placeholder(tf.float32, shape=(N, D), name="x")
         y = tf.placeholder(tf.float32, shape=(N, D), name="y")
         xavier = tf.contrib.layers.xavier_initializer()
@@ -946,10 +946,17 @@ def lesson_drawings():
         loss = tf.losses.mean_squared_error(y_pred, y)
         learning_rate = tf.placeholder_with_default(1e-3, shape=(), name="learning_rate")
         train_op = tf.train.AdamOptimizer(learning_rate).minimize(loss)
+        tf.global_variables_initializer()
         tf.summary.scalar("loss", loss)
+        tf.summary.scalar("lr", learning_rate)
         tf.summary.histogram("w1", w1)
+        tf.summary.histogram("w2", w2)
         merged = tf.summary.merge_all()
+        out["09 summaries"] = viz.to_dot(fetches=[merged])
         out["09 summaries and training"] = viz.to_dot(fetches=[merged, train_op])
+        scopes = sorted({op.name.split("/")[0] for op in graph.get_operations()
+                         if "/" in op.name})
+        out["09 every scope collapsed"] = viz.to_dot(collapse=scopes)
     return out
 
 
