@@ -880,7 +880,7 @@ def to_dot(graph=None, fetches=None, feed_dict=None, trace=None, backward=True,
       path: ops forming a dependency path to highlight in orange (e.g. ``error.path``).
       node_styles: ``{op or op name: {dot attribute: value}}`` applied last, e.g. to colour
         a gradient check's verdict per op.
-      legend: add a legend of node kinds.
+      legend: add a legend of node kinds and of what is folded (the drawing's label, under it).
       link_gradients: also draw a dotted edge from each gradient op to its forward op (every
         gradient op is labelled "grad of <op>" and sits in the "<op>_grad" scope anyway).
       max_nodes: beyond this many ops, collapse every top-level scope (readability).

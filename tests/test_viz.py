@@ -1,6 +1,7 @@
 """DOT drawings: node kinds, clusters, collapsed scopes, run highlighting and the lint.
 
-These tests read the DOT text (structure and attributes), never SVG bytes.
+These tests read the DOT text (structure and attributes); the layout tests at the end render
+it with Graphviz (skipped without it) and read the SVG's width and its nodes' positions.
 """
 
 import json
