@@ -1705,11 +1705,14 @@ def _render_svg(dot, graphviz):
         pinned = _pinned(dot, _layout(layout_skeleton(dot), graphviz))
     except (ValueError, KeyError, IndexError, StopIteration):
         pinned = None                       # not a drawing of to_dot's: lay it out as is
-    if pinned is None:
-        return graphviz.Source(dot).pipe(format="svg", encoding="utf-8")
-    svg = graphviz.Source(pinned, engine="neato").pipe(format="svg", encoding="utf-8",
-                                                        neato_no_op=2)
-    return _framed(svg, _pinned_bb(pinned))
+    if pinned is not None:
+        try:
+            svg = graphviz.Source(pinned, engine="neato").pipe(format="svg", encoding="utf-8",
+                                                                neato_no_op=2)
+            return _framed(svg, _pinned_bb(pinned))
+        except graphviz.CalledProcessError:   # a Graphviz whose neato draws it otherwise
+            pass
+    return graphviz.Source(dot).pipe(format="svg", encoding="utf-8")
 
 
 def _pinned_bb(pinned):
