@@ -83,6 +83,8 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
         _backprop(between, grads, stops, gate_gradients, graph)
         results = [_summed(grads, x, x.op) for x in xs]
         graph.gradient_results.update(g for g in results if g is not None)
+        for x, g in zip(xs, results):
+            _note_gradient(graph, x, g)
         return results
 
 
@@ -105,6 +107,8 @@ def _backprop(ops, grads, stops, gate_gradients, graph, depth=0):
         out_grads = [_summed(grads, t, op) for t in op.outputs]
         if all(g is None for g in out_grads):
             continue
+        for t, g in zip(op.outputs, out_grads):
+            _note_gradient(graph, t, g)
         # every floating point input gets its gradient built, as in TF1 (the ones no x
         # depends on never run); integer inputs (indices, shapes, labels) get none
         needed = [t.dtype.is_floating and t not in stops for t in op.inputs]
@@ -150,6 +154,12 @@ def _gated(grads, graph):
         with graph.control_dependencies([gate]):
             return [None if g is None else identity(g, name="control_dependency")
                     for g in grads]
+
+
+def _note_gradient(graph, t, g):
+    """Record ``g`` as the total gradient of tensor ``t`` (``graph.output_gradients``)."""
+    if g is not None and g not in graph.output_gradients.setdefault(t, []):
+        graph.output_gradients[t].append(g)
 
 
 def _summed(grads, t, op):

@@ -365,6 +365,10 @@ class Graph:
         #: the tensors ``tf.gradients`` returned (the drawings keep the gradient ops that
         #: lead to them; TF1 also builds gradients nobody asked for, e.g. of a placeholder)
         self.gradient_results = set()
+        #: ``{tensor: [its gradient, one per tf.gradients call that reached it]}``: the total
+        #: gradient of the ys of the call with respect to each tensor on the way (a drawing
+        #: shows it beside the tensor's value)
+        self.output_gradients = {}
         self._control_flow_context = None   # the tf.cond branch / while_loop being built
         self._unfetchable = set()           # ops inside such blocks (prevent_fetching)
         self._unfeedable = set()            # tensors inside a while loop (prevent_feeding)

@@ -1,6 +1,7 @@
 """DOT drawings: node kinds, clusters, collapsed scopes, run highlighting and the lint.
 
-These tests read the DOT text (structure and attributes), never SVG bytes.
+These tests read the DOT text (structure and attributes); the layout tests at the end render
+it with Graphviz (skipped without it) and read the SVG's width and its nodes' positions.
 """
 
 import json
@@ -56,9 +57,15 @@ def test_every_kind_has_its_own_style_and_a_legend_entry():
     assert KIND_FILL("gradient") in node_attrs(dot, m["g1"].op.name)
     assert KIND_FILL("op") in node_attrs(dot, "h")
     assert KIND_FILL("constant") in node_attrs(dot, "h/y#h")  # one copy per user
-    legend = node_attrs(dot, "legend")
+    legend = legend_of(dot)               # the drawing's label: under it, not beside it
     for kind in ("placeholder", "variable", "gradient op", "assign / update op", "constant"):
         assert kind in legend
+
+
+def legend_of(dot):
+    """The legend: the graph's label, an HTML table."""
+    m = re.search(r"^  graph \[.*label=<(.*)>, labelloc=b", dot, re.M)
+    return m.group(1) if m else None
 
 
 def KIND_FILL(kind):
@@ -71,9 +78,12 @@ def test_data_edges_solid_control_edges_dashed_and_writes_edges_red():
     es = {(a, b): attrs or "" for a, b, attrs in edges(dot)}
     assert "dashed" not in es[("x", "MatMul")]
     assert 'style="dashed"' in es[(m["a1"].op.name, "updates")]          # control input of group
-    # TF1's ref edge, variable -> Assign, drawn pointing back: the assign writes w1
-    writes = es[("w1", m["a1"].op.name)]
-    assert "writes" in writes and "#cb4335" in writes and "dir=\"back\"" in writes
+    # TF1's ref edge, Assign -> w1: to a copy of w1 drawn beside the assign, which is far
+    # from w1; its initializer w1/Assign, in w1's box, writes w1 itself
+    writes = es[(m["a1"].op.name, "w1#" + m["a1"].op.name)]
+    assert "writes" in writes and "#cb4335" in writes and "dir" not in writes
+    assert "writes" in es[("w1/Assign", "w1")]
+    assert not any(b == "w1" for a, b in es if a == m["a1"].op.name)
 
 
 def test_forward_only_drawing_leaves_out_every_gradient_op():
@@ -111,10 +121,15 @@ def test_name_scopes_are_clusters_and_collapsed_scopes_are_one_node():
     collapsed = viz.to_dot()  # gradients collapsed by default
     assert '"scope:gradients"' in collapsed
     assert '"gradients/MatMul_grad/MatMul_1"' not in collapsed
-    # edges into and out of the scope are rerouted to its node, once each
-    pairs = [(a, b) for a, b, _ in edges(collapsed)]
-    assert ("scope:gradients", "mul") in pairs and ("w2", "scope:gradients") in pairs  # w2/read
-    assert len(pairs) == len(set(pairs))
+    # edges out of the scope are rerouted to its node, once each; into a box of the
+    # backward pass, one edge from its loss, the forward values it reads named on hover
+    pairs = {(a, b): attrs for a, b, attrs in edges(collapsed)}
+    assert ("scope:gradients", "mul") in pairs and "tf.gradients" in pairs[("loss",
+                                                                             "scope:gradients")]
+    assert [a for a, b in pairs if b == "scope:gradients"] == ["loss"]
+    assert "reads 5 values of the forward pass: x, w2, MatMul, h, sub" in \
+        node_attrs(collapsed, "scope:gradients")
+    assert len(pairs) == len(edges(collapsed))
     expanded = viz.to_dot(expand=["gradients"])
     assert '"scope:gradients"' not in expanded and '"gradients/MatMul_grad/MatMul_1"' in expanded
 
@@ -145,18 +160,21 @@ def test_loss_only_run_greys_out_the_assigns_and_marks_feeds():
              options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE), run_metadata=md)
     dot = viz.to_dot(trace=trace_of(md))
     assert viz.GREY_FILL not in node_attrs(dot, m["a1"].op.name)
-    assert 'color="#cb4335"' in node_attrs(dot, "w1")
+    assert 'color="#cb4335"' in node_attrs(dot, "w1#" + m["a1"].op.name)   # written there
+    assert "#2e86c1" in node_attrs(dot, "w1")                               # read here
 
 
 def test_values_appear_in_labels_small_in_full_large_summarised():
     x = tf.placeholder(tf.float32, (2,), name="x")
-    big = tf.ones((10, 10), name="big")
+    big = tf.tile(tf.reshape(x, (2, 1)), (1, 5), name="big")       # (2, 5): 10 values
     s = tf.add(x * 2.0, 1.0, name="s")
     t = tf.reduce_sum(big, name="t")
     _, run = traced_run(tf.Session(), [s, t], {x: [1.0, 2.0]}, keep_values=True)
     dot = viz.to_dot(trace=run, show_values=True)
     assert "= [3., 5.]" in node_attrs(dot, "s")
-    assert "(10, 10) min 1 mean 1 max 1" in node_attrs(dot, "big")
+    assert "= min 1 max 2</FONT><BR/><FONT POINT-SIZE=\"8\" COLOR=\"%s\">mean 1.5" % (
+        viz.VALUE_COLOR) in node_attrs(dot, "big")                  # its shape: above
+    assert "(2, 5) float32" in node_attrs(dot, "big")
     assert viz.describe_value(np.arange(4)) == "[0, 1, 2, 3]"
 
 
@@ -396,12 +414,14 @@ def test_tf1s_reduction_axes_fill_values_and_learning_rates_are_labels():
     assert "<B>Maximum</B> (y=0)" in label_of(dot, "Maximum")
     assert {"Sum/reduction_indices", "Const", "Maximum/y", "pow/y"}.isdisjoint(node_names(dot))
     scopes, _ = tf1_graph("name_scopes")    # tf.Variable(tf.constant(0.1, shape=(2,)))
-    assert "<B>Assign</B> (value=[0.1, 0.1])" in label_of(viz.to_dot(scopes),
-                                                           "layer2/biases/Assign")
+    # (and named with its scope: layer1/biases/Assign is drawn too)
+    label = label_of(viz.to_dot(scopes), "layer2/biases/Assign")
+    assert label.startswith("<B>layer2/biases/Assign</B><BR/>(value=[0.1, 0.1])")  # a long line
     adam, _ = tf1_graph("adam_global_step")
     dot = viz.to_dot(adam, expand=["Adam"])
     apply_adam = label_of(dot, "Adam/update_Variable/ApplyAdam")
-    assert "learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-08" in apply_adam
+    # (on lines under its name: the line would be long)
+    assert "(learning_rate=0.001,<BR/>beta1=0.9, beta2=0.999,<BR/>epsilon=1e-08)" in apply_adam
     zeros = label_of(dot, "Variable/Adam/Initializer/zeros")   # zeros: a Fill of two Consts
     assert "(shape=[50, 20], value=0)" in zeros and "<I>Fill</I>" in zeros
     assert not any("shape_as_tensor" in n or n.endswith("zeros/Const") for n in node_names(dot))
@@ -468,8 +488,8 @@ def test_a_fused_update_shows_its_math_and_the_variables_it_writes():
     update = "Adam/update_Variable/ApplyAdam"            # its update_ scope: one op, no box
     assert "scope:Adam/update_Variable" not in node_names(dot)
     assert tooltip_of(dot, update).startswith("%s (ApplyAdam): %s" % (update, FUSED_MATH))
-    writes = {a for a, b, attrs in edges(dot) if b == update and "writes" in (attrs or "")}
-    assert writes == {"Variable", "Variable/Adam", "Variable/Adam_1"}
+    writes = {b for a, b, attrs in edges(dot) if a == update and "writes" in (attrs or "")}
+    assert writes == {v + "#" + update for v in ("Variable", "Variable/Adam", "Variable/Adam_1")}
     # the slots sit in their variable's box
     start = re.search(r'^  subgraph "cluster_\d+_Variable" \{$', dot, re.M).start()
     block = dot[start:dot.index("\n  }", start)]
@@ -536,13 +556,16 @@ def test_composite_rules_hold_on_a_graph_built_with_minigraphs_own_ops():
     names = node_names(dot)
     assert "scope:my_loss" in names and "scope:Opt/update_slot" in names    # several ops
     assert "Opt/update_w/ApplyTwice" in names                               # one op: itself
-    assert "<B>update_w/ApplyTwice</B> (learning_rate=0.1)" in label_of(
-        dot, "Opt/update_w/ApplyTwice")
+    assert label_of(dot, "Opt/update_w/ApplyTwice").startswith(
+        "<B>ApplyTwice</B><BR/>(learning_rate=0.1)")
     assert tooltip_of(dot, "Opt/update_w/ApplyTwice").endswith(
         "var <- var - 2 * lr * grad; slot <- grad (a fused update, as TF1's ApplyAdam).")
     pairs = {(a, b): attrs or "" for a, b, attrs in edges(dot)}
-    assert "writes" in pairs[("w", "Opt/update_w/ApplyTwice")]
-    assert "writes" in pairs[("w/Slot", "Opt/update_w/ApplyTwice")]
+    # w and w/Slot, written by updates far from their boxes, are drawn again beside them
+    assert "writes" in pairs[("Opt/update_w/ApplyTwice", "w#Opt/update_w/ApplyTwice")]
+    assert "writes" in pairs[("Opt/update_w/ApplyTwice", "w/Slot#Opt/update_w/ApplyTwice")]
+    assert "writes" in pairs[("scope:Opt/update_slot", "w/Slot#scope:Opt/update_slot")]
+    assert "writes" in pairs[("w/Slot/Assign", "w/Slot")]          # its initializer
     assert ("gradients/g", "Opt/update_w/ApplyTwice") in pairs               # through the gate
     assert not {"gradients/tuple/group_deps", "gradients/tuple/control_dependency"} & names
     opened = viz.to_dot(collapse=[], expand=["my_loss"])
@@ -560,10 +583,13 @@ def test_fold_false_draws_every_node_and_edge_as_tensorboard_does():
     assert node_names(dot) == {op.name for op in ops}
     drawn = {(a.split("#")[0], b) for a, b, _ in edges(dot)}
     drawn |= {(b.split("#")[0], a) for a, b, attrs in edges(dot) if 'dir="back"' in (attrs or "")
-              and "writes" not in (attrs or "")}
+              or "writes" in (attrs or "")}        # an update -> the variable it writes
     wanted = {(t.op.name, op.name) for op in ops for t in op.inputs}
     wanted |= {(c.name, op.name) for op in ops for c in op.control_inputs}
     assert wanted <= drawn
+    # every write goes to the variable itself (no copy beside the update: that is folding)
+    writes = [b for a, b, attrs in edges(dot) if "writes" in (attrs or "")]
+    assert writes and not any("#" in b for b in writes)
     # every scope is a cluster (but those holding only a constant drawn beside each user)
     clusters = set(re.findall(r'subgraph "cluster_\d+_([^"]+)"', dot))
     in_place = {op for op in ops if node_attrs(dot, op.name) is not None}
@@ -589,7 +615,7 @@ def test_run_highlights_see_through_the_folding():
     assert viz.PATH_COLOR in node_attrs(dot, "h")
     dot = viz.to_dot(fetches=[m["loss"]], focus=[graph.get_operation_by_name("h/y")])
     assert 'color="%s"' % viz.FOCUS_COLOR in node_attrs(dot, "h")
-    assert '<FONT COLOR="%s"><B>y=0</B></FONT>' % viz.FOCUS_COLOR in label_of(dot, "h")
+    assert '<FONT COLOR="%s">y=0</FONT>' % viz.FOCUS_COLOR in label_of(dot, "h")
     # a fetched read: the variable is double-bordered; a fed read is cut, so drawn itself
     dot = viz.to_dot(fetches=[read.outputs[0]])
     assert "peripheries" in node_attrs(dot, "w1") and "w1/read" not in node_names(dot)
@@ -605,12 +631,16 @@ def test_a_traced_update_run_still_shows_reads_writes_and_prunes_through_the_fol
     sess.run([m["loss"], m["updates"]], m["feed"], run_metadata=md,
              options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE))
     dot = viz.to_dot(trace=trace_of(md), collapse=["gradients"])
-    assert 'color="#cb4335"' in node_attrs(dot, "w1")               # written
+    a1 = m["a1"].op.name
+    assert 'color="#cb4335"' in node_attrs(dot, "w1#" + a1)        # written beside Assign
+    assert "#2e86c1" in node_attrs(dot, "w1")                       # read
     assert viz.GREY_FILL in node_attrs(dot, "w1/Assign")            # the initializer: pruned
     assert viz.GREY_FILL in node_attrs(dot, drawn_id(dot, "random_normal"))
     assert viz.GREY_FILL not in node_attrs(dot, "h")
-    writes = [attrs for a, b, attrs in edges(dot) if (a, b) == ("w1", m["a1"].op.name)]
+    writes = [attrs for a, b, attrs in edges(dot) if (a, b) == (a1, "w1#" + a1)]
     assert writes and "writes" in writes[0] and "dashed" not in writes[0]
+    pruned = [attrs for a, b, attrs in edges(dot) if (a, b) == ("w1/Assign", "w1")]
+    assert pruned and "writes" in pruned[0] and "dashed" in pruned[0]
 
 
 def test_the_dot_is_deterministic():
@@ -799,3 +829,437 @@ def test_a_traced_cond_draws_its_dead_branch_apart_and_says_which_branch_ran():
     assert "dotted" in dead and 'tooltip="dead:' in dead
     assert "dotted" not in node_attrs(dot, "cond/sub")              # the branch that ran
     assert "false branch ran" in dot and 'shape="invtrapezium"' in dot   # at cond/Merge
+
+
+# ------------------------------------------------------------------------------------------
+# Drawings a student can compare (issue 15): constants by value, one name per node, forward
+# constants in the forward pass, 1,200 px wide, one layout per graph, values with gradients
+# ------------------------------------------------------------------------------------------
+
+def _two_layer(variables=True, N=64, D=1000, H=100):
+    """The lecture's net as the lessons build it (their sizes, so their labels' widths)."""
+    x = tf.placeholder(tf.float32, (N, D), name="x")
+    y = tf.placeholder(tf.float32, (N, D), name="y")
+    if variables:
+        w1 = tf.Variable(tf.random_normal((D, H)), name="w1")
+        w2 = tf.Variable(tf.random_normal((H, D)), name="w2")
+    else:
+        w1 = tf.placeholder(tf.float32, (D, H), name="w1")
+        w2 = tf.placeholder(tf.float32, (H, D), name="w2")
+    h = tf.maximum(tf.matmul(x, w1), 0)
+    y_pred = tf.matmul(h, w2)
+    loss = tf.reduce_mean(tf.reduce_sum((y_pred - y) ** 2, axis=1))
+    return x, y, w1, w2, y_pred, loss
+
+
+def convnet():
+    """Lesson 08's model: conv - batch norm - relu - pool - dense, trained with tf.layers
+    and AdamOptimizer (its drawing of ``[loss, train_op]`` was 2,916 px wide)."""
+    x = tf.placeholder(tf.float32, (None, 8, 8, 1), name="x")
+    training = tf.placeholder_with_default(False, (), name="training")
+    h = tf.layers.conv2d(x, 16, 3, padding="same", name="conv")
+    h = tf.layers.batch_normalization(h, training=training, name="bn")
+    h = tf.nn.relu(h, name="relu")
+    h = tf.layers.max_pooling2d(h, 2, 2, name="pool")
+    scores = tf.layers.dense(tf.layers.flatten(h), 10, name="scores")
+    y = tf.placeholder(tf.int32, (None,), name="y")
+    loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y,
+                                                                          logits=scores))
+    with tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS)):
+        train_op = tf.train.AdamOptimizer(1e-2).minimize(loss)
+    return scores, loss, train_op
+
+
+def lesson_drawings():
+    """The drawings the lessons make, on graphs built as they build them: ``{name: DOT}``."""
+    out = {}
+    rng = np.random.RandomState(0)
+    N, D, H = 64, 1000, 100
+    with tf.Graph().as_default():                      # 01: the values of one run
+        x, y, w1, w2, _, loss = _two_layer(variables=False)
+        feed = {x: rng.randn(N, D), y: rng.randn(N, D), w1: rng.randn(D, H),
+                w2: rng.randn(H, D)}
+        _, run = traced_run(tf.Session(), loss, feed, keep_values=True)
+        out["01 loss with values"] = viz.to_dot(fetches=loss, trace=run, show_values=True)
+    with tf.Graph().as_default() as graph:             # 02: the backward pass
+        x, y, w1, w2, _, loss = _two_layer(False, 8, 10, 5)
+        g1, g2 = tf.gradients(loss, [w1, w2])
+        out["02 backward expanded"] = viz.to_dot(graph, expand=["gradients"],
+                                                 link_gradients=True)
+        feed = {x: rng.randn(8, 10), y: rng.randn(8, 10), w1: rng.randn(10, 5),
+                w2: rng.randn(5, 10)}
+        _, run = traced_run(tf.Session(), [loss, g1, g2], feed, keep_values=True)
+        out["02 values and gradients"] = viz.to_dot(fetches=[loss, g1, g2], trace=run,
+                                                    show_values=True)
+    with tf.Graph().as_default():                      # 05: the bug and its fix
+        x, y, w1, w2, _, loss = _two_layer()
+        g1, g2 = tf.gradients(loss, [w1, w2])
+        updates = tf.group(w1.assign(w1 - 1e-5 * g1), w2.assign(w2 - 1e-5 * g2))
+        sess = tf.Session()
+        sess.run(tf.global_variables_initializer())
+        feed = {x: rng.randn(N, D), y: rng.randn(N, D)}
+        out["05 bug"] = viz.to_dot(trace=traced_run(sess, [loss], feed)[1],
+                                   collapse=["gradients"])
+        out["05 fix"] = viz.to_dot(trace=traced_run(sess, [loss, updates], feed)[1],
+                                   collapse=["gradients"])
+    for name, optimizer, options in (                   # 06: optimizers, losses
+            ("06 minimize", tf.train.GradientDescentOptimizer, {}),
+            ("06 minimize expanded", tf.train.GradientDescentOptimizer,
+             {"expand": ["GradientDescent"]}),
+            ("06 momentum", lambda: tf.train.MomentumOptimizer(1e-6, momentum=0.9),
+             {"collapse": ["gradients", "Momentum/update_w2"]}),
+            ("06 adam", tf.train.AdamOptimizer, {})):
+        with tf.Graph().as_default():
+            *_, loss = _two_layer()
+            opt = optimizer() if name == "06 momentum" else optimizer(1e-3)
+            updates = opt.minimize(loss)
+            fetches = [updates] if name == "06 momentum" else [loss, updates]
+            out[name] = viz.to_dot(fetches=fetches, **options)
+    with tf.Graph().as_default():
+        x, y, _, _, y_pred, _ = _two_layer()
+        mse = tf.losses.mean_squared_error(y_pred, y)
+        out["06 mse expanded"] = viz.to_dot(fetches=mse, feed_dict=[x, y],
+                                            expand=["mean_squared_error"])
+    with tf.Graph().as_default():                      # 07: layers
+        x = tf.placeholder(tf.float32, (N, D), name="x")
+        y = tf.placeholder(tf.float32, (N, D), name="y")
+        init = tf.contrib.layers.xavier_initializer()
+        h = tf.layers.dense(inputs=x, units=H, activation=tf.nn.relu, kernel_initializer=init)
+        y_pred = tf.layers.dense(inputs=h, units=D, kernel_initializer=init)
+        loss = tf.losses.mean_squared_error(y_pred, y)
+        updates = tf.train.GradientDescentOptimizer(1e0).minimize(loss)
+        out["07 dense"] = viz.to_dot(fetches=[y_pred])
+        out["07 dense trained"] = viz.to_dot(fetches=[loss, updates])
+    with tf.Graph().as_default():                      # 08: the convnet
+        scores, loss, train_op = convnet()
+        out["08 convnet"] = viz.to_dot(fetches=[scores], backward=False, collapse=["bn"])
+        out["08 convnet trained"] = viz.to_dot(fetches=[loss, train_op])
+    with tf.Graph().as_default() as graph:             # 09: summaries
+        x = tf.placeholder(tf.float32, shape=(N, D), name="x")
+        y = tf.placeholder(tf.float32, shape=(N, D), name="y")
+        xavier = tf.contrib.layers.xavier_initializer()
+        with tf.name_scope("layer1"):
+            w1 = tf.Variable(xavier((D, H)), name="w1")
+            h = tf.nn.relu(tf.matmul(x, w1))
+        with tf.name_scope("layer2"):
+            w2 = tf.Variable(xavier((H, D)), name="w2")
+            y_pred = tf.matmul(h, w2)
+        loss = tf.losses.mean_squared_error(y_pred, y)
+        learning_rate = tf.placeholder_with_default(1e-3, shape=(), name="learning_rate")
+        train_op = tf.train.AdamOptimizer(learning_rate).minimize(loss)
+        tf.global_variables_initializer()
+        tf.summary.scalar("loss", loss)
+        tf.summary.scalar("lr", learning_rate)
+        tf.summary.histogram("w1", w1)
+        tf.summary.histogram("w2", w2)
+        merged = tf.summary.merge_all()
+        out["09 summaries"] = viz.to_dot(fetches=[merged])
+        out["09 summaries and training"] = viz.to_dot(fetches=[merged, train_op])
+        scopes = sorted({op.name.split("/")[0] for op in graph.get_operations()
+                         if "/" in op.name})
+        out["09 every scope collapsed"] = viz.to_dot(collapse=scopes)
+    return out
+
+
+def all_drawings():
+    drawings = dict(lecture_drawings())
+    drawings.update(lesson_drawings())
+    return drawings
+
+
+_NODE = re.compile(r'^\s*"((?:[^"\\]|\\.)*)" \[(.*)\];$', re.M)
+
+
+def titles(dot):
+    """``{node id: the name its label shows}`` (the bold first words), boxes and the legend
+    aside."""
+    out = {}
+    for node_id, attrs in _NODE.findall(dot):
+        m = re.search(r"label=<<B>(.*?)</B>", attrs)
+        if m and not node_id.startswith("scope:"):
+            out[node_id] = m.group(1)
+    return out
+
+
+def drawn_op(dot, node_id):
+    """``(name, type)`` of the op a node draws, from its tooltip's line ``name (Type): ...``
+    (after what the run did with it, or that it is a copy)."""
+    tooltip = re.search(r'tooltip="((?:[^"\\]|\\.)*)"', node_attrs(dot, node_id)).group(1)
+    for line in tooltip.split("\\n"):
+        m = re.match(r"(\S+) \((\w+)\): ", line)
+        if m:
+            return m.group(1), m.group(2)
+    raise AssertionError("no op in the tooltip of %s: %s" % (node_id, tooltip))
+
+
+def test_a_constant_drawn_as_a_node_shows_its_value_not_the_slot_it_feeds():
+    m = lecture_net()
+    x = tf.placeholder(tf.float32, (3,), name="x3")
+    c = tf.constant(2.0, name="c")                         # yours: its name too
+    big = tf.constant(np.arange(12, dtype=np.float32).reshape(3, 4))
+    ones = tf.constant(np.ones((3, 4), np.float32))        # one number: that number
+    z = tf.add(tf.matmul(tf.reshape(x * c, (1, 3)), big), tf.reduce_sum(ones), name="z")
+    dot = viz.to_dot(expand=["gradients"])
+    shown = titles(dot)
+    assert shown["c"] == "c = 2" and shown[big.op.name] == "min 0 mean 5.5 max 11"
+    assert shown[ones.op.name] == "1"
+    assert shown["gradients/grad_ys_0"] == "1"             # the 1 that starts the backward pass
+    unfolded = viz.to_dot(fold=False, collapse=[])         # every constant is a node
+    assert titles(unfolded)["h/y#h"] == "0" and titles(unfolded)["pow/y#pow"] == "2"
+    assert titles(unfolded)["gradients/pow_grad/sub/y"] == "1"
+    # no constant anywhere is labelled by the slot it feeds (x and y: the placeholders' names)
+    for name, drawing in all_drawings().items():
+        for node_id, title in titles(drawing).items():
+            op_name, op_type = drawn_op(drawing, node_id)
+            if op_type == "Const":
+                assert title not in ("x", "y") and re.match(r"[\w ]+ = |[-\d\[(']|min |True|False",
+                                                            title), (name, node_id, title)
+    assert z is not None and m is not None
+
+
+def test_summaries_show_their_tag_in_their_label():
+    w = tf.Variable(np.ones(3, np.float32), name="w")
+    tf.summary.histogram("weights", w)
+    dot = viz.to_dot()
+    assert "<B>weights</B> (tag='weights')" in label_of(dot, "weights")
+    assert "weights/tag" not in node_names(dot)
+
+
+@pytest.mark.parametrize("name", sorted(all_drawings()))
+def test_no_two_nodes_of_a_drawing_show_the_same_name(name):
+    """Two different ops never show the same name: the op the user's ``w1.assign`` made
+    (``Assign``) and ``w1``'s initializer (``w1/Assign``, in w1's box) show their scope.
+    A constant shows its value (two zeros are both ``0``); a copy of a node (a constant
+    beside each user, a variable beside each update) shows its name again."""
+    drawing = all_drawings()[name]
+    by_title = {}
+    for node_id, title in titles(drawing).items():
+        op_name, op_type = drawn_op(drawing, node_id)
+        if op_type != "Const":
+            by_title.setdefault(title, set()).add(op_name)
+    clashes = {t: ops for t, ops in by_title.items() if len(ops) > 1}
+    assert not clashes, clashes
+
+
+def test_the_users_assign_and_the_initializer_are_told_apart():
+    m = lecture_net()
+    shown = titles(viz.to_dot(collapse=["gradients"]))
+    assert shown["w1/Assign"] == "w1/Assign" and shown[m["a1"].op.name] == "Assign"
+
+
+def _clusters_of(dot):
+    """``{node id: [names of the boxes around it, outermost first]}``."""
+    out, stack = {}, []
+    for line in dot.split("\n"):
+        m = re.match(r'\s*subgraph "cluster_\d+_([^"]*)" \{$', line)
+        if m:
+            stack.append(m.group(1))
+        elif line.strip() == "}" and stack:
+            stack.pop()
+        else:
+            n = _NODE.match(line)
+            if n and not line.lstrip().startswith(("graph ", "node ", "edge ")):
+                out[n.group(1)] = list(stack)
+    return out
+
+
+def test_a_forward_constant_is_drawn_once_in_the_forward_pass():
+    x = tf.placeholder(tf.float32, (3,), name="x")
+    c = tf.constant(3.0, name="c")
+    loss = tf.reduce_sum(tf.exp(x * c), name="loss")          # d/dx: exp(x c) c
+    grad, = tf.gradients(loss, x)
+    dot = viz.to_dot(expand=["gradients"])
+    boxes = _clusters_of(dot)
+    assert [n for n in boxes if n.split("#")[0] == "c"] == ["c"]   # one node, not a copy
+    assert not any(b.startswith("gradients") for b in boxes["c"])
+    users = [b for a, b, _ in edges(dot) if a == "c"]
+    assert users and not any(u.startswith("gradients/") for u in users)
+    # the gradient op that multiplies by c says so in its label, by value
+    assert any("(c=3)" in (label_of(dot, n) or "") for n in boxes if n.startswith("gradients/"))
+    # and in every lesson drawing, the boxes of the backward pass hold backward ops only
+    graph = tf.get_default_graph()
+    assert grad is not None and graph is not None
+    for name, drawing in all_drawings().items():
+        for node_id, around in _clusters_of(drawing).items():
+            if any(b.split("/")[0].startswith("gradients") for b in around) and \
+                    node_id != "legend":
+                op_name, op_type = drawn_op(drawing, node_id)
+                assert op_type != "Const" or "grad of" in label_of(drawing, node_id), \
+                    (name, node_id)
+
+
+def test_the_lesson_drawings_are_as_small_as_before():
+    """Writes drawn beside their updates add a node each; constants and composites folded
+    take more away: every lesson drawing is smaller than main's before folding."""
+    for name, dot in lecture_drawings().items():
+        nodes, n_edges = size(dot)
+        assert nodes <= MAIN_SIZES[name][0] and n_edges <= MAIN_SIZES[name][1], name
+
+
+def test_the_value_and_the_gradient_of_each_node_are_drawn_together():
+    """``show_values`` with a trace that kept values: each forward node shows its value and,
+    where the run computed it, the gradient of the fetched loss with respect to its output,
+    as numbers for a scalar, min/max and mean for an array (checked against numpy)."""
+    x = tf.placeholder(tf.float32, (2, 3), name="x")
+    w0 = np.array([[0.5, -1.0], [2.0, 0.25], [-0.5, 1.5]], np.float32)
+    w = tf.Variable(w0, name="w")
+    h = tf.maximum(tf.matmul(x, w), 0, name="h")
+    loss = tf.reduce_mean(h ** 2, name="loss")
+    g_w, = tf.gradients(loss, [w])
+    sess = tf.Session()
+    sess.run(w.initializer)
+    x0 = np.array([[1, 2, 3], [-1, 0.5, 2]], np.float32)
+    _, run = traced_run(sess, [loss, g_w], {x: x0}, keep_values=True)
+    dot = viz.to_dot(fetches=[loss, g_w], trace=run, show_values=True)
+    # numpy, by hand
+    a = x0 @ w0                                     # MatMul
+    h0 = np.maximum(a, 0)
+    d_pow = np.full_like(h0, 1 / h0.size)           # d mean / d pow
+    d_h = d_pow * 2 * h0
+    d_a = d_h * (a >= 0)                            # Maximum: the gradient goes to a where a >= 0
+    want = {"MatMul": (a, d_a), "h": (h0, d_h), "pow": (h0 ** 2, d_pow), "w": (w0, x0.T @ d_a),
+            "loss": (np.mean(h0 ** 2), 1.0), "x": (x0, None)}
+    for name, (value, grad) in want.items():
+        label = label_of(dot, name)
+        assert close(shown_value(label, viz.VALUE_COLOR), value), (name, label)
+        if grad is None:                            # nobody asked for the gradient of x
+            assert viz.GRADIENT_COLOR not in label
+        else:
+            assert close(shown_value(label, viz.GRADIENT_COLOR), grad), (name, label)
+    # a gradient op shows its own value only
+    opened = viz.to_dot(fetches=[loss, g_w], trace=run, show_values=True, expand=["gradients"])
+    select = label_of(opened, "gradients/h_grad/Select")
+    assert close(shown_value(select, viz.VALUE_COLOR), d_a)
+    assert viz.GRADIENT_COLOR not in select
+    # without values the lines are not there; in a run that did not compute a gradient, the
+    # gradient line is there, empty (the layout is the run's with gradients)
+    assert viz.VALUE_COLOR not in viz.to_dot(fetches=[loss, g_w], trace=run)
+    _, forward = traced_run(sess, [loss, g_w], {x: x0})
+    empty = label_of(viz.to_dot(fetches=[loss, g_w], trace=forward, show_values=True), "h")
+    assert '<FONT POINT-SIZE="8" COLOR="%s"> </FONT>' % viz.GRADIENT_COLOR in empty
+
+
+def shown_value(label, colour):
+    """The numbers a label's value (or gradient) lines show: a number, an array in full, or
+    ``{"min":, "max":, "mean":}``."""
+    text = " ".join(re.findall(r'<FONT POINT-SIZE="8" COLOR="%s">(.*?)</FONT>' % colour, label))
+    text = text.replace("= ", "").replace("grad ", "").strip()
+    if text.startswith("min"):
+        return {k: float(v) for k, v in re.findall(r"(min|max|mean) (\S+)", text)}
+    if text.startswith("["):
+        return np.array(json.loads(text.replace(".,", ",").replace(".]", "]")))
+    return float(text)
+
+
+def close(shown, want):
+    want = np.asarray(want, np.float64)
+    if isinstance(shown, dict):
+        shown, want = [shown["min"], shown["mean"], shown["max"]], \
+            [want.min(), want.mean(), want.max()]
+    return np.allclose(shown, want, rtol=5e-3, atol=1e-6)
+
+
+def test_the_structure_of_a_drawing_does_not_depend_on_the_run_or_the_highlight():
+    """What sizes and places the nodes (their set, labels, boxes, edges) is the same for the
+    bug run and the fix run of lesson 05, for every step of the stepper, and with or
+    without a focus, muted ops or a path; only colours differ."""
+    from widgets import run_stepper
+    m = lecture_net()
+    graph = tf.get_default_graph()
+    sess = tf.Session()
+    sess.run(tf.global_variables_initializer())
+    _, bug = traced_run(sess, [m["loss"]], m["feed"])
+    _, fix = traced_run(sess, [m["loss"], m["updates"]], m["feed"])
+    skeleton = viz.layout_skeleton
+    assert skeleton(viz.to_dot(trace=bug, collapse=["gradients"])) == \
+        skeleton(viz.to_dot(trace=fix, collapse=["gradients"])) == \
+        skeleton(viz.to_dot(collapse=["gradients"], feed_dict=m["feed"])) == \
+        skeleton(viz.to_dot(collapse=["gradients"], feed_dict=m["feed"], focus=[m["x"]],
+                            muted=[m["a1"].op],
+                            path=[m["loss"].op, graph.get_operation_by_name("h/y")]))
+    steps, full, _ = run_stepper.collect_steps(sess, [m["loss"], m["g1"]], m["feed"])
+    dots = [run_stepper.stepper_dot(graph, [m["loss"], m["g1"]], full, i)
+            for i in range(len(steps))]
+    assert len({skeleton(d) for d in dots}) == 1 and len(set(dots)) == len(dots)
+
+
+def svg_of(dot):
+    svg = viz.GraphView(dot).svg()
+    if svg is None:
+        pytest.skip("Graphviz is not installed")
+    return svg
+
+
+def svg_width_px(svg):
+    """The SVG's width in CSS pixels: Graphviz writes points (1 pt = 4/3 px)."""
+    m = re.search(r'<svg width="([\d.]+)pt"', svg)
+    return float(m.group(1)) * 4 / 3
+
+
+def node_centers(svg):
+    """``{node title: (x, y)}``: the centre of each node's shape in the SVG (a double
+    border is drawn around the same centre)."""
+    out = {}
+    for m in re.finditer(r'<g id="node\d+" class="node">\s*<title>(.*?)</title>(.*?)</g>',
+                         svg, re.S):
+        body = re.sub(r"<text.*?</text>", "", m.group(2), flags=re.S)
+        nums = []
+        for points in re.findall(r'\s(?:points|d)="([^"]*)"', body):
+            nums += [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", points)]
+        for cx, cy in re.findall(r'cx="([-\d.]+)" cy="([-\d.]+)"', body):
+            nums += [float(cx), float(cy)]
+        xs, ys = nums[0::2], nums[1::2]
+        out[m.group(1)] = (round((min(xs) + max(xs)) / 2, 1), round((min(ys) + max(ys)) / 2, 1))
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(all_drawings()))
+def test_the_lesson_drawings_fit_1200_px(name):
+    assert svg_width_px(svg_of(all_drawings()[name])) <= 1200
+
+
+def test_the_convnet_trained_with_adam_fits_without_writes_across_it():
+    with tf.Graph().as_default():
+        scores, loss, train_op = convnet()
+        dot = viz.to_dot(fetches=[loss, train_op])
+    assert svg_width_px(svg_of(dot)) <= 1200
+    boxes = _clusters_of(dot)
+    # the optimizer, collapsed, holds its slots; its writes go to copies drawn beside it
+    assert "scope:Adam" in boxes and not any("/Adam" in n for n in boxes)
+    writes = [(a, b) for a, b, attrs in edges(dot) if "writes" in (attrs or "")]
+    assert {b for a, b in writes if a == "scope:Adam"} == {
+        v + "#scope:Adam" for v in ("conv/kernel", "conv/bias", "bn/gamma", "bn/beta",
+                                    "scores/kernel", "scores/bias")}
+    assert all(boxes[b] == boxes[a] for a, b in writes)      # beside it: in the same box
+    assert "scope:bn" in boxes and "batch normalization" in node_attrs(dot, "scope:bn")
+
+
+def test_the_same_graph_drawn_twice_keeps_its_layout():
+    """Lesson 05's bug and fix, the stepper's steps, a focus, muted ops and a path, values
+    shown or not yet known: the nodes sit at the same places, only colours change."""
+    from widgets import graph_explorer, run_stepper
+    m = lecture_net()
+    graph = tf.get_default_graph()
+    sess = tf.Session()
+    sess.run(tf.global_variables_initializer())
+    _, bug = traced_run(sess, [m["loss"]], m["feed"])
+    _, fix = traced_run(sess, [m["loss"], m["updates"]], m["feed"])
+    bug_svg = svg_of(viz.to_dot(trace=bug, collapse=["gradients"]))
+    fix_svg = svg_of(viz.to_dot(trace=fix, collapse=["gradients"]))
+    centers = node_centers(bug_svg)
+    assert len(centers) > 20 and node_centers(fix_svg) == centers
+    assert svg_width_px(bug_svg) == svg_width_px(fix_svg)
+    marked = svg_of(viz.to_dot(trace=fix, collapse=["gradients"], focus=[m["loss"]],
+                               muted=[m["a2"].op], path=[m["a1"].op, m["loss"].op]))
+    assert node_centers(marked) == centers
+    # the stepper: step 3 and step 4, and the last, with their values
+    steps, full, _ = run_stepper.collect_steps(sess, [m["loss"], m["g1"]], m["feed"])
+    at = [node_centers(svg_of(run_stepper.stepper_dot(graph, [m["loss"], m["g1"]], full, i)))
+          for i in (3, 4, len(steps) - 1)]
+    assert at[0] == at[1] == at[2]
+    # the explorer: planned, then run with values
+    planned = graph_explorer.planned_trace(graph, [m["loss"]], [m["x"], m["y"]])
+    _, ran = traced_run(sess, [m["loss"]], m["feed"], keep_values=True)
+    before = graph_explorer.explorer_dot(graph, planned, show_values=True)
+    after = graph_explorer.explorer_dot(graph, ran, show_values=True)
+    assert before != after and node_centers(svg_of(before)) == node_centers(svg_of(after))

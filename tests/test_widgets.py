@@ -265,7 +265,7 @@ def test_stepper_buttons_move_the_highlighted_node():
     i = names.index("h/y")     # Play drives the slider: h/y, the 0 drawn red in h's label
     rs.play.value = i
     assert rs.index == i and line(rs.dot, "h") == FOCUS
-    assert '<FONT COLOR="%s"><B>y=0</B></FONT>' % FOCUS in rs.dot
+    assert '<FONT COLOR="%s">y=0</FONT>' % FOCUS in rs.dot
     assert rs.last_error is None
 
 

@@ -114,9 +114,11 @@ def missing_feeds(trace):
 
 def explorer_dot(graph, trace, backward=True, collapse=(), show_values=False, fold=True):
     """The DOT of the explorer's drawing: the whole graph, highlighted by ``trace``;
-    ``fold=False`` draws every node and edge (see :func:`minigraph.viz.to_dot`)."""
+    ``fold=False`` draws every node and edge (see :func:`minigraph.viz.to_dot`). With
+    ``show_values``, the value lines are there before a run too, empty: running fills them
+    in without moving a node."""
     return viz.to_dot(graph, trace=trace, backward=backward, collapse=list(collapse),
-                      show_values=show_values and bool(trace.values), fold=fold)
+                      show_values=show_values, fold=fold)
 
 
 # ------------------------------------------------------------------------------------------
@@ -277,7 +279,7 @@ class GraphExplorer(WidgetBase):
         trace = self.trace
         self.dot = explorer_dot(self.graph, trace, backward=self.direction.value,
                                 collapse=self.scopes.value,
-                                show_values=self.show_values.value and self.ran,
+                                show_values=self.show_values.value,
                                 fold=self.fold.value)
         self.drawing.value = svg_html(self.dot, "minigraph-explorer")
         missing = missing_feeds(trace) if not self.ran else []

@@ -3,7 +3,10 @@
 The steps are collected once from ``minigraph.trace.run_steps`` (a generator yielding a ``Step``
 after each op), so the order shown is exactly the session's topological execution order.
 The drawing highlights the current op (``to_dot(focus=[op])``) over a partial trace: the
-ops run so far are drawn normally with their values, the rest greyed out.
+ops run so far are drawn normally with their values (and, on a forward op, the gradient of
+the loss once the backward pass computed it), the rest greyed out. Every step is drawn at
+the same layout (each node keeps its value lines from the first step on, empty until its
+value is known; see ``minigraph.viz``), so that the steps differ only in colour.
 
 A step of an op that writes variables (an ``Assign``, an optimizer's fused ``ApplyAdam``...)
 also shows its update math (the first lines of the op class's docstring) and every variable
