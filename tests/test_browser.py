@@ -205,15 +205,7 @@ def test_lesson_runs_all_in_jupyterlab(lesson, request, chromium):
             """() => !Array.from(document.querySelectorAll('.jp-CodeCell .jp-InputPrompt'))
                        .some(p => /\\[\\d+\\]/.test(p.textContent))""", timeout=T)
         _menu(page, "Run", "Run All Cells")
-        # Run All queues every cell at once ([*]); it is over when none waits any more: all
-        # ran, or an error stopped it (the cells after it lose their [*]; checked below)
-        page.wait_for_function(
-            """(n) => {
-                 const ps = Array.from(document.querySelectorAll(
-                   '.jp-CodeCell .jp-InputPrompt'));
-                 return ps.length >= n && /\\[\\d+\\]/.test(ps[0].textContent)
-                        && !ps.some(p => /\\[\\*\\]/.test(p.textContent)); }""",
-            arg=n_code, timeout=RUN_ALL_TIMEOUT)
+        _wait_run_all_done(page, n_code)
         _wait_idle(page)
         # widgets render (no "Error displaying widget"); then save, and read what ran
         body = page.locator("body").inner_text()
@@ -254,6 +246,35 @@ def _open_with_idle_kernel(page, url):
                    if (d) d.click();
                    return Array.from(document.querySelectorAll('.jp-StatusBar-TextItem'))
                      .some(e => /\\|\\s*Idle/.test(e.textContent)); }""", timeout=90_000)
+
+
+_RUN_STATE = """() => {
+    const ps = Array.from(document.querySelectorAll('.jp-CodeCell .jp-InputPrompt'));
+    return {n: ps.length,
+            last: ps.length > 0 && /\\[\\d+\\]/.test(ps[ps.length - 1].textContent),
+            waiting: ps.some(p => /\\[\\*\\]/.test(p.textContent)),
+            idle: Array.from(document.querySelectorAll('.jp-StatusBar-TextItem'))
+                    .some(e => /\\|\\s*Idle/.test(e.textContent))}; }"""
+
+
+def _wait_run_all_done(page, n_code, quiet_seconds=5.0):
+    """Until Run All is over: the last cell has its number and no cell waits ([*]), or no
+    cell waits and the kernel has been idle for ``quiet_seconds`` (an error stopped Run All;
+    what did not run is reported from the saved notebook)."""
+    deadline = time.time() + RUN_ALL_TIMEOUT / 1000
+    idle_since = None
+    while time.time() < deadline:
+        state = page.evaluate(_RUN_STATE)
+        if state["n"] >= n_code and state["last"] and not state["waiting"]:
+            return
+        if state["idle"] and not state["waiting"]:
+            idle_since = idle_since or time.time()
+            if time.time() - idle_since > quiet_seconds:
+                return
+        else:
+            idle_since = None
+        time.sleep(0.5)
+    pytest.fail("Run All did not finish within %d s" % (RUN_ALL_TIMEOUT / 1000))
 
 
 def _close_notebook(page):
