@@ -1159,17 +1159,24 @@ def close(shown, want):
     return np.allclose(shown, want, rtol=5e-3, atol=1e-6)
 
 
-def test_the_structure_of_a_drawing_does_not_depend_on_the_run_or_the_highlight():
-    """What sizes and places the nodes (their set, labels, boxes, edges) is the same for the
-    bug run and the fix run of lesson 05, for every step of the stepper, and with or
-    without a focus, muted ops or a path; only colours differ."""
-    from widgets import run_stepper
+def _bug_and_fix_runs():
+    """Lesson 05's two runs of the lecture net: fetching only the loss, then the loss and the
+    updates; returns the net, its graph, the session and the two traces."""
     m = lecture_net()
     graph = tf.get_default_graph()
     sess = tf.Session()
     sess.run(tf.global_variables_initializer())
     _, bug = traced_run(sess, [m["loss"]], m["feed"])
     _, fix = traced_run(sess, [m["loss"], m["updates"]], m["feed"])
+    return m, graph, sess, bug, fix
+
+
+def test_the_structure_of_a_drawing_does_not_depend_on_the_run_or_the_highlight():
+    """What sizes and places the nodes (their set, labels, boxes, edges) is the same for the
+    bug run and the fix run of lesson 05, for every step of the stepper, and with or
+    without a focus, muted ops or a path; only colours differ."""
+    from widgets import run_stepper
+    m, graph, sess, bug, fix = _bug_and_fix_runs()
     skeleton = viz.layout_skeleton
     assert skeleton(viz.to_dot(trace=bug, collapse=["gradients"])) == \
         skeleton(viz.to_dot(trace=fix, collapse=["gradients"])) == \
@@ -1238,12 +1245,7 @@ def test_the_same_graph_drawn_twice_keeps_its_layout():
     """Lesson 05's bug and fix, the stepper's steps, a focus, muted ops and a path, values
     shown or not yet known: the nodes sit at the same places, only colours change."""
     from widgets import graph_explorer, run_stepper
-    m = lecture_net()
-    graph = tf.get_default_graph()
-    sess = tf.Session()
-    sess.run(tf.global_variables_initializer())
-    _, bug = traced_run(sess, [m["loss"]], m["feed"])
-    _, fix = traced_run(sess, [m["loss"], m["updates"]], m["feed"])
+    m, graph, sess, bug, fix = _bug_and_fix_runs()
     bug_svg = svg_of(viz.to_dot(trace=bug, collapse=["gradients"]))
     fix_svg = svg_of(viz.to_dot(trace=fix, collapse=["gradients"]))
     centers = node_centers(bug_svg)
