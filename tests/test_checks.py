@@ -183,3 +183,17 @@ def test_checks_of_a_run_give_a_hint():
         with pytest.raises(checks.CheckFailed) as failed:
             checks.check(verdict)
         assert failed.value.hint != checks.DEFAULT_HINT, verdict
+
+
+def test_set_matches_counts_wrong_and_missing_items_without_naming_them():
+    truth = {"Const", "Mul", "Add"}
+    assert checks.set_matches({"Add", "Mul", "Const"}, truth)
+    assert checks.set_matches(["Add", "Mul", "Const"], truth)
+    verdict = checks.set_matches({"Placeholder", "Mul", "Add"}, truth, "predicted_types")
+    assert not verdict and verdict.message == \
+        "predicted_types is not right yet: 1 of its 3 items should not be there, and 1 missing"
+    assert "Const" not in verdict.message and "Placeholder" not in verdict.message
+    assert checks.set_matches(set(), truth).message.endswith("3 missing")
+    for answer in (None, "Mul", 3):
+        verdict = checks.set_matches(answer, truth, "predicted_types")
+        assert not verdict and "not a set" in verdict.message and verdict.hint

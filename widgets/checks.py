@@ -264,3 +264,27 @@ def _step_span(steps):
 
 
 __all__ += ["summary_steps"]
+
+
+# ------------------------------------------------------------------------------------------
+# Prediction exercises: "which ops will this run execute?" answered with a set
+# ------------------------------------------------------------------------------------------
+
+__all__ += ["set_matches"]
+
+
+def set_matches(answer, truth, name="your answer"):
+    """``answer`` (a set; a list or tuple is taken as one) holds exactly the items of
+    ``truth``, e.g. the op types a traced run executed. A failure says how many items are
+    wrong and how many are missing, not which."""
+    truth = set(truth)
+    if isinstance(answer, (str, bytes)) or not isinstance(answer, (set, frozenset, list, tuple)):
+        return Verdict(False, "%s is %r, not a set" % (name, answer),
+                       hint='write a set of names, such as {"A", "B"}')
+    answer = set(answer)
+    wrong, missing = answer - truth, truth - answer
+    if wrong or missing:
+        parts = (["%d of its %d items should not be there" % (len(wrong), len(answer))]
+                 if wrong else []) + (["%d missing" % len(missing)] if missing else [])
+        return Verdict(False, "%s is not right yet: %s" % (name, ", and ".join(parts)))
+    return Verdict(True, "%s is right: %s" % (name, ", ".join(sorted(map(str, truth)))))
