@@ -18,8 +18,8 @@ which git ignores):
   (``<lesson>`` is the notebook's stem, e.g. ``05_it_does_not_learn``) with the answer
   cells expanded (lessons/ keeps its solutions collapsed);
 - ``DIR/release/<lesson>/<lesson>.ipynb``: what students get, written by ``nbgrader
-  generate_assignment <lesson> --force`` run in DIR (solutions and hidden tests removed,
-  outputs cleared, check cells locked).
+  generate_assignment "[0-9][0-9]_*" --force`` run in DIR (every lesson; solutions and hidden
+  tests removed, outputs cleared, check cells locked).
 
 Rebuilding keeps the gradebook, submissions and grades already in DIR. Name lessons (stems)
 to build only those. The released notebooks import ``minigraph`` and ``widgets`` from the
@@ -50,6 +50,7 @@ INSTRUCTORS = LESSONS / "INSTRUCTORS.md"
 COURSE_ID = "minigraph"
 #: one BLAS thread, as `make test` and `make lessons` run the lessons
 ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+LESSON_GLOB = "[0-9][0-9]_*"     # the lessons' stems, as nbgrader globs assignment ids
 CODE_STUB = "# YOUR CODE HERE"
 TEXT_STUB = "YOUR ANSWER HERE"
 EXECUTE_TIMEOUT = 300      # seconds a cell may take when nbgrader grades (they take seconds)
@@ -97,7 +98,7 @@ if os.path.exists(_local):
 
 def lesson_paths(names=None):
     """The lesson notebooks (``lessons/NN_*.ipynb``), or those whose stems are ``names``."""
-    paths = sorted(p for p in LESSONS.glob("[0-9][0-9]_*.ipynb")
+    paths = sorted(p for p in LESSONS.glob(LESSON_GLOB + ".ipynb")
                    if not p.name.endswith(".nbconvert.ipynb"))
     if names:
         by_stem = {p.stem: p for p in paths}
@@ -336,20 +337,25 @@ def build_course(course, names=None, quiet=False):
     course = Path(course).resolve()
     course.mkdir(parents=True, exist_ok=True)
     write_config(course)
-    stems = []
-    for path in lesson_paths(names):
+    paths = lesson_paths(names)
+    for path in paths:
         source = course / "source" / path.stem
         source.mkdir(parents=True, exist_ok=True)
         nbformat.write(for_students(nbformat.read(str(path), as_version=4)),
                        str(source / path.name))
-        nbgrader(course, "generate_assignment", path.stem, "--force", "--log-level=WARN",
+    # one nbgrader for all the lessons (it takes seconds to start): the glob matches the
+    # lessons' stems, not other assignments an instructor keeps in source/
+    for pattern in ([LESSON_GLOB] if not names else [p.stem for p in paths]):
+        nbgrader(course, "generate_assignment", pattern, "--force", "--log-level=WARN",
                  quiet=quiet)
+    stems = []
+    for path in paths:
         released = course / "release" / path.stem / path.name
         if not released.exists():
             raise RuntimeError("nbgrader wrote no %s" % released)
         stems.append(path.stem)
         if not quiet:
-            print("released %s" % released.relative_to(course.parent))
+            print("released %s" % released)
     if stems:
         check_imports(course, stems[0])
     return stems
