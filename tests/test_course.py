@@ -514,7 +514,8 @@ def test_instructor_notebook_gets_full_marks(grades, lesson):
 def test_untouched_release_gets_less_than_half_and_fails_cleanly(grades, lesson):
     got = graded(grades, lesson, "released")
     score, max_score = got["total"]
-    assert max_score > 0 and score < max_score / 2, (
+    assert max_score > 0, "%s: nbgrader finds no points to grade" % lesson
+    assert score < max_score / 2, (
         "%s: the released notebook, untouched, gets %s of %s points: its checks pass without "
         "an answer" % (lesson, score, max_score))
     errors = cell_errors(got["notebook"])
