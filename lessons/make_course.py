@@ -36,7 +36,6 @@ import argparse
 import ast
 import os
 import re
-import shutil
 import subprocess
 import sys
 from collections import namedtuple

@@ -212,7 +212,9 @@ def test_wrong_answer_file_names_the_lessons_cells(lesson):
     wrong = wrong_answer(lesson)
     nb = notebook(lesson)
     answers, checks = answers_of(nb), checks_of(nb)
-    assert set(wrong) == {"answer", "source", "loses"}, "%s: the keys are answer, source, loses"
+    assert set(wrong) == {"answer", "source", "loses"}, (
+        "%s: the wrong answer's keys are answer, source and loses, not %s"
+        % (lesson, sorted(wrong)))
     assert wrong["answer"] in answers, ("%s: wrong answer %r is not one of the answer cells %s"
                                         % (lesson, wrong["answer"], sorted(answers)))
     assert wrong["loses"] and set(wrong["loses"]) <= set(checks), (

@@ -15,8 +15,8 @@ Two kinds of rules, each test parametrized over ``lessons/*.ipynb``:
   TensorFlow 1) -> the core, ending with the ``## Check yourself`` cells (at most
   ``CORE_CELLS`` cells, not counting the graded exercises' answer and check cells, nbgrader
   ``solution`` or ``grade`` cells, of which the core holds at most ``CORE_GRADED``; and at
-  most ``CORE_WORDS`` words of prose, every markdown cell counted) -> optionally ``## Going further``
-  -> ``## Graduation``: a markdown cell and the one code cell tagged ``graduation``, the
+  most ``CORE_WORDS`` words of prose, every markdown cell counted) -> optionally
+  ``## Going further`` -> ``## Graduation``: a markdown cell and the one code cell tagged ``graduation``, the
   lesson's TF1 program in one piece, the last code cell (``make test-tf`` runs it on real
   TensorFlow). Each markdown cell at most ``CELL_LINES`` lines and ``CELL_WORDS`` words.
 
