@@ -16,9 +16,9 @@ Two kinds of rules, each test parametrized over ``lessons/*.ipynb``:
   ``CORE_CELLS`` cells, not counting the graded exercises' answer and check cells, nbgrader
   ``solution`` or ``grade`` cells, of which the core holds at most ``CORE_GRADED``; and at
   most ``CORE_WORDS`` words of prose, every markdown cell counted) -> optionally
-  ``## Going further`` -> ``## Graduation``: a markdown cell and the one code cell tagged ``graduation``, the
-  lesson's TF1 program in one piece, the last code cell (``make test-tf`` runs it on real
-  TensorFlow). Each markdown cell at most ``CELL_LINES`` lines and ``CELL_WORDS`` words.
+  ``## Going further`` -> ``## Graduation``: a markdown cell and the one code cell tagged
+  ``graduation``, the lesson's TF1 program in one piece, the last code cell (``make test-tf``
+  runs it on real TensorFlow). Each markdown cell at most ``CELL_LINES`` lines and ``CELL_WORDS`` words.
 
 Words are ``re.findall(r"\\w+")`` over markdown with fenced ``` blocks removed. Every failure
 names the lesson, the cell (its first line) and what to do. The checker itself is tested on
