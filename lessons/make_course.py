@@ -182,38 +182,121 @@ def solution_region(source):
     return ("\n".join(lines[:b]), "\n".join(lines[b + 1:e]), "\n".join(lines[e + 1:]))
 
 
-def assigned_names(source):
-    """The names a piece of code assigns at the top level (``x = ...``, ``x += ...``,
-    ``a, b = ...``, also inside ``with``/``if``/``for``/``try`` bodies, not the ``with ...
-    as``/``for`` targets) and the functions and classes it defines."""
+def solution_lines(source):
+    """The 1-based line numbers (first, last) of the solution inside the markers, or None."""
+    lines = source.splitlines()
+    begins = [i for i, l in enumerate(lines) if l.strip() == BEGIN_SOLUTION]
+    ends = [i for i, l in enumerate(lines) if l.strip() == END_SOLUTION]
+    if len(begins) != 1 or len(ends) != 1 or ends[0] < begins[0]:
+        return None
+    return begins[0] + 2, ends[0]
+
+
+def released_source(cell):
+    """A cell's source as nbgrader releases it: an answer cell's solution replaced by the stub
+    (indented like the marker), a check cell's hidden tests left out."""
+    lines = cell.source.splitlines()
+    if is_answer(cell):
+        out, inside = [], False
+        for line in lines:
+            if line.strip() == BEGIN_SOLUTION:
+                inside = True
+                out.append(line[:len(line) - len(line.lstrip())] + CODE_STUB)
+            elif line.strip() == END_SOLUTION:
+                inside = False
+            elif not inside:
+                out.append(line)
+        return "\n".join(out)
+    if is_check(cell):
+        out, hidden = [], False
+        for line in lines:
+            if BEGIN_HIDDEN in line:
+                hidden = True
+            elif END_HIDDEN in line:
+                hidden = False
+            elif not hidden:
+                out.append(line)
+        return "\n".join(out)
+    return cell.source
+
+
+def python_of(source):
+    """A cell's source as plain Python (IPython's magics and ``!`` lines made calls)."""
+    try:
+        from IPython.core.inputtransformer2 import TransformerManager
+    except ImportError:          # pragma: no cover - IPython comes with Jupyter
+        return source
+    return TransformerManager().transform_cell(source)
+
+
+def _statements(tree):
+    """The statements of a module that run at its top level: inside ``with``, ``if``,
+    ``for``, ``while`` and ``try`` bodies too, not inside functions or classes."""
+    for node in tree.body if isinstance(tree, ast.Module) else tree:
+        yield node
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            for part in ("body", "orelse", "finalbody"):
+                yield from _statements(getattr(node, part, []))
+            for handler in getattr(node, "handlers", []):
+                yield from _statements(handler.body)
+
+
+def _bound(node):
+    """The names one statement assigns (not ``with ... as``/``for`` targets) or defines."""
     names = set()
 
-    def targets(node):
-        if isinstance(node, ast.Name):
-            names.add(node.id)
-        elif isinstance(node, (ast.Tuple, ast.List)):
-            for element in node.elts:
+    def targets(target):
+        if isinstance(target, ast.Name):
+            names.add(target.id)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
                 targets(element)
-        elif isinstance(node, ast.Starred):
-            targets(node.value)
+        elif isinstance(target, ast.Starred):
+            targets(target.value)
 
-    def walk(statements):
-        for node in statements:
-            if isinstance(node, ast.Assign):
-                for target in node.targets:
-                    targets(target)
-            elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
-                targets(node.target)
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                names.add(node.name)
-            for part in ("body", "orelse", "finalbody"):
-                if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                    walk(getattr(node, part, []))
-            for handler in getattr(node, "handlers", []):
-                walk(handler.body)
-
-    walk(ast.parse(source).body)
+    if isinstance(node, ast.Assign):
+        for target in node.targets:
+            targets(target)
+    elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+        targets(node.target)
+    elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        names.add(node.name)
     return names
+
+
+def _first_line(node):
+    decorators = getattr(node, "decorator_list", [])
+    return min([node.lineno] + [d.lineno for d in decorators])
+
+
+def assigned_names(source, lines=None):
+    """The names a cell's code assigns at its top level (``x = ...``, ``x += ...``, ``a, b =
+    ...``, also inside ``with``/``if``/``for``/``try`` bodies, not the ``with ... as``/``for``
+    targets) and the functions and classes it defines; with ``lines=(first, last)``, only
+    the statements that start on those lines (1-based)."""
+    names = set()
+    for node in _statements(ast.parse(python_of(source))):
+        if lines is None or lines[0] <= _first_line(node) <= lines[1]:
+            names |= _bound(node)
+    return names
+
+
+def statement_lines(source, names, lines):
+    """The source lines of the top-level statements starting on ``lines=(first, last)`` that
+    assign or define one of ``names`` (a def with its decorators)."""
+    text = source.splitlines()
+    found = []
+    for node in _statements(ast.parse(python_of(source))):
+        first = _first_line(node)
+        if lines[0] <= first <= lines[1] and _bound(node) & set(names):
+            found.extend(text[first - 1:node.end_lineno])
+    return found
+
+
+def read_names(source):
+    """The names a piece of code reads (``ast.Name`` loads)."""
+    return {node.id for node in ast.walk(ast.parse(python_of(source)))
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
 
 
 # --- the exercise table of INSTRUCTORS.md ----------------------------------------------------

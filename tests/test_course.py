@@ -50,8 +50,6 @@ STEMS = [p.stem for p in PATHS]
 WRONG = ROOT / "tests" / "course" / "wrong"
 GRADE_ID = re.compile(r"^(\d\d)-[a-z0-9]+(?:-[a-z0-9]+)*-(answer|check|given)$")
 MARKERS = (make_course.BEGIN_SOLUTION, make_course.END_SOLUTION, "HIDDEN TESTS")
-#: a line that assigns: its targets (``a, b = ...``, ``x += ...``; not ``==``)
-ASSIGNS = re.compile(r"^\s*([A-Za-z_][\w\s,]*?)\s*(?:[-+*/%@&|^]|//|\*\*)?=(?!=)")
 STUDENTS = ("instructor", "released", "wrong")
 WORKERS = 2
 NBGRADER_TIMEOUT = 1200   # seconds for one autograde process (a few lessons take seconds each)
@@ -176,25 +174,45 @@ def test_checks_use_widgets_checks_not_bare_asserts(lesson):
         assert calls, "%s, %s: the check cell calls no checks.check(...)" % (lesson, gid)
 
 
+def answer_names(nb, exercise):
+    """(answer cell, the names its solution assigns that its check cells read)."""
+    cell = answers_of(nb)[exercise.answer]
+    checks = checks_of(nb)
+    reads = set().union(*(make_course.read_names(checks[gid].source) for gid in exercise.checks))
+    span = make_course.solution_lines(cell.source)
+    assigned = make_course.assigned_names(cell.source, span) if span else set()
+    return cell, (assigned & reads) - {"_"}
+
+
 @pytest.mark.parametrize("lesson", STEMS)
 def test_answer_cells_assign_a_default_before_the_solution(lesson):
-    for gid, cell in answers_of(notebook(lesson)).items():
+    """The names a solution assigns and its check reads are defined in the released notebook
+    too: by the answer cell's own lines outside the solution (``e = None``) or by a cell
+    before it. So the released notebook, solutions removed, runs on to each check, which
+    fails cleanly instead of with a NameError."""
+    nb = notebook(lesson)
+    for ex in make_course.exercises(nb):
+        if not ex.answer:
+            continue
+        cell, needed = answer_names(nb, ex)
         before, solution, after = make_course.solution_region(cell.source)
         assert solution is not None, ("%s, %s: the answer cell needs one %r ... %r region"
-                                      % (lesson, gid, make_course.BEGIN_SOLUTION,
+                                      % (lesson, ex.answer, make_course.BEGIN_SOLUTION,
                                          make_course.END_SOLUTION))
         assert before.lstrip().startswith("#"), (
             "%s, %s: the answer cell's first line is a comment saying the exercise in one line "
-            "(# Exercise N (predict): ...)" % (lesson, gid))
-        needed = make_course.assigned_names(solution)
-        given = make_course.assigned_names(before)
-        assert needed, "%s, %s: the solution assigns no name for the check to read" % (lesson,
-                                                                                      gid)
+            "(# Exercise N (predict): ...)" % (lesson, ex.answer))
+        assert needed, ("%s, %s: the solution assigns no name that its check reads"
+                        % (lesson, ex.answer))
+        given = set()
+        for earlier in nb.cells[:nb.cells.index(cell) + 1]:
+            if earlier.cell_type == "code":
+                given |= make_course.assigned_names(make_course.released_source(earlier))
         assert needed <= given, (
-            "%s, %s: the solution assigns %s, which the lines before %r do not: give each a "
-            "neutral default there (e.g. `predicted = set()`), so the released notebook, with "
-            "the solution removed, still defines them and the check fails cleanly"
-            % (lesson, gid, sorted(needed - given), make_course.BEGIN_SOLUTION))
+            "%s, %s: the solution assigns %s, which the check reads and nothing defines once "
+            "the solution is removed: give each a neutral default in the lines before %r (e.g. "
+            "`predicted = set()`), so the released notebook still runs the check and it fails "
+            "cleanly" % (lesson, ex.answer, sorted(needed - given), make_course.BEGIN_SOLUTION))
 
 
 @pytest.mark.parametrize("lesson", STEMS)
@@ -281,15 +299,29 @@ def test_write_exercise_table_replaces_only_the_table(tmp_path):
     assert make_course.table_in(doc.read_text()) == "| new |"
 
 
-def test_assigned_names_and_the_solution_region():
+def test_assigned_names_released_source_and_statement_lines():
     source = ("# Exercise\nx, y = None, None\n### BEGIN SOLUTION\nx = 1\nwith f() as s:\n"
-              "    y = s.run()\nfor i in range(2):\n    z += i\ndef g():\n    w = 2\n"
+              "    y = s.run()\nfor i in range(2):\n    z += i\n@deco\ndef g():\n    w = 2\n"
               "### END SOLUTION\nprint(x)")
-    before, solution, after = make_course.solution_region(source)
-    assert after == "print(x)"
-    assert make_course.assigned_names(solution) == {"x", "y", "z", "g"}
-    assert make_course.assigned_names(before) == {"x", "y"}
-    assert make_course.solution_region("x = 1\n### BEGIN SOLUTION\nx = 2") == (None, None, None)
+    span = make_course.solution_lines(source)
+    assert span == (4, 11)
+    assert make_course.assigned_names(source, span) == {"x", "y", "z", "g"}
+    assert make_course.assigned_names(source) == {"x", "y", "z", "g"}
+    assert make_course.statement_lines(source, {"y", "g"}, span) == [
+        "    y = s.run()", "@deco", "def g():", "    w = 2"]
+    answer = _cell(source, solution=True, grade_id="99-a-answer")
+    released_text = make_course.released_source(answer)
+    assert released_text == "# Exercise\nx, y = None, None\n# YOUR CODE HERE\nprint(x)"
+    assert make_course.assigned_names(released_text) == {"x", "y"}
+    indented = _cell("def f(n):\n    k = 0\n    ### BEGIN SOLUTION\n    k = n\n"
+                     "    ### END SOLUTION\n    return k", solution=True, grade_id="99-f-answer")
+    assert make_course.released_source(indented) == \
+        "def f(n):\n    k = 0\n    # YOUR CODE HERE\n    return k"
+    check = _cell("check(x)\n### BEGIN HIDDEN TESTS\ncheck(y)\n### END HIDDEN TESTS",
+                  grade=True, locked=True, points=1, grade_id="99-a-check")
+    assert make_course.released_source(check) == "check(x)"
+    assert make_course.read_names(check.source) == {"check", "x", "y"}
+    assert make_course.solution_lines("x = 1\n### BEGIN SOLUTION\nx = 2") is None
 
 
 # --- nbgrader: one course for the module ------------------------------------------------------
@@ -316,20 +348,20 @@ def test_released_notebook_has_no_solution_code(course, lesson):
         assert marker not in text, "%s: the released notebook shows %r" % (lesson, marker)
     shown_lines = {line.strip() for c in released(course, lesson).cells
                    for line in c.source.splitlines()}
-    answers = answers_of(nb)
-    assert answers, "%s has no answer cells" % lesson
-    for gid, cell in answers.items():
+    assert answers_of(nb), "%s has no answer cells" % lesson
+    for ex in make_course.exercises(nb):
+        if not ex.answer:
+            continue
+        gid = ex.answer
+        cell, names = answer_names(nb, ex)
         at = nb.cells.index(cell)
-        # the solution's lines that assign the answer (`e = (a - b) ** 2`, not `with
-        # tf.Session() as sess:`) must not show anywhere in the release, unless the student
-        # saw them before the exercise
+        # the statements of the solution that make the answer (the names its check reads:
+        # `e = (a - b) ** 2`, not `with tf.Session() as sess:`) must not show anywhere in the
+        # release, unless the student saw those lines before the exercise
         seen = {line.strip() for c in nb.cells[:at] for line in c.source.splitlines()}
-        solution = make_course.solution_region(cell.source)[1] or ""
-        names = make_course.assigned_names(solution)
-        secret = {line.strip() for line in solution.splitlines()
-                  if set(re.findall(r"\w+", ASSIGNS.match(line).group(1)) if ASSIGNS.match(line)
-                         else ()) & names} - seen
-        assert secret, "%s, %s: no line of the solution assigns the answer" % (lesson, gid)
+        span = make_course.solution_lines(cell.source)
+        secret = {line.strip() for line in make_course.statement_lines(cell.source, names, span)
+                  if line.strip() and not line.strip().startswith("#")} - seen
         leaked = sorted(secret & shown_lines)
         assert not leaked, ("%s: the released notebook shows lines of %s's solution: %s (a "
                             "later cell, e.g. the graduation cell, repeats them?)"
@@ -350,9 +382,12 @@ def test_released_notebook_keeps_every_check_and_the_answer_defaults(course, les
                 "%s: check %s is released changed beyond its hidden tests" % (lesson, gid))
     for gid, cell in answers_of(nb).items():
         got = out_answers[gid]
-        before, _, after = make_course.solution_region(cell.source)
-        assert got.source == "\n".join(part for part in (before, make_course.CODE_STUB, after)
-                                       if part), (lesson, gid, got.source)
+        assert got.source == make_course.released_source(cell), (lesson, gid, got.source)
+        try:
+            compile(make_course.python_of(got.source), gid, "exec")
+        except SyntaxError as e:
+            pytest.fail("%s: answer cell %s is released as invalid Python (%s): keep a statement "
+                        "outside the solution in every block it empties" % (lesson, gid, e))
         assert not got.metadata.get("jupyter", {}).get("source_hidden"), (
             "%s: answer cell %s is released collapsed" % (lesson, gid))
 
