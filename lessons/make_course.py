@@ -281,16 +281,18 @@ def assigned_names(source, lines=None):
     return names
 
 
-def statement_lines(source, names, lines):
-    """The source lines of the top-level statements starting on ``lines=(first, last)`` that
-    assign or define one of ``names`` (a def with its decorators)."""
-    text = source.splitlines()
-    found = []
-    for node in _statements(ast.parse(python_of(source))):
-        first = _first_line(node)
-        if lines[0] <= first <= lines[1] and _bound(node) & set(names):
-            found.extend(text[first - 1:node.end_lineno])
-    return found
+def answer_statements(source, names, lines):
+    """The top-level statements starting on ``lines=(first, last)`` that assign or define
+    one of ``names`` (a def with its decorators), each as ``ast.unparse`` writes it: the same
+    code however it is laid out or commented."""
+    return [ast.unparse(node) for node in _statements(ast.parse(python_of(source)))
+            if lines[0] <= _first_line(node) <= lines[1] and _bound(node) & set(names)]
+
+
+def all_statements(source):
+    """Every statement of a cell, nested ones too, as ``ast.unparse`` writes it."""
+    return {ast.unparse(node) for node in ast.walk(ast.parse(python_of(source)))
+            if isinstance(node, ast.stmt)}
 
 
 def read_names(source):
