@@ -52,7 +52,7 @@ ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THRE
 LESSON_GLOB = "[0-9][0-9]_*"     # the lessons' stems, as nbgrader globs assignment ids
 CODE_STUB = "# YOUR CODE HERE"
 TEXT_STUB = "YOUR ANSWER HERE"
-EXECUTE_TIMEOUT = 300      # seconds a cell may take when nbgrader grades (they take seconds)
+EXECUTE_TIMEOUT = 120      # seconds a cell may take when nbgrader grades (the slowest takes 2)
 
 BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
@@ -78,7 +78,9 @@ c.CourseDirectory.course_id = {course_id!r}
 c.ClearSolutions.code_stub = {{"python": {code_stub!r}}}
 c.ClearSolutions.text_stub = {text_stub!r}
 
-# A lesson runs in seconds; the limit is for one cell stuck in a student's loop.
+# A lesson runs in seconds (its slowest cell in 2); the limit is for a student's endless loop,
+# and for nbclient, which now and then misses the reply of a cell that draws into an
+# ipywidgets Output and waits for this long (jupyter/nbclient#312) before going on.
 c.Execute.timeout = {timeout}
 
 # The kernels nbgrader starts to grade inherit this environment: one BLAS thread (the numbers

@@ -53,6 +53,11 @@ MARKERS = (make_course.BEGIN_SOLUTION, make_course.END_SOLUTION, "HIDDEN TESTS")
 STUDENTS = ("instructor", "released", "wrong")
 WORKERS = 2
 NBGRADER_TIMEOUT = 1200   # seconds for one autograde process (a few lessons take seconds each)
+#: seconds a cell may take here (the slowest takes 2): nbclient, which nbgrader runs notebooks
+#: with, now and then misses the reply of a cell that draws into an ipywidgets Output
+#: (jupyter/nbclient#312) and waits for the timeout; the cell is then interrupted and the run
+#: goes on, 60 s later instead of the course's EXECUTE_TIMEOUT
+CELL_TIMEOUT = 60
 
 
 def notebook(stem):
@@ -467,7 +472,7 @@ def grades(course, request):
         script = [
             [sys.executable, "-m", "nbgrader", "autograde", make_course.LESSON_GLOB, db,
              "--CourseDirectory.submitted_directory=submitted-%d" % worker,
-             "--log-level=WARN"],
+             "--Execute.timeout=%d" % CELL_TIMEOUT, "--log-level=WARN"],
             [sys.executable, "-m", "nbgrader", "export", db, "--to=grades-%d.csv" % worker,
              "--log-level=WARN"]]
         log = open(course / ("nbgrader-%d.log" % worker), "w")
