@@ -5,10 +5,10 @@ Two parts, each test parametrized over ``lessons/*.ipynb``:
 - **The graded cells, read from the notebooks** (fast). Every lesson has 2 to 4 exercises (an
   answer cell, nbgrader ``solution``, then its check cells, nbgrader ``grade``, 1 to 3 points
   each, locked; 4 to 8 points a lesson), at least one check with hidden tests, grade ids
-  ``NN-<short>-answer``/``-check``/``-given`` unique in the lesson; an answer cell first
-  assigns a default to every name its solution assigns (a released notebook keeps those
-  lines and runs on to the check, which fails cleanly); checks call ``widgets.checks``, no
-  bare ``assert``; every lesson has its wrong answer in ``tests/course/wrong/NN.json``; and the
+  ``NN-<short>-answer``/``-check``/``-given`` unique in the lesson; every name a solution
+  assigns and its check reads has a default outside the solution (the answer cell's lines
+  before ``### BEGIN SOLUTION``) or in an earlier cell, so a released notebook runs on to the
+  check, which fails cleanly; checks call ``widgets.checks``, no bare ``assert``; every lesson has its wrong answer in ``tests/course/wrong/NN.json``; and the
   exercise table of lessons/INSTRUCTORS.md is the notebooks'.
 - **nbgrader itself**, on one temporary course for the module, built by
   ``lessons/make_course.py`` as ``make course`` builds ``course/``. The released notebook has
