@@ -11,7 +11,7 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 ALLOW_ROOT := $(shell [ "$$(id -u)" -eq 0 ] && echo --allow-root)
 APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends
 
-.PHONY: venv dot chromium test test-tf lab bench clean lessons
+.PHONY: venv dot chromium test test-tf lab bench clean lessons course
 
 # --- internal setup targets -------------------------------------------------
 
@@ -79,6 +79,11 @@ lessons: venv dot
 	cd lessons && for nb in [0-9][0-9]_*.ipynb; do \
 		$(ONE_THREAD) ../$(BIN)/jupyter nbconvert --to notebook --execute --ExecutePreprocessor.timeout=300 --inplace "$$nb" || exit 1; \
 	done
+
+# The course edition: an nbgrader course in course/ (not committed), every lesson released
+# without its solutions into course/release/<lesson>/ (lessons/INSTRUCTORS.md says the rest).
+course: venv
+	$(ONE_THREAD) $(BIN)/python lessons/make_course.py --course course
 
 # JupyterLab on localhost only, with Jupyter's token kept.
 lab: venv dot

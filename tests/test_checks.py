@@ -1,4 +1,5 @@
-"""The lessons' "check yourself" helpers must pass right answers and fail wrong ones."""
+"""The lessons' "check yourself" helpers must pass right answers and fail wrong ones, and a
+failed check must tell the student what is wrong and give a hint (``CheckFailed``)."""
 
 import pytest
 
@@ -20,8 +21,10 @@ def test_update_is_reached():
     x, w, loss, g, update = model()
     assert not checks.update_is_reached([loss])
     assert checks.update_is_reached([loss, update])
-    with pytest.raises(AssertionError, match="would not run"):
+    with pytest.raises(checks.CheckFailed, match="would not run") as failed:
         checks.check(checks.update_is_reached([loss]))
+    assert str(failed.value).splitlines()[1] == \
+        "Hint: fetch them (or a group of them) together with the loss"
     assert checks.check(checks.update_is_reached([loss, update]))
 
 
@@ -112,3 +115,85 @@ def test_summary_steps_counts_the_steps_of_one_tag():
     assert not twice and "more than once" in twice.message
     missing = checks.summary_steps(records, "accuracy", range(3))
     assert not missing and "['loss']" in missing.message
+
+
+# --- check() itself: the green line, and CheckFailed's two lines ----------------------------
+
+@pytest.fixture
+def shown(monkeypatch):
+    """What check() displays (the green line's HTML)."""
+    out = []
+    monkeypatch.setattr(checks, "display", lambda obj: out.append(obj.data))
+    return out
+
+
+def test_check_shows_a_green_line_and_returns_the_verdict(shown):
+    verdict = checks.Verdict(True, "the <graph> is right")
+    assert checks.check(verdict) is verdict
+    assert checks.check(1 + 1 == 2, "two is two") is True
+    assert len(shown) == 2 and all("color:#1e8449" in html for html in shown)
+    assert "&#10003; the &lt;graph&gt; is right" in shown[0] and "two is two" in shown[1]
+
+
+def test_a_failed_check_says_what_is_wrong_and_a_hint_on_two_lines(shown):
+    with pytest.raises(checks.CheckFailed) as failed:
+        checks.check(False, "e is 1", hint="e_value is 0.0, not 1; compute (a - b) ** 2")
+    assert isinstance(failed.value, AssertionError)      # nbgrader: the check cell failed
+    assert str(failed.value) == "Not yet: e_value is 0.0, not 1\nHint: compute (a - b) ** 2"
+    assert (failed.value.what, failed.value.hint) == ("e_value is 0.0, not 1",
+                                                      "compute (a - b) ** 2")
+    assert shown == []                                   # no green line, and not the success
+    assert "e is 1" not in str(failed.value)             # text, which may give the answer
+
+
+def test_a_verdicts_message_is_what_is_wrong_and_its_hint_or_the_lessons_is_the_hint():
+    verdict = checks.Verdict(False, "the loss is flat", hint="fetch the update")
+    with pytest.raises(checks.CheckFailed) as failed:
+        checks.check(verdict)
+    assert str(failed.value) == "Not yet: the loss is flat\nHint: fetch the update"
+    with pytest.raises(checks.CheckFailed) as failed:
+        checks.check(verdict, "it learns", hint="look at the drawing")
+    assert str(failed.value) == "Not yet: the loss is flat\nHint: look at the drawing"
+
+
+@pytest.mark.parametrize("verdict, hint", [
+    (False, None), (False, ""), (False, "   "), (0, None),
+    (checks.Verdict(False, ""), None), (checks.Verdict(False, None), ""),
+    (False, "only what is wrong"),
+])
+def test_a_failed_check_never_has_an_empty_message(verdict, hint):
+    with pytest.raises(checks.CheckFailed) as failed:
+        checks.check(verdict, "success", hint=hint)
+    what, tip = str(failed.value).split("\n")
+    assert what.startswith("Not yet: ") and len(what) > len("Not yet: ") + 5
+    assert tip.startswith("Hint: ") and len(tip) > len("Hint: ") + 5
+    if hint == "only what is wrong":
+        assert what == "Not yet: only what is wrong" and tip == "Hint: " + checks.DEFAULT_HINT
+
+
+def test_checks_of_a_run_give_a_hint():
+    x, w, loss, g, update = model()
+    sess = tf.Session()
+    sess.run(tf.global_variables_initializer())
+    md = tf.RunMetadata()
+    sess.run(loss, {x: [[1, 2, 3], [4, 5, 6]]}, run_metadata=md,
+             options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE))
+    for verdict in (checks.ran(trace_of(md), update), checks.pruned(trace_of(md), loss),
+                    checks.wrote(trace_of(md), [w]), checks.allclose(None, [1.0])):
+        with pytest.raises(checks.CheckFailed) as failed:
+            checks.check(verdict)
+        assert failed.value.hint != checks.DEFAULT_HINT, verdict
+
+
+def test_set_matches_counts_wrong_and_missing_items_without_naming_them():
+    truth = {"Const", "Mul", "Add"}
+    assert checks.set_matches({"Add", "Mul", "Const"}, truth)
+    assert checks.set_matches(["Add", "Mul", "Const"], truth)
+    verdict = checks.set_matches({"Placeholder", "Mul", "Add"}, truth, "predicted_types")
+    assert not verdict and verdict.message == \
+        "predicted_types is not right yet: 1 of its 3 items should not be there, and 1 missing"
+    assert "Const" not in verdict.message and "Placeholder" not in verdict.message
+    assert checks.set_matches(set(), truth).message.endswith("3 missing")
+    for answer in (None, "Mul", 3):
+        verdict = checks.set_matches(answer, truth, "predicted_types")
+        assert not verdict and "not a set" in verdict.message and verdict.hint

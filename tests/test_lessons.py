@@ -13,10 +13,12 @@ Two kinds of rules, each test parametrized over ``lessons/*.ipynb``:
   trace, lint, testing, viz``.
 - **Shape.** Title cell (``# NN · Title``, saying that lines with ``tf.`` run on real
   TensorFlow 1) -> the core, ending with the ``## Check yourself`` cells (at most
-  ``CORE_CELLS`` cells and ``CORE_WORDS`` words of prose) -> optionally ``## Going further``
-  -> ``## Graduation``: a markdown cell and the one code cell tagged ``graduation``, the
-  lesson's TF1 program in one piece, the last code cell (``make test-tf`` runs it on real
-  TensorFlow). Each markdown cell at most ``CELL_LINES`` lines and ``CELL_WORDS`` words.
+  ``CORE_CELLS`` cells, not counting the graded exercises' answer and check cells, nbgrader
+  ``solution`` or ``grade`` cells, of which the core holds at most ``CORE_GRADED``; and at
+  most ``CORE_WORDS`` words of prose, every markdown cell counted) -> optionally
+  ``## Going further`` -> ``## Graduation``: a markdown cell and the one code cell tagged
+  ``graduation``, the lesson's TF1 program in one piece, the last code cell (``make test-tf``
+  runs it on real TensorFlow). Each markdown cell at most ``CELL_LINES`` lines and ``CELL_WORDS`` words.
 
 Words are ``re.findall(r"\\w+")`` over markdown with fenced ``` blocks removed. Every failure
 names the lesson, the cell (its first line) and what to do. The checker itself is tested on
@@ -51,6 +53,7 @@ NAMES = {space: set(words.split()) for space, words in
          runpy.run_path(str(ROOT / "minigraph" / "_tf1_names.py"))["NAMES"].items()}
 
 CORE_CELLS = 25
+CORE_GRADED = 8      # graded answer and check cells in the core, not counted in CORE_CELLS
 CORE_WORDS = 800
 CELL_LINES = 20
 CELL_WORDS = 150
@@ -156,6 +159,12 @@ def markdown_words(source):
 
 def tags(cell):
     return cell.metadata.get("tags", [])
+
+
+def is_graded(cell):
+    """A graded exercise's answer or check cell: nbgrader ``solution`` or ``grade`` true."""
+    meta = cell.metadata.get("nbgrader", {})
+    return bool(meta.get("solution") or meta.get("grade"))
 
 
 # --- TF1 names, keywords and objects ----------------------------------------------------
@@ -535,10 +544,16 @@ def structure_problems(lesson, nb):
                                 "this under %r (after the check) or before the check"
                                 % (CHECK, FURTHER))
     core = cells[:core_end]
-    if len(core) > CORE_CELLS:
-        say("size", None, "the core (title through the check-yourself) has %d cells, at most %d "
-                          "allowed: move side topics under %r or cut repetition"
-                          % (len(core), CORE_CELLS, FURTHER))
+    graded = [c for c in core if is_graded(c)]
+    if len(core) - len(graded) > CORE_CELLS:
+        say("size", None, "the core (title through the check-yourself) has %d cells besides its "
+                          "%d graded answer and check cells, at most %d allowed: move side "
+                          "topics under %r or cut repetition"
+                          % (len(core) - len(graded), len(graded), CORE_CELLS, FURTHER))
+    if len(graded) > CORE_GRADED:
+        say("size", None, "the core has %d graded answer and check cells (nbgrader solution or "
+                          "grade cells), at most %d allowed: at most 4 exercises of an answer "
+                          "and a check cell each" % (len(graded), CORE_GRADED))
     words = sum(len(markdown_words(c.source)) for c in core if c.cell_type == "markdown")
     if words > CORE_WORDS:
         say("size", None, "the core's markdown has %d words, at most %d allowed: shorten the "
@@ -827,10 +842,36 @@ def test_checker_flags_a_long_core():
     cells[3:3] = [_code("print(%d)" % i) for i in range(26 - 5)]   # 26 cells in the core
     problems = _problems(cells)
     assert [p.rule for p in problems] == ["size"], problems
-    assert "the core (title through the check-yourself) has 26 cells, at most 25" \
-        in problems[0].text
+    assert "the core (title through the check-yourself) has 26 cells besides its 0 graded " \
+        "answer and check cells, at most 25" in problems[0].text
     del cells[3]
     assert _problems(cells) == []                                   # 25 is fine
+
+
+def _graded(text, **nbgrader):
+    cell = _code(text)
+    cell.metadata["nbgrader"] = dict({"grade": False, "solution": False, "locked": False,
+                                      "schema_version": 3, "task": False}, **nbgrader)
+    return cell
+
+
+def test_checker_does_not_count_graded_cells_in_the_core():
+    cells = _good_cells()
+    cells[3:3] = [_code("print(%d)" % i) for i in range(25 - 5)]   # 25 cells in the core
+    for i in range(4):                                              # and 4 exercises
+        cells[4:4] = [_graded("x%d = 1" % i, solution=True, grade_id="99-x%d-answer" % i),
+                      _graded("assert x%d" % i, grade=True, locked=True, points=1,
+                              grade_id="99-x%d-check" % i)]
+    assert _problems(cells) == []
+    cells.insert(4, _graded("x = 1", solution=True, grade_id="99-x-answer"))   # 9 graded
+    problems = _problems(cells)
+    assert [p.rule for p in problems] == ["size"], problems
+    assert "the core has 9 graded answer and check cells" in problems[0].text
+    cells[4] = _graded("x = 1", grade_id="99-x-given", locked=True)  # read-only: it counts
+    problems = _problems(cells)
+    assert [p.rule for p in problems] == ["size"], problems
+    assert "has 26 cells besides its 8 graded answer and check cells, at most 25" \
+        in problems[0].text
 
 
 def test_checker_counts_words_without_fenced_code():

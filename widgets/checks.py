@@ -1,11 +1,18 @@
 """"Check yourself" helpers for the lessons' exercises.
 
 Each check inspects the graph or a run trace, not only printed numbers, and either shows a
-green line saying what is right or raises ``AssertionError`` with a hint saying what to look
-at. Lessons call them in the cell after an exercise:
+green line saying what is right or raises :class:`CheckFailed` (an ``AssertionError``, so
+nbgrader counts the check cell as failed) whose message says what is wrong and gives a hint,
+on two lines::
+
+    CheckFailed: Not yet: these update ops would not run: w1/Assign
+    Hint: fetch them (or a group of them) together with the loss
+
+Lessons call them in the check cell after an exercise:
 
     from widgets.checks import check, update_is_reached
     check(update_is_reached([loss, train_op]), "your fetches run the update")
+    check(answer == truth, "the graph has 3 ops", hint="it has 4 ops; count the constant too")
 """
 
 import html
@@ -20,16 +27,34 @@ from minigraph.trace import RunTrace
 
 from widgets._common import as_op
 
-__all__ = ["check", "Verdict", "update_is_reached", "has_variables", "ran", "pruned",
-           "op_types_between", "gradient_of"]
+__all__ = ["check", "CheckFailed", "Verdict", "update_is_reached", "has_variables", "ran",
+           "pruned", "op_types_between", "gradient_of"]
+
+#: what a failed check says when neither the check nor the lesson gave anything better
+DEFAULT_WHAT = "this check does not pass yet"
+DEFAULT_HINT = "read the exercise again, change your answer above, run it, then run this check"
+
+
+class CheckFailed(AssertionError):
+    """A check that does not pass: ``what`` is wrong, and a ``hint`` at what to look at.
+
+    Its message is two lines, ``Not yet: <what>`` and ``Hint: <hint>``; neither is ever
+    empty."""
+
+    def __init__(self, what=None, hint=None):
+        self.what = (str(what).strip() if what is not None else "") or DEFAULT_WHAT
+        self.hint = (str(hint).strip() if hint is not None else "") or DEFAULT_HINT
+        super().__init__("Not yet: %s\nHint: %s" % (self.what, self.hint))
 
 
 class Verdict:
-    """The outcome of one check: ``ok`` plus a sentence for the student."""
+    """The outcome of one check: ``ok``, a sentence for the student (what holds, or what is
+    wrong) and, for a failure, optionally a ``hint`` at what to look at."""
 
-    def __init__(self, ok, message):
+    def __init__(self, ok, message, hint=None):
         self.ok = bool(ok)
         self.message = message
+        self.hint = hint
 
     def __bool__(self):
         return self.ok
@@ -39,15 +64,26 @@ class Verdict:
 
 
 def check(verdict, success=None, hint=None):
-    """Show a green "✓ <success>" if ``verdict`` holds, else raise ``AssertionError``.
+    """Show a green "✓ <success>" if ``verdict`` holds, else raise :class:`CheckFailed`.
 
-    ``verdict`` is a :class:`Verdict` (its message is the hint) or a plain bool.
+    ``verdict`` is a :class:`Verdict` or a plain bool:
+
+    - a Verdict's message says what is wrong; the hint is ``hint``, else the Verdict's own;
+    - for a bool, ``hint`` is ``"<what is wrong>; <hint>"``, split at its first ``"; "``
+      (without one, it all says what is wrong).
+
+    A generic sentence stands in for whatever is missing, so the message is never empty.
     """
-    if not isinstance(verdict, Verdict):
-        verdict = Verdict(verdict, hint or "not yet: read the step above again")
-    if not verdict.ok:
-        raise AssertionError("Not yet: " + (hint or verdict.message))
-    text = success or verdict.message
+    __tracebackhide__ = True    # IPython and pytest show the failure, not this frame
+    if isinstance(verdict, Verdict):
+        ok, what, tip = verdict.ok, verdict.message, hint or verdict.hint
+    else:
+        ok, what, tip = bool(verdict), hint, None
+        if hint and "; " in hint:
+            what, tip = hint.split("; ", 1)
+    if not ok:
+        raise CheckFailed(what, tip)
+    text = success or (verdict.message if isinstance(verdict, Verdict) else None) or "right"
     display(HTML('<div style="color:#1e8449;font-weight:bold">&#10003; %s</div>'
                  % html.escape(text)))
     return verdict
@@ -57,8 +93,9 @@ def update_is_reached(fetches, feed_dict=None):
     """Every update op of the graph (assigns, ``UPDATE_OPS``) runs when ``fetches`` run."""
     dead = dead_updates(fetches, feed_dict=feed_dict)
     if dead:
-        return Verdict(False, "these update ops would not run: %s. Fetch them (or a group of "
-                              "them) together with the loss." % ", ".join(op.name for op in dead))
+        return Verdict(False, "these update ops would not run: %s"
+                       % ", ".join(op.name for op in dead),
+                       hint="fetch them (or a group of them) together with the loss")
     return Verdict(True, "every update op is reached by your fetches")
 
 
@@ -77,7 +114,8 @@ def ran(trace, node):
     op = as_op(node)
     if op in trace.executed:
         return Verdict(True, "'%s' ran" % op.name)
-    return Verdict(False, "'%s' did not run in that Session.run: no fetch needed it" % op.name)
+    return Verdict(False, "'%s' did not run in that Session.run: no fetch needed it" % op.name,
+                   hint="fetch '%s', or something that depends on it, in that run" % op.name)
 
 
 def pruned(trace, node):
@@ -85,7 +123,8 @@ def pruned(trace, node):
     op = as_op(node)
     if op in trace.pruned:
         return Verdict(True, "'%s' was pruned" % op.name)
-    return Verdict(False, "'%s' was not pruned: some fetch needs it" % op.name)
+    return Verdict(False, "'%s' was not pruned: some fetch needs it" % op.name,
+                   hint="fetch only what does not depend on '%s'" % op.name)
 
 
 def op_types_between(fetch, source):
@@ -116,9 +155,9 @@ def wrote(trace, variables):
     names = [v if isinstance(v, str) else as_op(v).name for v in variables]
     missing = [n for n in names if n not in trace.variables_written]
     if missing:
-        return Verdict(False, "that run did not write %s; it wrote %s. Fetch the train op and "
-                              "trace the run" % (", ".join(missing),
-                                                 sorted(set(trace.variables_written)) or "nothing"))
+        return Verdict(False, "that run did not write %s; it wrote %s"
+                       % (", ".join(missing), sorted(set(trace.variables_written)) or "nothing"),
+                       hint="fetch the train op and trace that run")
     return Verdict(True, "that run wrote %s" % ", ".join(names))
 
 
@@ -189,7 +228,7 @@ def allclose(actual, expected, name="the value", rtol=1e-5, atol=1e-6):
     """``actual`` has ``expected``'s shape and agrees with it elementwise within
     ``atol + rtol * |expected|`` (``numpy.allclose``)."""
     if actual is None:
-        return Verdict(False, "%s is None: fetch it with sess.run first" % name)
+        return Verdict(False, "%s is None" % name, hint="fetch it with sess.run first")
     a, b = np.asarray(actual, dtype=np.float64), np.asarray(expected, dtype=np.float64)
     if a.shape != b.shape:
         return Verdict(False, "%s has shape %s, expected %s" % (name, a.shape, b.shape))
@@ -225,3 +264,27 @@ def _step_span(steps):
 
 
 __all__ += ["summary_steps"]
+
+
+# ------------------------------------------------------------------------------------------
+# Prediction exercises: "which ops will this run execute?" answered with a set
+# ------------------------------------------------------------------------------------------
+
+__all__ += ["set_matches"]
+
+
+def set_matches(answer, truth, name="your answer"):
+    """``answer`` (a set; a list or tuple is taken as one) holds exactly the items of
+    ``truth``, e.g. the op types a traced run executed. A failure says how many items are
+    wrong and how many are missing, not which."""
+    truth = set(truth)
+    if isinstance(answer, (str, bytes)) or not isinstance(answer, (set, frozenset, list, tuple)):
+        return Verdict(False, "%s is %r, not a set" % (name, answer),
+                       hint='write a set of names, such as {"A", "B"}')
+    answer = set(answer)
+    wrong, missing = answer - truth, truth - answer
+    if wrong or missing:
+        parts = (["%d of its %d items should not be there" % (len(wrong), len(answer))]
+                 if wrong else []) + (["%d missing" % len(missing)] if missing else [])
+        return Verdict(False, "%s is not right yet: %s" % (name, ", and ".join(parts)))
+    return Verdict(True, "%s is right: %s" % (name, ", ".join(sorted(map(str, truth)))))
