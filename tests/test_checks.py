@@ -34,15 +34,21 @@ def test_has_variables():
     assert not checks.has_variables(["w", "b"])
 
 
-def test_ran_and_pruned_read_a_trace():
+def _run_of_loss():
+    """The model, and the trace of a TF1-form traced run of its loss alone."""
     x, w, loss, g, update = model()
     sess = tf.Session()
     sess.run(tf.global_variables_initializer())
     md = tf.RunMetadata()
     sess.run(loss, {x: [[1, 2, 3], [4, 5, 6]]}, run_metadata=md,
              options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE))
-    assert checks.ran(trace_of(md), loss) and not checks.ran(trace_of(md), update)
-    assert checks.pruned(trace_of(md), update) and not checks.pruned(trace_of(md), loss)
+    return w, loss, update, trace_of(md)
+
+
+def test_ran_and_pruned_read_a_trace():
+    w, loss, update, run = _run_of_loss()
+    assert checks.ran(run, loss) and not checks.ran(run, update)
+    assert checks.pruned(run, update) and not checks.pruned(run, loss)
 
 
 def test_gradient_of_and_op_types_between():
@@ -172,14 +178,9 @@ def test_a_failed_check_never_has_an_empty_message(verdict, hint):
 
 
 def test_checks_of_a_run_give_a_hint():
-    x, w, loss, g, update = model()
-    sess = tf.Session()
-    sess.run(tf.global_variables_initializer())
-    md = tf.RunMetadata()
-    sess.run(loss, {x: [[1, 2, 3], [4, 5, 6]]}, run_metadata=md,
-             options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE))
-    for verdict in (checks.ran(trace_of(md), update), checks.pruned(trace_of(md), loss),
-                    checks.wrote(trace_of(md), [w]), checks.allclose(None, [1.0])):
+    w, loss, update, run = _run_of_loss()
+    for verdict in (checks.ran(run, update), checks.pruned(run, loss),
+                    checks.wrote(run, [w]), checks.allclose(None, [1.0])):
         with pytest.raises(checks.CheckFailed) as failed:
             checks.check(verdict)
         assert failed.value.hint != checks.DEFAULT_HINT, verdict
