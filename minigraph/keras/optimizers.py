@@ -46,12 +46,21 @@ def _learning_rate(kwargs, learning_rate, where, default):
     return default if learning_rate is None else learning_rate
 
 
+def _epsilon(epsilon):
+    """The fuzz factor: Keras's global ``backend.epsilon()`` unless one is given."""
+    return backend.epsilon() if epsilon is None else float(epsilon)
+
+
 class Optimizer(_tf_optimizer.Optimizer):
     """Base class of the Keras optimizers (``keras.optimizers.Optimizer``).
 
-    A subclass gives its defaults and writes ``_apply_dense(grad, var)`` with
-    ``self._lr_t(dtype)`` (the learning rate after decay) and ``self._iterations``.
+    A subclass gives its defaults, names its hyperparameters in ``_config`` (what
+    ``get_config`` reports besides the learning rate and decay), and writes
+    ``_apply_dense(grad, var)`` with ``self._lr_t(dtype)`` (the learning rate after decay)
+    and ``self._iterations``.
     """
+
+    _config = ()
 
     def __init__(self, name, learning_rate, decay=0.0, kwargs=None):
         kwargs = dict(kwargs or {})
@@ -76,7 +85,9 @@ class Optimizer(_tf_optimizer.Optimizer):
         return [self.minimize(loss, var_list=params)]
 
     def get_config(self):
-        return {"learning_rate": self.learning_rate, "decay": self.decay}
+        config = {"learning_rate": self.learning_rate, "decay": self.decay}
+        config.update((name, getattr(self, name)) for name in self._config)
+        return config
 
     # -- the hooks of tf.train.Optimizer ----------------------------------------------------
     def _create_slots(self, var_list):
@@ -126,22 +137,19 @@ class SGD(Optimizer):
     With ``momentum=0`` this is ``w <- w - lr * g``, the lecture's update.
 
     Args:
-      learning_rate: the step size (default 0.01; Keras 1 / 2.2 spelling: ``lr``).
+      learning_rate: the step size (default 0.01; Keras 1 and 2.0-2.2 spelling: ``lr``).
       momentum: 0 for plain SGD, e.g. 0.9 for heavy-ball momentum.
       decay: learning-rate decay per step (see the module docstring).
       nesterov: use Nesterov momentum.
     """
+
+    _config = ("momentum", "nesterov")
 
     def __init__(self, learning_rate=None, momentum=0.0, decay=0.0, nesterov=False, **kwargs):
         learning_rate = _learning_rate(kwargs, learning_rate, "SGD", 0.01)
         super().__init__("SGD", learning_rate, decay, kwargs)
         self.momentum = float(momentum)
         self.nesterov = bool(nesterov)
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(momentum=self.momentum, nesterov=self.nesterov)
-        return config
 
     def _create_slots(self, var_list):
         super()._create_slots(var_list)
@@ -175,17 +183,14 @@ class Adam(Optimizer):
     (Keras 2.2's ``epsilon=None`` means ``K.epsilon()``, 1e-7).
     """
 
+    _config = ("beta_1", "beta_2", "epsilon")
+
     def __init__(self, learning_rate=None, beta_1=0.9, beta_2=0.999, epsilon=None, decay=0.0,
                  **kwargs):
         learning_rate = _learning_rate(kwargs, learning_rate, "Adam", 0.001)
         super().__init__("Adam", learning_rate, decay, kwargs)
         self.beta_1, self.beta_2 = float(beta_1), float(beta_2)
-        self.epsilon = backend.epsilon() if epsilon is None else float(epsilon)
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon)
-        return config
+        self.epsilon = _epsilon(epsilon)
 
     def _create_slots(self, var_list):
         super()._create_slots(var_list)
@@ -214,16 +219,13 @@ class RMSprop(Optimizer):
     Defaults: ``learning_rate=0.001, rho=0.9, epsilon=1e-7``.
     """
 
+    _config = ("rho", "epsilon")
+
     def __init__(self, learning_rate=None, rho=0.9, epsilon=None, decay=0.0, **kwargs):
         learning_rate = _learning_rate(kwargs, learning_rate, "RMSprop", 0.001)
         super().__init__("RMSprop", learning_rate, decay, kwargs)
         self.rho = float(rho)
-        self.epsilon = backend.epsilon() if epsilon is None else float(epsilon)
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(rho=self.rho, epsilon=self.epsilon)
-        return config
+        self.epsilon = _epsilon(epsilon)
 
     def _create_slots(self, var_list):
         super()._create_slots(var_list)
@@ -247,15 +249,12 @@ class Adagrad(Optimizer):
     Defaults: ``learning_rate=0.01, epsilon=1e-7``.
     """
 
+    _config = ("epsilon",)
+
     def __init__(self, learning_rate=None, epsilon=None, decay=0.0, **kwargs):
         learning_rate = _learning_rate(kwargs, learning_rate, "Adagrad", 0.01)
         super().__init__("Adagrad", learning_rate, decay, kwargs)
-        self.epsilon = backend.epsilon() if epsilon is None else float(epsilon)
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(epsilon=self.epsilon)
-        return config
+        self.epsilon = _epsilon(epsilon)
 
     def _create_slots(self, var_list):
         super()._create_slots(var_list)
@@ -285,16 +284,13 @@ class Adadelta(Optimizer):
     learning rate): pass ``learning_rate=1.0`` for that.
     """
 
+    _config = ("rho", "epsilon")
+
     def __init__(self, learning_rate=None, rho=0.95, epsilon=None, decay=0.0, **kwargs):
         learning_rate = _learning_rate(kwargs, learning_rate, "Adadelta", 0.001)
         super().__init__("Adadelta", learning_rate, decay, kwargs)
         self.rho = float(rho)
-        self.epsilon = backend.epsilon() if epsilon is None else float(epsilon)
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(rho=self.rho, epsilon=self.epsilon)
-        return config
+        self.epsilon = _epsilon(epsilon)
 
     def _create_slots(self, var_list):
         super()._create_slots(var_list)
