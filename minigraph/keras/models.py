@@ -1,6 +1,6 @@
 """``tf.keras.models.Sequential``: a stack of layers, trained with ``compile`` and ``fit``.
 
-The lecture's program (Keras 1 spellings; they still work, with DeprecationWarnings)::
+The lecture's program (older Keras spellings: Keras 1's, and ``lr`` of Keras 1 and 2.0-2.2; they still work, with DeprecationWarnings)::
 
     from minigraph.keras.models import Sequential
     from minigraph.keras.layers.core import Dense, Activation

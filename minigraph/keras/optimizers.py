@@ -38,7 +38,7 @@ __all__ = ["Optimizer", "SGD", "Adam", "RMSprop", "Adagrad", "Adadelta", "get"]
 
 
 def _learning_rate(kwargs, learning_rate, where, default):
-    """The learning rate given as ``learning_rate`` or (Keras 1 / 2.2) ``lr``, else the
+    """The learning rate given as ``learning_rate`` or (Keras 1 and 2.0-2.2) ``lr``, else the
     optimizer's default."""
     kwargs["learning_rate"] = learning_rate
     rename_legacy_argument(kwargs, "lr", "learning_rate", where, stacklevel=4)

@@ -145,13 +145,18 @@ def _tag_of(tag):
     return tag.decode("utf-8") if isinstance(tag, bytes) else str(tag)
 
 
-@register
-class ScalarSummary(OpDef):
-    """y = a record {tag: float(x)} for a scalar x: inputs ``(tags, values)``, as TF1's (the
-    tag is a string Const, ``<name>/tags``)."""
+class SummaryOp(OpDef):
+    """What every summary op is: a record of what a run saw, not differentiable, never
+    folded into a constant (computed at run time, every run)."""
     kind = "summary"
     differentiable = False
-    foldable = False  # a summary records what a run saw: computed at run time, every run
+    foldable = False
+
+
+@register
+class ScalarSummary(SummaryOp):
+    """y = a record {tag: float(x)} for a scalar x: inputs ``(tags, values)``, as TF1's (the
+    tag is a string Const, ``<name>/tags``)."""
 
     @staticmethod
     def infer(inputs, attrs):
@@ -175,12 +180,9 @@ class ScalarSummary(OpDef):
 
 
 @register
-class HistogramSummary(OpDef):
+class HistogramSummary(SummaryOp):
     """y = a record {tag: histogram of the values of x}: inputs ``(tag, values)``, as TF1's
     (the tag is a string Const, ``<name>/tag``)."""
-    kind = "summary"
-    differentiable = False
-    foldable = False  # a summary records what a run saw: computed at run time, every run
 
     @staticmethod
     def infer(inputs, attrs):
@@ -260,15 +262,12 @@ def encode_png(pixels):
 
 
 @register
-class ImageSummary(OpDef):
+class ImageSummary(SummaryOp):
     """y = a record of up to ``max_images`` images of the batch x, each as PNG: inputs
     ``(tag, tensor)``, ``tensor`` of shape ``(batch, height, width, channels)`` with 1, 3 or
     4 channels, uint8 or float (scaled to 0..255 per image: :func:`image_pixels`). Tags are
     ``<tag>/image/0``, ``<tag>/image/1``... (``<tag>/image`` when ``max_images`` is 1), as
     TF1's. As in TF1 the shape is checked when the op runs."""
-    kind = "summary"
-    differentiable = False
-    foldable = False  # a summary records what a run saw: computed at run time, every run
 
     @staticmethod
     def infer(inputs, attrs):
@@ -301,11 +300,8 @@ class ImageSummary(OpDef):
 
 
 @register
-class MergeSummary(OpDef):
+class MergeSummary(SummaryOp):
     """y = the values of all input records, in order; a tag may appear only once."""
-    kind = "summary"
-    differentiable = False
-    foldable = False  # a summary records what a run saw: computed at run time, every run
 
     @staticmethod
     def infer(inputs, attrs):
