@@ -8,6 +8,9 @@ expression in a notebook displays it. Its logic lives in pure module functions o
     GraphExplorer(feed_dict={x: x_value})            # pick fetches, see what would run
     RunStepper([loss, grad_w], feed_dict={x: x_value})  # step through one run
 
+The views and the checks (``widgets.checks``) speak English, or Korean after
+``widgets.i18n.set_language("ko")`` (the first code cell of every lesson in ``lessons/ko/``).
+
 This package uses minigraph; minigraph never imports it.
 """
 

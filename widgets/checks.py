@@ -26,6 +26,7 @@ from minigraph.topo import ops_between, toposort
 from minigraph.trace import RunTrace
 
 from widgets._common import as_op
+from widgets.i18n import tr, translate_text
 
 __all__ = ["check", "CheckFailed", "Verdict", "update_is_reached", "has_variables", "ran",
            "pruned", "op_types_between", "gradient_of"]
@@ -35,16 +36,26 @@ DEFAULT_WHAT = "this check does not pass yet"
 DEFAULT_HINT = "read the exercise again, change your answer above, run it, then run this check"
 
 
+def _in_language(hint):
+    """A lesson's hint in the language set (:mod:`widgets.i18n`): each side of its first
+    ``"; "`` (what is wrong; the hint) on its own, as ``lessons/translate.py`` gathers them."""
+    if hint is None or "; " not in hint:
+        return translate_text(hint)
+    what, tip = hint.split("; ", 1)
+    return "%s; %s" % (translate_text(what), translate_text(tip))
+
+
 class CheckFailed(AssertionError):
     """A check that does not pass: ``what`` is wrong, and a ``hint`` at what to look at.
 
     Its message is two lines, ``Not yet: <what>`` and ``Hint: <hint>``; neither is ever
-    empty."""
+    empty. In Korean (:func:`widgets.i18n.set_language`) they read ``아직 아닙니다: <what>``
+    and ``힌트: <hint>``."""
 
     def __init__(self, what=None, hint=None):
-        self.what = (str(what).strip() if what is not None else "") or DEFAULT_WHAT
-        self.hint = (str(hint).strip() if hint is not None else "") or DEFAULT_HINT
-        super().__init__("Not yet: %s\nHint: %s" % (self.what, self.hint))
+        self.what = (str(what).strip() if what is not None else "") or tr(DEFAULT_WHAT)
+        self.hint = (str(hint).strip() if hint is not None else "") or tr(DEFAULT_HINT)
+        super().__init__(tr("Not yet: {}", self.what) + "\n" + tr("Hint: {}", self.hint))
 
 
 class Verdict:
@@ -60,7 +71,7 @@ class Verdict:
         return self.ok
 
     def __repr__(self):
-        return "%s %s" % ("OK:" if self.ok else "Not yet:", self.message)
+        return tr("OK: {}", self.message) if self.ok else tr("Not yet: {}", self.message)
 
 
 def check(verdict, success=None, hint=None):
@@ -73,8 +84,10 @@ def check(verdict, success=None, hint=None):
       (without one, it all says what is wrong).
 
     A generic sentence stands in for whatever is missing, so the message is never empty.
+    ``success`` and ``hint`` are shown in the language set (:mod:`widgets.i18n`).
     """
     __tracebackhide__ = True    # IPython and pytest show the failure, not this frame
+    success, hint = translate_text(success), _in_language(hint)
     if isinstance(verdict, Verdict):
         ok, what, tip = verdict.ok, verdict.message, hint or verdict.hint
     else:
@@ -83,7 +96,7 @@ def check(verdict, success=None, hint=None):
             what, tip = hint.split("; ", 1)
     if not ok:
         raise CheckFailed(what, tip)
-    text = success or (verdict.message if isinstance(verdict, Verdict) else None) or "right"
+    text = success or (verdict.message if isinstance(verdict, Verdict) else None) or tr("right")
     display(HTML('<div style="color:#1e8449;font-weight:bold">&#10003; %s</div>'
                  % html.escape(text)))
     return verdict
@@ -93,10 +106,10 @@ def update_is_reached(fetches, feed_dict=None):
     """Every update op of the graph (assigns, ``UPDATE_OPS``) runs when ``fetches`` run."""
     dead = dead_updates(fetches, feed_dict=feed_dict)
     if dead:
-        return Verdict(False, "these update ops would not run: %s"
-                       % ", ".join(op.name for op in dead),
-                       hint="fetch them (or a group of them) together with the loss")
-    return Verdict(True, "every update op is reached by your fetches")
+        return Verdict(False, tr("these update ops would not run: {}",
+                                  ", ".join(op.name for op in dead)),
+                       hint=tr("fetch them (or a group of them) together with the loss"))
+    return Verdict(True, tr("every update op is reached by your fetches"))
 
 
 def has_variables(names, graph=None):
@@ -105,26 +118,26 @@ def has_variables(names, graph=None):
     have = sorted(v.op.name for v in graph.get_collection(GraphKeys.GLOBAL_VARIABLES))
     want = sorted(names)
     if have != want:
-        return Verdict(False, "the graph's variables are %s, expected %s" % (have, want))
-    return Verdict(True, "the graph has exactly the variables %s" % ", ".join(want))
+        return Verdict(False, tr("the graph's variables are {}, expected {}", have, want))
+    return Verdict(True, tr("the graph has exactly the variables {}", ", ".join(want)))
 
 
 def ran(trace, node):
     """``node`` (op, tensor, Variable) was executed in the run ``trace`` records."""
     op = as_op(node)
     if op in trace.executed:
-        return Verdict(True, "'%s' ran" % op.name)
-    return Verdict(False, "'%s' did not run in that Session.run: no fetch needed it" % op.name,
-                   hint="fetch '%s', or something that depends on it, in that run" % op.name)
+        return Verdict(True, tr("'{}' ran", op.name))
+    return Verdict(False, tr("'{}' did not run in that Session.run: no fetch needed it", op.name),
+                   hint=tr("fetch '{}', or something that depends on it, in that run", op.name))
 
 
 def pruned(trace, node):
     """``node`` was pruned (not executed) in the run ``trace`` records."""
     op = as_op(node)
     if op in trace.pruned:
-        return Verdict(True, "'%s' was pruned" % op.name)
-    return Verdict(False, "'%s' was not pruned: some fetch needs it" % op.name,
-                   hint="fetch only what does not depend on '%s'" % op.name)
+        return Verdict(True, tr("'{}' was pruned", op.name))
+    return Verdict(False, tr("'{}' was not pruned: some fetch needs it", op.name),
+                   hint=tr("fetch only what does not depend on '{}'", op.name))
 
 
 def op_types_between(fetch, source):
@@ -140,12 +153,12 @@ def gradient_of(grad, forward):
     (or for one of the ops it depends on)."""
     g, f = as_op(grad), as_op(forward)
     if g.gradient_of is None:
-        return Verdict(False, "'%s' is not a gradient op: build it with tf.gradients" % g.name)
+        return Verdict(False, tr("'{}' is not a gradient op: build it with tf.gradients", g.name))
     upstream = set(toposort([f], control=False))
     if g.gradient_of in upstream:
-        return Verdict(True, "'%s' is part of the backward pass of '%s'" % (g.name, f.name))
-    return Verdict(False, "'%s' differentiates '%s', which '%s' does not depend on"
-                   % (g.name, g.gradient_of.name, f.name))
+        return Verdict(True, tr("'{}' is part of the backward pass of '{}'", g.name, f.name))
+    return Verdict(False, tr("'{}' differentiates '{}', which '{}' does not depend on",
+                             g.name, g.gradient_of.name, f.name))
 
 
 
@@ -155,10 +168,10 @@ def wrote(trace, variables):
     names = [v if isinstance(v, str) else as_op(v).name for v in variables]
     missing = [n for n in names if n not in trace.variables_written]
     if missing:
-        return Verdict(False, "that run did not write %s; it wrote %s"
-                       % (", ".join(missing), sorted(set(trace.variables_written)) or "nothing"),
-                       hint="fetch the train op and trace that run")
-    return Verdict(True, "that run wrote %s" % ", ".join(names))
+        return Verdict(False, tr("that run did not write {}; it wrote {}", ", ".join(missing),
+                                  sorted(set(trace.variables_written)) or tr("nothing")),
+                       hint=tr("fetch the train op and trace that run"))
+    return Verdict(True, tr("that run wrote {}", ", ".join(names)))
 
 
 __all__ += ["wrote"]
@@ -175,17 +188,17 @@ def crossed(trace, fed=None, bytes_fed=None, bytes_fetched=None):
         want = [n.split(":")[0] for n in want]
         have = sorted(t.op.name for t in trace.fed)
         if want != have:
-            problems.append("it fed %s, not %s" % (have or "nothing", want or "nothing"))
+            problems.append(tr("it fed {}, not {}", have or tr("nothing"), want or tr("nothing")))
     if bytes_fed is not None and int(bytes_fed) != trace.bytes_fed:
-        problems.append("%d bytes went in, not %d" % (trace.bytes_fed, bytes_fed))
+        problems.append(tr("{} bytes went in, not {}", trace.bytes_fed, bytes_fed))
     if bytes_fetched is not None and int(bytes_fetched) != trace.bytes_fetched:
-        problems.append("%d bytes came out, not %d" % (trace.bytes_fetched, bytes_fetched))
+        problems.append(tr("{} bytes came out, not {}", trace.bytes_fetched, bytes_fetched))
     if problems:
-        return Verdict(False, "that run crossed the boundary differently: %s"
-                       % "; ".join(problems))
-    return Verdict(True, "that run fed %s: %d bytes in, %d bytes out"
-                   % (", ".join(t.op.name for t in trace.fed) or "nothing", trace.bytes_fed,
-                      trace.bytes_fetched))
+        return Verdict(False, tr("that run crossed the boundary differently: {}",
+                                  "; ".join(problems)))
+    return Verdict(True, tr("that run fed {}: {} bytes in, {} bytes out",
+                             ", ".join(t.op.name for t in trace.fed) or tr("nothing"),
+                             trace.bytes_fed, trace.bytes_fetched))
 
 
 __all__ += ["crossed"]
@@ -216,28 +229,29 @@ def placeholders_needed(fetches, expected, graph=None):
     if have != want:
         missing = [n for n in want if n not in have]
         extra = [n for n in have if n not in want]
-        parts = (["it does not need %s" % ", ".join(missing)] if missing else []) + \
-                (["it also needs %s" % ", ".join(extra)] if extra else [])
-        return Verdict(False, "running %s needs the placeholders %s: %s"
-                       % (", ".join(plan.fetches), have, "; ".join(parts)))
-    return Verdict(True, "running %s needs exactly the placeholders %s"
-                   % (", ".join(plan.fetches), ", ".join(want)))
+        parts = ([tr("it does not need {}", ", ".join(missing))] if missing else []) + \
+                ([tr("it also needs {}", ", ".join(extra))] if extra else [])
+        return Verdict(False, tr("running {} needs the placeholders {}: {}",
+                                 ", ".join(plan.fetches), have, "; ".join(parts)))
+    return Verdict(True, tr("running {} needs exactly the placeholders {}",
+                            ", ".join(plan.fetches), ", ".join(want)))
 
 
-def allclose(actual, expected, name="the value", rtol=1e-5, atol=1e-6):
-    """``actual`` has ``expected``'s shape and agrees with it elementwise within
-    ``atol + rtol * |expected|`` (``numpy.allclose``)."""
+def allclose(actual, expected, name=None, rtol=1e-5, atol=1e-6):
+    """``actual`` (called ``name`` in the messages) has ``expected``'s shape and agrees with
+    it elementwise within ``atol + rtol * |expected|`` (``numpy.allclose``)."""
+    name = name or tr("the value")
     if actual is None:
-        return Verdict(False, "%s is None" % name, hint="fetch it with sess.run first")
+        return Verdict(False, tr("{} is None", name), hint=tr("fetch it with sess.run first"))
     a, b = np.asarray(actual, dtype=np.float64), np.asarray(expected, dtype=np.float64)
     if a.shape != b.shape:
-        return Verdict(False, "%s has shape %s, expected %s" % (name, a.shape, b.shape))
+        return Verdict(False, tr("{} has shape {}, expected {}", name, a.shape, b.shape))
     err = float(np.max(np.abs(a - b))) if a.size else 0.0
     if not np.allclose(a, b, rtol=rtol, atol=atol):
-        return Verdict(False, "%s differs from the expected values (max |difference| = %.3g)"
-                       % (name, err))
+        return Verdict(False, tr("{} differs from the expected values (max |difference| = {})",
+                                  name, "%.3g" % err))
     # no digits of the difference here: they are rounding noise, and lesson outputs must repeat
-    return Verdict(True, "%s matches the expected values" % name)
+    return Verdict(True, tr("{} matches the expected values", name))
 
 
 def summary_steps(records, tag, steps):
@@ -247,20 +261,22 @@ def summary_steps(records, tag, steps):
     have = sorted(r.step for r in records if r.tag == tag)
     if not have:
         tags = sorted({r.tag for r in records})
-        return Verdict(False, "no summary tagged '%s' was written; the tags found are %s. Did "
-                              "you fetch the summary op and call writer.add_summary?" % (tag, tags))
+        return Verdict(False, tr("no summary tagged '{}' was written; the tags found are {}. Did "
+                                 "you fetch the summary op and call writer.add_summary?",
+                                 tag, tags))
     if have != steps:
         extra = len(have) - len(set(have))
-        return Verdict(False, "'%s' was written at %d steps (%s), expected %d steps (%s)%s"
-                       % (tag, len(have), _step_span(have), len(steps), _step_span(steps),
-                          "; %d steps more than once: clear the log directory before writing"
-                          % extra if extra else ""))
-    return Verdict(True, "'%s' was written once at each of the %d steps %s"
-                   % (tag, len(steps), _step_span(steps)))
+        return Verdict(False, tr("'{}' was written at {} steps ({}), expected {} steps ({})",
+                                 tag, len(have), _step_span(have), len(steps),
+                                 _step_span(steps)) +
+                       (tr("; {} steps more than once: clear the log directory before writing",
+                           extra) if extra else ""))
+    return Verdict(True, tr("'{}' was written once at each of the {} steps {}",
+                            tag, len(steps), _step_span(steps)))
 
 
 def _step_span(steps):
-    return "none" if not steps else "%d..%d" % (steps[0], steps[-1])
+    return tr("none") if not steps else "%d..%d" % (steps[0], steps[-1])
 
 
 __all__ += ["summary_steps"]
@@ -273,18 +289,19 @@ __all__ += ["summary_steps"]
 __all__ += ["set_matches"]
 
 
-def set_matches(answer, truth, name="your answer"):
+def set_matches(answer, truth, name=None):
     """``answer`` (a set; a list or tuple is taken as one) holds exactly the items of
     ``truth``, e.g. the op types a traced run executed. A failure says how many items are
-    wrong and how many are missing, not which."""
+    wrong and how many are missing, not which. ``name`` is what the messages call it."""
+    name = name or tr("your answer")
     truth = set(truth)
     if isinstance(answer, (str, bytes)) or not isinstance(answer, (set, frozenset, list, tuple)):
-        return Verdict(False, "%s is %r, not a set" % (name, answer),
-                       hint='write a set of names, such as {"A", "B"}')
+        return Verdict(False, tr("{} is {}, not a set", name, repr(answer)),
+                       hint=tr('write a set of names, such as {"A", "B"}'))
     answer = set(answer)
     wrong, missing = answer - truth, truth - answer
     if wrong or missing:
-        parts = (["%d of its %d items should not be there" % (len(wrong), len(answer))]
-                 if wrong else []) + (["%d missing" % len(missing)] if missing else [])
-        return Verdict(False, "%s is not right yet: %s" % (name, ", and ".join(parts)))
-    return Verdict(True, "%s is right: %s" % (name, ", ".join(sorted(map(str, truth)))))
+        parts = ([tr("{} of its {} items should not be there", len(wrong), len(answer))]
+                 if wrong else []) + ([tr("{} missing", len(missing))] if missing else [])
+        return Verdict(False, tr("{} is not right yet: {}", name, tr(", and ").join(parts)))
+    return Verdict(True, tr("{} is right: {}", name, ", ".join(sorted(map(str, truth)))))

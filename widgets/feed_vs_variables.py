@@ -16,6 +16,7 @@ import minigraph as tf
 from minigraph.trace import format_bytes
 
 from widgets._common import WidgetBase, new_figure, png_of_figure, table_html
+from widgets.i18n import tr
 from minigraph.trace import of as trace_of
 
 __all__ = ["FeedVsVariables", "measure_feed_vs_variables", "build_feed_form",
@@ -177,11 +178,11 @@ class FeedVsVariables(WidgetBase):
         sizes = [tuple(s) for s in sizes]
         self.size_select = W.SelectMultiple(
             options=[("N=%d D=%d H=%d" % s, s) for s in sizes], value=tuple(sizes),
-            description="sizes", rows=min(5, len(sizes)))
-        self.steps = W.IntSlider(value=steps, min=1, max=200, description="steps")
-        self.run_button = W.Button(description="Run", button_style="primary", icon="play")
+            description=tr("sizes"), rows=min(5, len(sizes)))
+        self.steps = W.IntSlider(value=steps, min=1, max=200, description=tr("steps"))
+        self.run_button = W.Button(description=tr("Run"), button_style="primary", icon="play")
         self.chart = W.Image(format="png")
-        self.table = W.HTML("<i>press Run to measure</i>")
+        self.table = W.HTML("<i>%s</i>" % tr("press Run to measure"))
         self.run_button.on_click(self._guarded(lambda b: self.run()))
         self._finish(W.HBox([self.size_select, W.VBox([self.steps, self.run_button])]),
                      self.chart, self.table)
@@ -190,12 +191,15 @@ class FeedVsVariables(WidgetBase):
         """Measure the selected sizes and show the chart and the table."""
         sizes = list(self.size_select.value)
         if not sizes:
-            raise ValueError("Select at least one size.")
+            raise ValueError(tr("Select at least one size."))
         self.rows = measure_feed_vs_variables(sizes, self.steps.value, self.seed)
         self.chart.value = feed_vs_variables_png(self.rows)
+        forms = {"feed": tr("feed"), "variables": tr("variables")}
         self.table.value = table_html(
-            ["N", "D", "H", "form", "ms / step", "fed / step", "fetched / step", "final loss"],
-            [[r["N"], r["D"], r["H"], r["form"], "%.3f" % (1e3 * r["seconds_per_step"]),
+            ["N", "D", "H", tr("form"), tr("ms / step"), tr("fed / step"), tr("fetched / step"),
+             tr("final loss")],
+            [[r["N"], r["D"], r["H"], forms.get(r["form"], r["form"]),
+              "%.3f" % (1e3 * r["seconds_per_step"]),
               format_bytes(r["bytes_fed_per_step"]), format_bytes(r["bytes_fetched_per_step"]),
               "%.4g" % r["losses"][-1]] for r in self.rows])
         return self.rows

@@ -30,6 +30,7 @@ from minigraph.topo import ops_between, toposort
 
 from widgets._common import (BAD_COLORS, OK_COLORS, WidgetBase, as_op, ensure_session, quiet,
                              svg_html, table_html)
+from widgets.i18n import tr
 from minigraph.trace import traced_run
 
 __all__ = ["GradientCheckView", "gradient_check", "check_op_gradient", "check_colors",
@@ -225,7 +226,7 @@ class GradientCheckView(WidgetBase):
         self.fetches = drawn_ops(self.y, self._ops)
         self.result = None
         self.dot = ""
-        self.check_button = W.Button(description="Check", button_style="primary",
+        self.check_button = W.Button(description=tr("Check"), button_style="primary",
                                      icon="check")
         self.summary = W.HTML()
         self.drawing = W.HTML()
@@ -248,12 +249,16 @@ class GradientCheckView(WidgetBase):
         bad_x = [x["name"] for x in r["per_x"] if not x["ok"]]
         self.summary.value = (
             "<b style='color:%s'>%s</b>" % (OK_COLORS[1] if r["ok"] else BAD_COLORS[1],
-                                            "all gradients match central differences"
-                                            if r["ok"] else "mismatch: %s"
-                                            % html.escape(", ".join(bad + bad_x))))
-        rows = [[x["name"], "d/d" + x["name"], "ok" if x["ok"] else "MISMATCH",
+                                            tr("all gradients match central differences")
+                                            if r["ok"] else tr("mismatch: {}", html.escape(
+                                                ", ".join(bad + bad_x)))))
+        # the table shows a status as "ok" or in capitals ("MISMATCH")
+        status = {"ok": tr("ok"), "mismatch": tr("MISMATCH"), "error": tr("ERROR"),
+                  "skipped": tr("SKIPPED")}
+        rows = [[x["name"], "d/d" + x["name"], status["ok"] if x["ok"] else status["mismatch"],
                  "%.3g" % x["error"]] for x in r["per_x"]]
-        rows += [[name, e["type"], e["status"].upper() if e["status"] != "ok" else "ok",
+        rows += [[name, e["type"], status.get(e["status"], e["status"].upper()),
                   "%.3g" % e["error"]] for name, e in r["per_op"].items()]
-        self.table.value = table_html(["node", "check", "result", "max |sym - num|"], rows)
+        self.table.value = table_html([tr("node"), tr("check"), tr("result"),
+                                       tr("max |sym - num|")], rows)
         return r

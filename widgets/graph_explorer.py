@@ -17,6 +17,7 @@ from minigraph.lint import is_init_group, is_initializer
 from minigraph.trace import format_bytes
 
 from widgets._common import WidgetBase, as_op, as_ops, ensure_session, svg_html
+from widgets.i18n import tr
 from minigraph.trace import RunTrace, traced_run
 
 __all__ = ["GraphExplorer", "candidate_fetches", "planned_trace", "top_scopes",
@@ -172,15 +173,16 @@ class GraphExplorer(WidgetBase):
             value=t in self.feed_dict or t.op.type == "Placeholder", description=t.op.name,
             indent=False, layout=W.Layout(width="auto")) for t in feedable}
         self._feed_tensors = {t.op.name: t for t in feedable}
-        self.direction = W.ToggleButtons(options=[("forward", False),
-                                                  ("forward + backward", True)], value=True)
+        self.direction = W.ToggleButtons(options=[(tr("forward"), False),
+                                                  (tr("forward + backward"), True)], value=True)
         scopes = top_scopes(self.graph)
         self.scopes = W.SelectMultiple(options=scopes, value=tuple(default_collapsed(self.graph)),
-                                       description="collapse", rows=min(6, max(2, len(scopes))))
-        self.fold = W.Checkbox(value=True, description="fold reads, constants, composites",
+                                       description=tr("collapse"),
+                                       rows=min(6, max(2, len(scopes))))
+        self.fold = W.Checkbox(value=True, description=tr("fold reads, constants, composites"),
                                indent=False)
-        self.show_values = W.Checkbox(value=True, description="show values", indent=False)
-        self.run_button = W.Button(description="Run", button_style="primary", icon="play")
+        self.show_values = W.Checkbox(value=True, description=tr("show values"), indent=False)
+        self.run_button = W.Button(description=tr("Run"), button_style="primary", icon="play")
         self.status = W.HTML()
         self.lint = W.HTML()
         self.drawing = W.HTML()
@@ -192,8 +194,8 @@ class GraphExplorer(WidgetBase):
             ctl.observe(self._guarded(self._on_view), names="value")
         self.run_button.on_click(self._guarded(self._on_run))
 
-        fetch_col = W.VBox([W.HTML("<b>fetches</b>")] + list(self.fetch_boxes.values()))
-        feed_col = W.VBox([W.HTML("<b>feeds</b>")] + list(self.feed_boxes.values()))
+        fetch_col = W.VBox([W.HTML("<b>%s</b>" % tr("fetches"))] + list(self.fetch_boxes.values()))
+        feed_col = W.VBox([W.HTML("<b>%s</b>" % tr("feeds"))] + list(self.feed_boxes.values()))
         view_col = W.VBox([self.direction, self.scopes, self.fold,
                            W.HBox([self.show_values, self.run_button])])
         self._finish(W.HBox([fetch_col, feed_col, view_col]), self.status, self.drawing,
@@ -245,14 +247,14 @@ class GraphExplorer(WidgetBase):
         """Run the ticked fetches with the ticked feeds (traced, keeping values); redraw."""
         fetches = self.fetches
         if not fetches:
-            raise ValueError("Tick at least one fetch before running.")
+            raise ValueError(tr("Tick at least one fetch before running."))
         feed = {}
         for t in self.fed:
             if t not in self.feed_dict:
                 if t.op.type == "Placeholder":
-                    raise ValueError("'%s' is ticked as fed but feed_dict has no value for it; "
-                                     "pass feed_dict={%s: ...} to GraphExplorer."
-                                     % (t.op.name, t.op.name))
+                    raise ValueError(tr("'{}' is ticked as fed but feed_dict has no value for "
+                                        "it; pass feed_dict={{}: ...} to GraphExplorer.",
+                                        t.op.name, t.op.name))
                 continue  # a placeholder_with_default without a value: use its default
             feed[t] = self.feed_dict[t]
         self.results, self.trace = traced_run(self.session, [fetch_target(op) for op in fetches],
@@ -263,9 +265,11 @@ class GraphExplorer(WidgetBase):
                        % (html.escape(op.name), html.escape(viz.describe_value(v)
                                                             if v is not None else "None"))
                        for op, v in zip(fetches, self.results))
-        self.output.value = ("<div>ran in %.2f ms; fed %s, fetched %s</div><table>%s</table>"
-                             % (1e3 * self.trace.total_seconds, format_bytes(self.trace.bytes_fed),
-                                format_bytes(self.trace.bytes_fetched), rows))
+        self.output.value = ("<div>%s</div><table>%s</table>"
+                             % (tr("ran in {} ms; fed {}, fetched {}",
+                                   "%.2f" % (1e3 * self.trace.total_seconds),
+                                   format_bytes(self.trace.bytes_fed),
+                                   format_bytes(self.trace.bytes_fetched)), rows))
         return self.results
 
     def redraw(self, keep_trace=False):
@@ -283,12 +287,14 @@ class GraphExplorer(WidgetBase):
                                 fold=self.fold.value)
         self.drawing.value = svg_html(self.dot, "minigraph-explorer")
         missing = missing_feeds(trace) if not self.ran else []
-        note = ("<span style='color:#b03a2e'>needs a feed: %s</span>"
-                % ", ".join(op.name for op in missing)) if missing else ""
-        self.status.value = ("<div>%s: %d ops %s, %d pruned, %d cut by feeds %s</div>"
-                             % ("this run" if self.ran else "a run would",
-                                len(trace.executed), "executed" if self.ran else "execute",
-                                len(trace.pruned), len(trace.cut), note))
+        note = ("<span style='color:#b03a2e'>%s</span>"
+                % tr("needs a feed: {}", ", ".join(op.name for op in missing))) if missing else ""
+        counts = (len(trace.executed), len(trace.pruned), len(trace.cut))
+        if self.ran:
+            summary = tr("this run: {} ops executed, {} pruned, {} cut by feeds", *counts)
+        else:
+            summary = tr("a run would: {} ops execute, {} pruned, {} cut by feeds", *counts)
+        self.status.value = "<div>%s %s</div>" % (summary, note)
         self.dead_message = viz.dead_update_message(
             fetches, self.graph, feed_dict=fed) if fetches else ""
         self.lint.value = ("<div style='background:#fcf3cf;border-left:4px solid #b7950b;"

@@ -24,6 +24,7 @@ from minigraph.ops.state_ops import Ref, written_variables
 from minigraph.ops.training_ops import update_math
 
 from widgets._common import WidgetBase, ensure_session, graph_of, heatmap_png, svg_html
+from widgets.i18n import N_, tr
 from minigraph.trace import fast_path, run_steps
 
 __all__ = ["RunStepper", "collect_steps", "collect_run", "step_phase", "stepper_dot",
@@ -83,13 +84,40 @@ def stepper_dot(graph, fetches, full, index):
                       focus=[full.executed[index]], show_values=True, collapse=[])
 
 
+def _phase_text(phase):
+    """The phase ``"forward"`` / ``"backward"`` as the widgets show it (in the current
+    language)."""
+    return tr("backward") if phase == "backward" else tr("forward")
+
+
+#: what an untraced run does with an op (:meth:`minigraph.rewrite.Rewrites.role`'s texts),
+#: marked for translation (tests/test_widgets_i18n.py checks minigraph still says each)
+UNTRACED_ROLES = (
+    N_("folded: an untraced run computes it once, when its plan is built"),
+    N_("forwarded: an untraced run hands its input on, with no step"),
+    N_("an untraced run uses a cheaper kernel with the same result"),
+    N_("an untraced run stores its value in the variable without a copy"),
+    N_("no step in an untraced run: the variable itself is in place from the start; its read "
+       "reads the value"),
+    N_("runs as drawn in an untraced run too: in a tf.cond branch or a loop, it may be dead"),
+    N_("no step in an untraced run (a constant is in place from the start)"),
+    N_("no step in an untraced run (nothing to compute)"),
+)
+
+
+def _untraced_text(role):
+    """What an untraced run does with an op, in the current language (a text not in
+    :data:`UNTRACED_ROLES` is shown as it is)."""
+    return tr(role) if role in UNTRACED_ROLES else role
+
+
 def _describe_array(value):
     if value is None:
         return "None"
     if isinstance(value, Ref):   # a variable itself: the op reads its value when it runs
-        return "the variable %s itself" % value.variable.name
+        return tr("the variable {} itself", value.variable.name)
     arr = np.asarray(value)
-    return "shape %s %s: %s" % (tuple(arr.shape), arr.dtype, viz.describe_value(arr))
+    return tr("shape {} {}: {}", tuple(arr.shape), arr.dtype, viz.describe_value(arr))
 
 
 def describe_step(step, n_steps, fast_path=None, writes=()):
@@ -103,15 +131,15 @@ def describe_step(step, n_steps, fast_path=None, writes=()):
     return {
         "untraced": fast_path.role(op) if fast_path is not None else "",
         "index": step.index,
-        "label": "step %d / %d: %s  %s (%s)" % (step.index + 1, n_steps, step_phase(step),
-                                                op.name, op.type),
+        "label": tr("step {} / {}: {}  {} ({})", step.index + 1, n_steps,
+                    _phase_text(step_phase(step)), op.name, op.type),
         "phase": step_phase(step),
         "name": op.name,
         "type": op.type,
         "site": "%s: %s" % (site, site.source_line()) if site is not None else "",
         "gradient_of": op.gradient_of.name if op.gradient_of is not None else None,
         "inputs": [(t.name, _describe_array(v)) for t, v in step_inputs(step)],
-        "output": _describe_array(step.output) if op.outputs else "(no output)",
+        "output": _describe_array(step.output) if op.outputs else tr("(no output)"),
         "seconds": step.seconds,
         "math": update_math(op.opdef) if op.opdef.writes_refs else "",
         "writes": [(name, _describe_array(v)) for name, v in writes],
@@ -167,15 +195,16 @@ class RunStepper(WidgetBase):
         self.fast_path = fast_path(self.session, fetches, self.feed_dict)
         n = len(self.steps)
         if n == 0:
-            raise ValueError("The run of %r executed no ops (everything fed?)" % (fetches,))
+            raise ValueError(tr("The run of {} executed no ops (everything fed?)",
+                                repr(fetches)))
         self.dot = ""
 
-        self.prev_button = W.Button(description="Prev", icon="step-backward")
-        self.next_button = W.Button(description="Next", icon="step-forward")
-        self.reset_button = W.Button(description="Reset", icon="undo")
-        self.slider = W.IntSlider(value=0, min=0, max=n - 1, description="step",
+        self.prev_button = W.Button(description=tr("Prev"), icon="step-backward")
+        self.next_button = W.Button(description=tr("Next"), icon="step-forward")
+        self.reset_button = W.Button(description=tr("Reset"), icon="undo")
+        self.slider = W.IntSlider(value=0, min=0, max=n - 1, description=tr("step"),
                                   continuous_update=False)
-        self.play = W.Play(value=0, min=0, max=n - 1, interval=700, description="Play")
+        self.play = W.Play(value=0, min=0, max=n - 1, interval=700, description=tr("Play"))
         # a kernel-side link, so Play also drives the stepper when no browser is attached
         self._link = W.link((self.play, "value"), (self.slider, "value"))
         self.label = W.HTML()
@@ -221,26 +250,28 @@ class RunStepper(WidgetBase):
                             'color:%s">%s</div>' % (colour, html.escape(info["label"])))
         rows = ["<div><b>%s</b> <i>%s</i> (%s)</div>" % (html.escape(info["name"]),
                                                          html.escape(info["type"]),
-                                                         info["phase"])]
+                                                         _phase_text(info["phase"]))]
         if info["gradient_of"]:
-            rows.append("<div>gradient of <b>%s</b></div>" % html.escape(info["gradient_of"]))
-        rows.append("<div style='font-size:90%%'>created at <code>%s</code></div>"
-                    % html.escape(info["site"]))
-        rows.append("<div><b>inputs</b></div>")
+            rows.append("<div>%s</div>" % tr("gradient of {}", "<b>%s</b>"
+                                             % html.escape(info["gradient_of"])))
+        rows.append("<div style='font-size:90%%'>%s</div>"
+                    % tr("created at {}", "<code>%s</code>" % html.escape(info["site"])))
+        rows.append("<div><b>%s</b></div>" % tr("inputs"))
         rows += ["<div><code>%s</code>: %s</div>" % (html.escape(n), html.escape(d))
-                 for n, d in info["inputs"]] or ["<div>(none)</div>"]
-        rows.append("<div><b>output</b>: %s</div>" % html.escape(info["output"]))
+                 for n, d in info["inputs"]] or ["<div>%s</div>" % tr("(none)")]
+        rows.append("<div><b>%s</b>: %s</div>" % (tr("output"), html.escape(info["output"])))
         if info["math"]:
-            rows.append("<div><b>update</b></div><pre class='minigraph-update-math' "
-                        "style='margin:2px 0;font-size:90%%'>%s</pre>" % html.escape(info["math"]))
+            rows.append("<div><b>%s</b></div><pre class='minigraph-update-math' "
+                        "style='margin:2px 0;font-size:90%%'>%s</pre>"
+                        % (tr("update"), html.escape(info["math"])))
         if info["writes"]:
-            rows.append("<div><b>wrote</b></div>")
+            rows.append("<div><b>%s</b></div>" % tr("wrote"))
             rows += ["<div><code>%s</code> &larr; %s</div>" % (html.escape(n), html.escape(d))
                      for n, d in info["writes"]]
         rows.append("<div style='font-size:90%%'>%.1f &micro;s</div>" % (1e6 * info["seconds"]))
         if info["untraced"] != "runs as drawn":
             rows.append("<div style='font-size:90%%;color:#555'><i>%s</i></div>"
-                        % html.escape(info["untraced"]))
+                        % html.escape(_untraced_text(info["untraced"])))
         self.details.value = "".join(rows)
         name, matrix = matrix_of(step)
         if matrix is not None:

@@ -17,6 +17,7 @@ from minigraph.trace import format_bytes
 
 from widgets._common import (WidgetBase, ensure_session, graph_of, new_figure, png_of_figure,
                              quiet)
+from widgets.i18n import tr
 from minigraph.trace import of as trace_of
 
 __all__ = ["TrainingDashboard", "train_chunk", "loss_curve_png"]
@@ -123,17 +124,18 @@ class TrainingDashboard(WidgetBase):
             lr = 1e-3
             if learning_rate is not None and learning_rate.op.type == "PlaceholderWithDefault":
                 lr = float(self.session.run(learning_rate)) or lr
-        self.train_button = W.Button(description="Train", button_style="primary", icon="play")
-        self.step_button = W.Button(description="Step", icon="step-forward")
-        self.reset_button = W.Button(description="Reset", icon="undo",
-                                     tooltip="re-initialize the variables, clear the curve")
-        self.n_steps = W.BoundedIntText(value=steps, min=1, max=100000, description="steps",
+        self.train_button = W.Button(description=tr("Train"), button_style="primary",
+                                     icon="play")
+        self.step_button = W.Button(description=tr("Step"), icon="step-forward")
+        self.reset_button = W.Button(description=tr("Reset"), icon="undo",
+                                     tooltip=tr("re-initialize the variables, clear the curve"))
+        self.n_steps = W.BoundedIntText(value=steps, min=1, max=100000, description=tr("steps"),
                                         layout=W.Layout(width="160px"))
         self.lr_slider = W.FloatLogSlider(value=lr, base=10, min=-7, max=0, step=0.1,
-                                          description="learning rate", readout_format=".1e",
+                                          description=tr("learning rate"), readout_format=".1e",
                                           disabled=learning_rate is None,
                                           style={"description_width": "initial"})
-        self.fetch_update = W.Checkbox(value=True, description="fetch the update op",
+        self.fetch_update = W.Checkbox(value=True, description=tr("fetch the update op"),
                                        indent=False)
         self.curve = W.Image(format="png")
         self.info = W.HTML()
@@ -145,8 +147,9 @@ class TrainingDashboard(WidgetBase):
         self.fetch_update.observe(self._guarded(lambda c: self._update_lint()), names="value")
 
         note = "" if learning_rate is not None else (
-            "<i style='font-size:90%'>learning-rate slider off: pass learning_rate=<a "
-            "tf.placeholder_with_default> to control it</i>")
+            "<i style='font-size:90%%'>%s</i>"
+            % tr("learning-rate slider off: pass {} to control it",
+                 html.escape("learning_rate=<a tf.placeholder_with_default>")))
         self._finish(W.HBox([self.train_button, self.step_button, self.n_steps,
                              self.reset_button]),
                      W.HBox([self.lr_slider, self.fetch_update]), W.HTML(note),
@@ -193,12 +196,12 @@ class TrainingDashboard(WidgetBase):
         self.curve.value = loss_curve_png(self.losses, self.chunk_starts[1:])
         s = self.stats
         if s:
-            self.info.value = (
-                "<div>%d steps so far; loss %.6g &rarr; %.6g. Per step: %.3f ms (fast path), "
-                "fed %s, fetched %s (traced step: %.3f ms)</div>"
-                % (len(self.losses), self.losses[0], self.losses[-1],
-                   1e3 * s["seconds_per_step"], format_bytes(s["bytes_fed"]),
-                   format_bytes(s["bytes_fetched"]), 1e3 * s["traced_seconds"]))
+            self.info.value = "<div>%s</div>" % tr(
+                "{} steps so far; loss {} &rarr; {}. Per step: {} ms (fast path), fed {}, "
+                "fetched {} (traced step: {} ms)",
+                len(self.losses), "%.6g" % self.losses[0], "%.6g" % self.losses[-1],
+                "%.3f" % (1e3 * s["seconds_per_step"]), format_bytes(s["bytes_fed"]),
+                format_bytes(s["bytes_fetched"]), "%.3f" % (1e3 * s["traced_seconds"]))
         else:
-            self.info.value = "<div>no steps yet: press Train or Step</div>"
+            self.info.value = "<div>%s</div>" % tr("no steps yet: press Train or Step")
         self._update_lint()

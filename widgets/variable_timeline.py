@@ -15,6 +15,7 @@ import numpy as np
 from minigraph.lint import is_initializer
 
 from widgets._common import WidgetBase, as_op, new_figure, png_of_figure, quiet
+from widgets.i18n import tr
 from minigraph.trace import traced_run
 
 __all__ = ["VariableTimeline", "summarize", "default_update_fetches", "timeline_png",
@@ -103,24 +104,24 @@ class VariableTimeline(WidgetBase):
         super().__init__()
         self.variables = list(variables)
         if not self.variables:
-            raise ValueError("VariableTimeline needs at least one variable")
+            raise ValueError(tr("VariableTimeline needs at least one variable"))
         self.session = session
         self.fetches = fetches if fetches is not None else default_update_fetches(self.variables)
         if not self.fetches:
-            raise ValueError("No assign op writes these variables: pass fetches=")
+            raise ValueError(tr("No assign op writes these variables: pass fetches="))
         self.feed_dict = feed_dict
         self.history = []
         self.fed_history = {}
         self.persists = {}
         names = [as_op(v).name for v in self.variables]
-        self.choose = W.SelectMultiple(options=names, value=tuple(names), description="show",
-                                       rows=min(5, len(names)))
-        self.run_button = W.Button(description="Run once", button_style="primary",
+        self.choose = W.SelectMultiple(options=names, value=tuple(names),
+                                       description=tr("show"), rows=min(5, len(names)))
+        self.run_button = W.Button(description=tr("Run once"), button_style="primary",
                                    icon="play")
-        self.auto_runs = W.BoundedIntText(value=10, min=1, max=10000, description="runs",
+        self.auto_runs = W.BoundedIntText(value=10, min=1, max=10000, description=tr("runs"),
                                           layout=W.Layout(width="150px"))
-        self.auto_button = W.Button(description="Run N", icon="forward")
-        self.clear_button = W.Button(description="Clear", icon="trash")
+        self.auto_button = W.Button(description=tr("Run N"), icon="forward")
+        self.clear_button = W.Button(description=tr("Clear"), icon="trash")
         self.chart = W.Image(format="png")
         self.notes = W.HTML()
         self.run_button.on_click(self._guarded(lambda b: self.run(1)))
@@ -160,24 +161,26 @@ class VariableTimeline(WidgetBase):
     def _refresh(self):
         names = list(self.choose.value)
         self.chart.value = timeline_png(self.history, names, self.fed_history)
-        lines = ["<div>%d runs recorded</div>" % len(self.history)]
+        kinds = {"value": tr("value"), "norm": tr("norm")}   # what summarize() recorded
+        lines = ["<div>%s</div>" % tr("{} runs recorded", len(self.history))]
         for name in names:
             if self.history:
                 kind, nums = self.history[-1][name]
-                lines.append("<div><b>%s</b> (variable) %s now: %s &mdash; kept in the "
-                             "session between runs</div>"
-                             % (html.escape(name), kind, ", ".join("%.5g" % v for v in nums)))
+                lines.append("<div>%s</div>" % tr(
+                    "{} (variable) {} now: {} &mdash; kept in the session between runs",
+                    "<b>%s</b>" % html.escape(name), kinds.get(kind, kind),
+                    ", ".join("%.5g" % v for v in nums)))
         for name, series in self.fed_history.items():
             kind, nums = series[-1]
-            lines.append("<div><b>%s</b> (placeholder) fed %s: %s &mdash; after the run "
-                         "the session %s</div>"
-                         % (html.escape(name), kind, ", ".join("%.5g" % v for v in nums),
-                            self._after_note(name)))
+            lines.append("<div>%s</div>" % tr(
+                "{} (placeholder) fed {}: {} &mdash; after the run the session {}",
+                "<b>%s</b>" % html.escape(name), kinds.get(kind, kind),
+                ", ".join("%.5g" % v for v in nums), self._after_note(name)))
         self.notes.value = "".join(lines)
 
     def _after_note(self, name):
         if self.persists.get(name):
-            return "still returned a value for it without a feed"
+            return tr("still returned a value for it without a feed")
         if self.session.graph.get_operation_by_name(name).type == "PlaceholderWithDefault":
-            return "keeps nothing of it: unfed, it gives its default again"
-        return "keeps nothing of it: fetching it without a feed fails"
+            return tr("keeps nothing of it: unfed, it gives its default again")
+        return tr("keeps nothing of it: fetching it without a feed fails")
