@@ -3,8 +3,10 @@
 nbval (``make test``) re-runs each notebook and compares its outputs; these tests check what
 nbval cannot: that the stored notebook was executed top to bottom, shows a drawing and a
 widget, ends with a "Check yourself" exercise whose solution is collapsed, and marks the
-cells nbval must treat specially. Tests are parametrized over ``lessons/*.ipynb``; an empty
-``lessons/`` fails ``test_there_are_lessons`` instead of passing vacuously.
+cells nbval must treat specially. Tests are parametrized over ``lessons/*.ipynb`` and the
+translated lessons, ``lessons/<lang>/*.ipynb``, executed in their own language (the goal and
+"Check yourself" are looked for in the lesson's language); an empty ``lessons/`` fails
+``test_there_are_lessons`` instead of passing vacuously.
 """
 
 import re
@@ -15,6 +17,8 @@ import pytest
 
 LESSONS = Path(__file__).resolve().parent.parent / "lessons"
 NOTEBOOKS = sorted(p for p in LESSONS.glob("*.ipynb") if not p.name.endswith(".nbconvert.ipynb"))
+TRANSLATED = sorted(p for p in LESSONS.glob("*/[0-9][0-9]_*.ipynb")
+                    if not p.name.endswith(".nbconvert.ipynb"))
 
 SVG = "image/svg+xml"
 WIDGET = "application/vnd.jupyter.widget-view+json"
@@ -24,16 +28,27 @@ RAISES_MARKER = re.compile(r"^\s*#\s*NBVAL_RAISES_EXCEPTION\b")
 RAISES_TAG = "raises-exception"
 # "# NBVAL_IGNORE_OUTPUT: <reason>": a reason of at least a few characters after the colon
 IGNORE_WITH_REASON = re.compile(r"^\s*#\s*NBVAL_IGNORE_OUTPUT:\s*\S.{3,}$")
-GOAL = re.compile(r"\byou will\b|\bgoal\b", re.IGNORECASE)
+#: per language (a translated lesson's folder name): how the title states the goal, and the
+#: heading of the closing exercise
+GOAL = {"en": re.compile(r"\byou will\b|\bgoal\b", re.IGNORECASE),
+        "ko": re.compile(r"이 레슨에서는")}
+CHECK_YOURSELF = {"en": "Check yourself", "ko": "스스로 확인하기"}
 
 
 def test_there_are_lessons():
     assert NOTEBOOKS, "no notebooks found in %s" % LESSONS
 
 
-@pytest.fixture(params=NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def _language(path):
+    return "en" if path.parent == LESSONS else path.parent.name
+
+
+@pytest.fixture(params=NOTEBOOKS + TRANSLATED,
+                ids=[str(p.relative_to(LESSONS)) for p in NOTEBOOKS + TRANSLATED])
 def nb(request):
-    return nbformat.read(str(request.param), as_version=4)
+    nb = nbformat.read(str(request.param), as_version=4)
+    nb.metadata["_language"] = _language(request.param)   # for the tests below, never saved
+    return nb
 
 
 def code_cells(nb):
@@ -104,14 +119,15 @@ def test_has_a_widget(nb):
 def test_first_markdown_states_the_goal(nb):
     first = next((c for c in nb.cells if c.cell_type == "markdown"), None)
     assert first is not None, "no markdown cell"
-    assert GOAL.search(first.source), (
+    assert GOAL[nb.metadata["_language"]].search(first.source), (
         "the first markdown cell should state the lesson's goal "
         "(\"In this lesson you will ...\"): %r" % first.source[:200])
 
 
 def test_ends_with_check_yourself(nb):
-    assert any(c.cell_type == "markdown" and "Check yourself" in c.source for c in nb.cells), \
-        "no markdown cell with a \"Check yourself\" exercise"
+    heading = CHECK_YOURSELF[nb.metadata["_language"]]
+    assert any(c.cell_type == "markdown" and heading in c.source for c in nb.cells), \
+        "no markdown cell with a %r exercise" % heading
     hidden = [c for c in nb.cells if c.metadata.get("jupyter", {}).get("source_hidden")]
     assert hidden, "no cell with metadata jupyter.source_hidden (the collapsed solution)"
 
