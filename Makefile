@@ -13,6 +13,20 @@ APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --n
 
 .PHONY: venv dot chromium test test-tf lab bench clean lessons course
 
+# The lessons' language: `make lab LANG=ko` and `make course LANG=ko` take the Korean lessons
+# (lessons/ko/). Only a LANG given on make's command line counts: the shell's own LANG (say
+# en_US.UTF-8) is the terminal's locale, not a lesson language. The commands then run with
+# LANG=C.UTF-8, since "ko" alone is no locale.
+ifeq ($(origin LANG),command line)
+LESSON_LANG := $(firstword $(subst _, ,$(subst ., ,$(LANG))))
+LOCALE_ENV  := LANG=C.UTF-8
+else
+LESSON_LANG := en
+LOCALE_ENV  :=
+endif
+# the translations there are (lessons/i18n/<lang>/), each built into lessons/<lang>/
+TRANSLATIONS := $(notdir $(wildcard lessons/i18n/*))
+
 # --- internal setup targets -------------------------------------------------
 
 # Virtualenv with the package (editable) and all test extras; reinstalls only
@@ -74,20 +88,42 @@ test-tf: venv $(TF_STAMP)
 	$(ONE_THREAD) $(BIN)/python tests/tf_reference/run_graduation.py \
 		--minigraph-python $(BIN)/python --tf-python $(TF_VENV)/bin/python
 
-# Re-execute every lesson in place, storing outputs as nbval will compare them.
+# Re-execute every lesson in place, storing outputs as nbval will compare them; then build
+# each translation from the English lessons (lessons/translate.py) and execute it the same way.
 lessons: venv dot
 	cd lessons && for nb in [0-9][0-9]_*.ipynb; do \
 		$(ONE_THREAD) ../$(BIN)/jupyter nbconvert --to notebook --execute --ExecutePreprocessor.timeout=300 --inplace "$$nb" || exit 1; \
 	done
+	for lang in $(TRANSLATIONS); do \
+		$(BIN)/python lessons/translate.py build --lang $$lang || exit 1; \
+		(cd lessons/$$lang && for nb in [0-9][0-9]_*.ipynb; do \
+			$(ONE_THREAD) ../../$(BIN)/jupyter nbconvert --to notebook --execute --ExecutePreprocessor.timeout=300 --inplace "$$nb" || exit 1; \
+		done) || exit 1; \
+	done
 
 # The course edition: an nbgrader course in course/ (not committed), every lesson released
 # without its solutions into course/release/<lesson>/ (lessons/INSTRUCTORS.md says the rest).
-course: venv
-	$(ONE_THREAD) $(BIN)/python lessons/make_course.py --course course
+# `make course LANG=ko`: the Korean lessons, into course-ko/ (course id minigraph-ko).
+COURSE_DIR := $(if $(filter en,$(LESSON_LANG)),course,course-$(LESSON_LANG))
 
-# JupyterLab on localhost only, with Jupyter's token kept.
+course: venv
+	@test "$(LESSON_LANG)" = en || test -d lessons/$(LESSON_LANG) || { \
+		echo "no lessons/$(LESSON_LANG)/: the lesson languages are en $(TRANSLATIONS)"; exit 1; }
+	$(LOCALE_ENV) $(ONE_THREAD) $(BIN)/python lessons/make_course.py --lang $(LESSON_LANG) --course $(COURSE_DIR)
+
+# JupyterLab on localhost only, with Jupyter's token kept. `make lab LANG=ko` opens the Korean
+# lessons with JupyterLab's Korean interface as the default (a settings override inside this
+# project's .venv only; Settings > Language still switches); `make lab` puts English back.
+LAB_OVERRIDE := $(VENV)/share/jupyter/lab/settings/overrides.d/minigraph-language.json
+LAB_LOCALE   := $(if $(filter ko,$(LESSON_LANG)),ko_KR,en)
+LAB_START    := $(if $(filter en,$(LESSON_LANG)),,--LabApp.default_url=/lab/tree/$(LESSON_LANG)/00_tour.ipynb)
+
 lab: venv dot
-	$(BIN)/jupyter lab lessons/ --ServerApp.ip=127.0.0.1 $(ALLOW_ROOT)
+	@test "$(LESSON_LANG)" = en || test -d lessons/$(LESSON_LANG) || { \
+		echo "no lessons/$(LESSON_LANG)/: the lesson languages are en $(TRANSLATIONS)"; exit 1; }
+	@mkdir -p $(dir $(LAB_OVERRIDE))
+	@echo '{"@jupyterlab/translation-extension:plugin": {"locale": "$(LAB_LOCALE)"}}' > $(LAB_OVERRIDE)
+	$(LOCALE_ENV) $(BIN)/jupyter lab --ServerApp.root_dir=lessons --ServerApp.ip=127.0.0.1 $(LAB_START) $(ALLOW_ROOT)
 
 # PyTorch's CPU build for benchmark 7 (the bench extra), never part of `make test`.
 BENCH_STAMP := $(VENV)/.bench-installed

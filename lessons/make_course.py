@@ -1,7 +1,9 @@
 """Build the course edition of the lessons: an nbgrader course (issue 16).
 
     python lessons/make_course.py [--course DIR] [LESSON ...]   # `make course`
+    python lessons/make_course.py --lang ko [LESSON ...]        # `make course LANG=ko`
     python lessons/make_course.py --exercise-table [--dry-run]  # INSTRUCTORS.md's table
+    python lessons/make_course.py --exercise-table --lang ko    # lessons/ko/INSTRUCTORS.md's
 
 The first form writes an nbgrader course at DIR (default ``course/`` at the repository root,
 which git ignores):
@@ -20,6 +22,10 @@ which git ignores):
 - ``DIR/release/<lesson>/<lesson>.ipynb``: what students get, written by ``nbgrader
   generate_assignment "[0-9][0-9]_*" --force`` run in DIR (every lesson; solutions and hidden
   tests removed, outputs cleared, check cells locked).
+
+``--lang ko`` releases the Korean lessons (``lessons/ko/``, built by ``lessons/translate.py``)
+the same way, into ``course-ko/`` with the course id ``minigraph-ko``: the same code, checks
+and points; the markdown, the check messages and hints in Korean.
 
 Rebuilding keeps the gradebook, submissions and grades already in DIR. Name lessons (stems)
 to build only those. The released notebooks import ``minigraph`` and ``widgets`` from the
@@ -97,16 +103,38 @@ if os.path.exists(_local):
 
 # --- the lessons' graded cells ---------------------------------------------------------------
 
-def lesson_paths(names=None):
-    """The lesson notebooks (``lessons/NN_*.ipynb``), or those whose stems are ``names``."""
-    paths = sorted(p for p in LESSONS.glob(LESSON_GLOB + ".ipynb")
+def lessons_dir(lang="en"):
+    """Where the lessons of ``lang`` are: ``lessons/`` for English, ``lessons/<lang>/`` for a
+    translation (``lessons/translate.py`` builds them)."""
+    return LESSONS if lang == "en" else LESSONS / lang
+
+
+def instructors_guide(lang="en"):
+    """The instructor guide of ``lang``: lessons/INSTRUCTORS.md, lessons/<lang>/INSTRUCTORS.md."""
+    return lessons_dir(lang) / "INSTRUCTORS.md"
+
+
+def course_id(lang="en"):
+    """The nbgrader course id: ``minigraph``, or ``minigraph-<lang>`` for a translation (so
+    both courses can share one JupyterHub exchange)."""
+    return COURSE_ID if lang == "en" else "%s-%s" % (COURSE_ID, lang)
+
+
+def lesson_paths(names=None, lang="en"):
+    """The lesson notebooks of ``lang`` (``lessons/NN_*.ipynb``, ``lessons/ko/NN_*.ipynb``),
+    or those whose stems are ``names``."""
+    folder = lessons_dir(lang)
+    paths = sorted(p for p in folder.glob(LESSON_GLOB + ".ipynb")
                    if not p.name.endswith(".nbconvert.ipynb"))
+    if not paths:
+        raise SystemExit("no lessons in %s%s" % (folder, "" if lang == "en" else
+                         ": build them with python lessons/translate.py build --lang " + lang))
     if names:
         by_stem = {p.stem: p for p in paths}
         unknown = [n for n in names if n not in by_stem]
         if unknown:
             raise SystemExit("no lesson %s in %s (there are: %s)"
-                             % (", ".join(unknown), LESSONS, ", ".join(by_stem)))
+                             % (", ".join(unknown), folder, ", ".join(by_stem)))
         paths = [by_stem[n] for n in names]
     return paths
 
@@ -378,8 +406,8 @@ def nbgrader(course, *args, check=True, quiet=False):
     return done
 
 
-def write_config(course):
-    config = CONFIG.format(course_id=COURSE_ID, code_stub=CODE_STUB, text_stub=TEXT_STUB,
+def write_config(course, lang="en"):
+    config = CONFIG.format(course_id=course_id(lang), code_stub=CODE_STUB, text_stub=TEXT_STUB,
                            timeout=EXECUTE_TIMEOUT, one_thread=ONE_THREAD, root=str(ROOT))
     (course / "nbgrader_config.py").write_text(config, encoding="utf-8")
 
@@ -417,13 +445,13 @@ def for_students(nb):
     return nb
 
 
-def build_course(course, names=None, quiet=False):
-    """Write the nbgrader course at ``course`` and release the lessons (stems ``names``, or
-    all); return the stems released."""
+def build_course(course, names=None, quiet=False, lang="en"):
+    """Write the nbgrader course at ``course`` and release the lessons of ``lang`` (stems
+    ``names``, or all); return the stems released."""
     course = Path(course).resolve()
     course.mkdir(parents=True, exist_ok=True)
-    write_config(course)
-    paths = lesson_paths(names)
+    write_config(course, lang)
+    paths = lesson_paths(names, lang)
     for path in paths:
         source = course / "source" / path.stem
         source.mkdir(parents=True, exist_ok=True)
@@ -451,25 +479,31 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("lessons", nargs="*", help="lesson stems (default: every lesson)")
-    parser.add_argument("--course", default=str(ROOT / "course"),
-                        help="the course directory (default: course/ at the repository root)")
+    parser.add_argument("--course", default=None,
+                        help="the course directory (default: course/ at the repository root, "
+                             "course-<lang>/ for a translation)")
+    parser.add_argument("--lang", default="en",
+                        help="the lessons' language: en (lessons/), or ko (lessons/ko/, course "
+                             "id minigraph-ko)")
     parser.add_argument("--exercise-table", action="store_true",
                         help="write the exercise table of lessons/INSTRUCTORS.md (and print it)")
     parser.add_argument("--dry-run", action="store_true",
                         help="with --exercise-table: print the table only")
     args = parser.parse_args(argv)
     if args.exercise_table:
-        table = exercise_table(lesson_paths(args.lessons) if args.lessons else None)
+        table = exercise_table(lesson_paths(args.lessons or None, args.lang))
         print(table)
         if not args.dry_run:
             if args.lessons:
                 raise SystemExit("the table in INSTRUCTORS.md lists every lesson: "
                                  "name no lessons, or add --dry-run")
-            write_exercise_table(INSTRUCTORS, table)
-            print("written to %s" % INSTRUCTORS)
+            guide = instructors_guide(args.lang)
+            write_exercise_table(guide, table)
+            print("written to %s" % guide)
         return
-    stems = build_course(args.course, args.lessons or None)
-    course = Path(args.course).resolve()
+    course = Path(args.course or ROOT / ("course" if args.lang == "en" else
+                                         "course-" + args.lang)).resolve()
+    stems = build_course(course, args.lessons or None, lang=args.lang)
     print("\nThe course is at %s: %d lessons released into %s. Next: lessons/INSTRUCTORS.md."
           % (course, len(stems), course / "release"))
 

@@ -77,6 +77,17 @@ def _quiet_lab_settings(settings_dir):
     (tracker / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
 
 
+#: the file `make lab` writes into JupyterLab's app settings: the interface language
+LANGUAGE_OVERRIDE = "overrides.d/minigraph-language.json"
+
+
+def _write_language_override(app_settings, locale):
+    """What `make lab` (LANG=ko) writes: JupyterLab's default interface language."""
+    path = app_settings / LANGUAGE_OVERRIDE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('{"@jupyterlab/translation-extension:plugin": {"locale": "%s"}}' % locale)
+
+
 def _require_tools():
     """Fail (never skip) with a clear message when the browser test cannot run."""
     if not os.access(CHROMIUM, os.X_OK):
@@ -104,6 +115,10 @@ def lab(tmp_path_factory):
                     ignore=shutil.ignore_patterns("logs", "runs", "checkpoints", ".ipynb_*"))
     settings = base / "settings"
     _quiet_lab_settings(settings)
+    # JupyterLab's defaults for this server, where `make lab` keeps them in .venv: the
+    # interface language, English (`make lab LANG=ko` writes ko_KR there)
+    app_settings = base / "app-settings"
+    _write_language_override(app_settings, "en")
     port = _free_port()
     env = dict(os.environ,
                PYTHONPATH=os.pathsep.join([str(ROOT)] + [p for p in os.environ.get(
@@ -117,7 +132,7 @@ def lab(tmp_path_factory):
         [str(JUPYTER), "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
          "--ServerApp.port=%d" % port, "--ServerApp.port_retries=0",
          "--IdentityProvider.token=", "--ServerApp.password=", "--allow-root",
-         "--ServerApp.root_dir=%s" % root],
+         "--ServerApp.root_dir=%s" % root, "--LabApp.app_settings_dir=%s" % app_settings],
         env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = "http://127.0.0.1:%d" % port
 
@@ -153,7 +168,7 @@ def lab(tmp_path_factory):
                 pytest.fail("JupyterLab did not answer on %s within 60 s:\n%s"
                             % (url, (base / "server.log").read_text()[-3000:]))
             time.sleep(0.5)
-    yield {"url": url, "log": base / "server.log", "root": root}
+    yield {"url": url, "log": base / "server.log", "root": root, "app_settings": app_settings}
     stop()
 
 
@@ -181,6 +196,11 @@ def chromium():
 
 
 LESSONS = sorted(p.name for p in (ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))
+#: the translated lessons (lessons/<lang>/), run the same way
+LESSONS += sorted("%s/%s" % (p.parent.name, p.name)
+                  for p in (ROOT / "lessons").glob("*/[0-9][0-9]_*.ipynb"))
+#: the widgets' button labels in English: none may show in a translated lesson
+ENGLISH_BUTTONS = {"Run", "Next", "Prev", "Reset", "Train", "Step", "Check", "Run once", "Run N"}
 RUN_ALL_TIMEOUT = 600_000   # ms for one lesson's Run All (lesson 08 trains a ConvNet)
 
 
@@ -215,7 +235,7 @@ def test_lesson_runs_all_in_jupyterlab(lesson, request, chromium):
             """() => !document.querySelector('.lm-TabBar-tab.lm-mod-current.jp-mod-dirty')""",
             timeout=T)
     except Exception:
-        _shot(page, "lesson-" + lesson.split(".")[0])
+        _shot(page, "lesson-" + lesson.split(".")[0].replace("/", "-"))
         raise
     ran = json.loads(path.read_text())
     cells = [c for c in ran["cells"] if c["cell_type"] == "code"]
@@ -236,6 +256,11 @@ def test_lesson_runs_all_in_jupyterlab(lesson, request, chromium):
     assert widgets >= 1, "%s: no widget displayed" % lesson
     rendered = page.locator(".jp-OutputArea-output .lm-Widget.jupyter-widgets").count()
     assert rendered >= 1, "%s: no widget view in the page" % lesson
+    if "/" in lesson:       # a translated lesson: its widgets speak its language
+        buttons = {t.strip() for t in
+                   page.locator(".jp-OutputArea-output .jupyter-widgets button").all_inner_texts()}
+        assert not buttons & ENGLISH_BUTTONS, (
+            "%s: widget buttons in English: %s" % (lesson, sorted(buttons & ENGLISH_BUTTONS)))
 
 
 def _open_with_idle_kernel(page, url):
@@ -407,3 +432,33 @@ def _step_op(text):
     m = re.match(r"step \d+ / \d+: \w+\s+(\S+) \(", text.strip())
     assert m, text
     return m.group(1)
+
+
+def test_make_lab_lang_ko_gives_the_korean_interface(request):
+    """`make lab LANG=ko` writes JupyterLab's default interface language into its app
+    settings: with that file the menus are Korean (the language pack is installed), and the
+    Korean lesson opens with its Korean text and the cell that sets the widgets' language."""
+    makefile = (ROOT / "Makefile").read_text()
+    assert ('{"@jupyterlab/translation-extension:plugin": {"locale": "$(LAB_LOCALE)"}}'
+            in makefile), "the Makefile no longer writes the language override this test uses"
+    lab = request.getfixturevalue("lab")
+    browser = request.getfixturevalue("chromium")
+    with urllib.request.urlopen(lab["url"] + "/lab/api/translations/", timeout=10) as r:
+        packs = json.load(r)["data"]
+    assert "ko_KR" in packs, "JupyterLab has no Korean language pack: %s" % sorted(packs)
+    _write_language_override(lab["app_settings"], "ko_KR")
+    page = browser.new_page(viewport={"width": 1500, "height": 1100})
+    page.set_default_timeout(T)
+    request.addfinalizer(lambda: _write_language_override(lab["app_settings"], "en"))
+    request.addfinalizer(lambda: _close_notebook(page))
+    try:
+        # (not _open_with_idle_kernel: the status bar says "Idle" in Korean now)
+        page.goto(lab["url"] + "/lab/tree/lessons/ko/00_tour.ipynb?reset")
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
+        menus = page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
+        assert "파일" in menus and "편집" in menus and "File" not in menus, menus
+        body = page.locator(".jp-Notebook").inner_text()
+        assert "i18n.set_language('ko')" in body and "이 레슨에서는" in body
+    except Exception:
+        _shot(page, "korean-interface")
+        raise

@@ -1,6 +1,7 @@
 """The course edition (issue 16): the lessons' graded exercises, released and graded by nbgrader.
 
-Two parts, each test parametrized over ``lessons/*.ipynb``:
+Two parts, each test parametrized over ``lessons/*.ipynb`` (the second also over the translated
+lessons, ``lessons/ko/*.ipynb``, released and graded as `make course LANG=ko` does):
 
 - **The graded cells, read from the notebooks** (fast). Every lesson has 2 to 4 exercises (an
   answer cell, nbgrader ``solution``, then its check cells, nbgrader ``grade``, 1 to 3 points
@@ -19,9 +20,10 @@ Two parts, each test parametrized over ``lessons/*.ipynb``:
   ``CheckFailed`` and no other cell failing; ``wrong`` (the lesson with the wrong answer of
   ``tests/course/wrong/NN.json``) loses exactly the points of the checks that file lists.
 
-Grading runs once, for the lessons the selected tests need (``-k 00_tour`` grades one), in two
-``nbgrader autograde`` processes side by side on a 2-core machine, each with its own submitted
-directory and its own copy of the gradebook (SQLite takes one writer at a time).
+Grading runs once, for the lessons the selected tests need (``-k 00_tour`` grades one, in each
+language), in two ``nbgrader autograde`` processes per language side by side, each with its own
+submitted directory and its own copy of the gradebook (SQLite takes one writer at a time). A
+translated lesson's failing checks speak its language ("아직 아닙니다: ..." / "힌트: ...").
 
 A lesson without graded exercises fails here: every lesson has some.
 """
@@ -47,6 +49,13 @@ _spec.loader.exec_module(make_course)
 
 PATHS = make_course.lesson_paths()
 STEMS = [p.stem for p in PATHS]
+#: the translations released and graded as well (lessons/<lang>/, built by lessons/translate.py)
+TRANSLATED = sorted(p.parent.name for p in (ROOT / "lessons").glob("*/[0-9][0-9]_*.ipynb"))
+TRANSLATED = sorted(set(TRANSLATED))
+#: every course's lessons: "00_tour" in English, "ko/00_tour" in Korean
+COURSE_LESSONS = STEMS + ["%s/%s" % (lang, stem) for lang in TRANSLATED for stem in STEMS]
+#: how a failed check begins and where its hint starts, per language (widgets/locale)
+NOT_YET = {"en": ("Not yet: ", "\nHint: "), "ko": ("아직 아닙니다: ", "\n힌트: ")}
 WRONG = ROOT / "tests" / "course" / "wrong"
 GRADE_ID = re.compile(r"^(\d\d)-[a-z0-9]+(?:-[a-z0-9]+)*-(answer|check|given)$")
 MARKERS = (make_course.BEGIN_SOLUTION, make_course.END_SOLUTION, "HIDDEN TESTS")
@@ -60,8 +69,19 @@ NBGRADER_TIMEOUT = 1200   # seconds for one autograde process (a few lessons tak
 CELL_TIMEOUT = 60
 
 
-def notebook(stem):
-    return nbformat.read(str(make_course.LESSONS / (stem + ".ipynb")), as_version=4)
+def language_of(lesson):
+    """``(lang, stem)`` of a course lesson id: ``"ko/00_tour"`` -> ``("ko", "00_tour")``."""
+    lang, _, stem = lesson.rpartition("/")
+    return lang or "en", stem
+
+
+def lesson_path(lesson):
+    lang, stem = language_of(lesson)
+    return make_course.lessons_dir(lang) / (stem + ".ipynb")
+
+
+def notebook(lesson):
+    return nbformat.read(str(lesson_path(lesson)), as_version=4)
 
 
 def meta(cell):
@@ -81,8 +101,10 @@ def answers_of(nb):
     return {meta(c)["grade_id"]: c for c in nb.cells if make_course.is_answer(c)}
 
 
-def wrong_answer(stem):
-    """The lesson's tests/course/wrong/NN.json, read (a failure if it is missing)."""
+def wrong_answer(lesson):
+    """The lesson's tests/course/wrong/NN.json, read (a failure if it is missing); the same
+    for every language of the lesson."""
+    stem = language_of(lesson)[1]
     path = WRONG / (stem[:2] + ".json")
     assert path.exists(), ("%s: no %s: write the lesson's deliberately wrong answer there "
                            "(see the file for lesson 00)" % (stem, path.relative_to(ROOT)))
@@ -244,13 +266,14 @@ def test_wrong_answer_file_names_the_lessons_cells(lesson):
     assert wrong["source"].strip() != answers[wrong["answer"]].source.strip()
 
 
-def test_the_exercise_table_of_instructors_md_is_the_notebooks():
-    text = make_course.INSTRUCTORS.read_text(encoding="utf-8")
-    table = make_course.table_in(text)
-    assert table is not None, "lessons/INSTRUCTORS.md has no exercise table markers"
-    assert table == make_course.exercise_table(), (
-        "the exercise table in lessons/INSTRUCTORS.md is not the lessons' own: run "
-        "`python lessons/make_course.py --exercise-table` to write it")
+@pytest.mark.parametrize("lang", ["en"] + TRANSLATED)
+def test_the_exercise_table_of_instructors_md_is_the_notebooks(lang):
+    guide = make_course.instructors_guide(lang)
+    table = make_course.table_in(guide.read_text(encoding="utf-8"))
+    assert table is not None, "%s has no exercise table markers" % guide
+    assert table == make_course.exercise_table(make_course.lesson_paths(lang=lang)), (
+        "the exercise table in %s is not the lessons' own: run `python lessons/make_course.py "
+        "--exercise-table --lang %s` to write it" % (guide, lang))
 
 
 # --- make_course's readers, on small cells ------------------------------------------------------
@@ -329,23 +352,30 @@ def test_assigned_names_released_source_and_statement_lines():
     assert make_course.solution_lines("x = 1\n### BEGIN SOLUTION\nx = 2") is None
 
 
-# --- nbgrader: one course for the module ------------------------------------------------------
+# --- nbgrader: one course per language for the module ---------------------------------------
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory, request):
-    """The course, built as `make course` builds it (the lessons the selected tests need;
-    every lesson in a full run)."""
-    root = tmp_path_factory.mktemp("course") / "course"
-    stems = _lessons_wanted(request, ("course", "grades"))
-    make_course.build_course(root, None if stems == STEMS else stems, quiet=True)
-    return root
+    """``{lang: course directory}``, each built as `make course` (LANG=...) builds it, with the
+    lessons the selected tests need (every lesson of every language in a full run)."""
+    wanted = _lessons_wanted(request, ("course", "grades"))
+    courses = {}
+    for lang in ["en"] + TRANSLATED:
+        stems = [language_of(l)[1] for l in wanted if language_of(l)[0] == lang]
+        if not stems:
+            continue
+        root = tmp_path_factory.mktemp("course-" + lang) / "course"
+        make_course.build_course(root, None if stems == STEMS else stems, quiet=True, lang=lang)
+        courses[lang] = root
+    return courses
 
 
-def released(course, stem):
-    return nbformat.read(str(course / "release" / stem / (stem + ".ipynb")), as_version=4)
+def released(course, lesson):
+    lang, stem = language_of(lesson)
+    return nbformat.read(str(course[lang] / "release" / stem / (stem + ".ipynb")), as_version=4)
 
 
-@pytest.mark.parametrize("lesson", STEMS)
+@pytest.mark.parametrize("lesson", COURSE_LESSONS)
 def test_released_notebook_has_no_solution_code(course, lesson):
     nb = notebook(lesson)
     text = "\n".join(c.source for c in released(course, lesson).cells)
@@ -373,7 +403,7 @@ def test_released_notebook_has_no_solution_code(course, lesson):
                             % (lesson, gid, leaked))
 
 
-@pytest.mark.parametrize("lesson", STEMS)
+@pytest.mark.parametrize("lesson", COURSE_LESSONS)
 def test_released_notebook_keeps_every_check_and_the_answer_defaults(course, lesson):
     nb, out = notebook(lesson), released(course, lesson)
     assert checks_of(nb), "%s has no check cells" % lesson
@@ -418,13 +448,13 @@ def _submit(course, worker, student, stem, nb):
     nbformat.write(nb, str(folder / (stem + ".ipynb")))
 
 
-def _wrong_notebook(stem):
+def _wrong_notebook(lesson):
     """The instructor's notebook with tests/course/wrong/NN.json's answer, or None."""
-    path = WRONG / (stem[:2] + ".json")
+    path = WRONG / (language_of(lesson)[1][:2] + ".json")
     if not path.exists():
         return None
     wrong = json.loads(path.read_text())
-    nb = notebook(stem)
+    nb = notebook(lesson)
     cell = answers_of(nb).get(wrong.get("answer"))
     if cell is None:
         return None
@@ -433,52 +463,56 @@ def _wrong_notebook(stem):
 
 
 def _lessons_wanted(request, fixtures=("grades",)):
-    """The lessons of the selected tests that use ``fixtures`` (all lessons if none do)."""
+    """The course lessons of the selected tests that use ``fixtures`` (all if none do)."""
     wanted = {item.callspec.params["lesson"] for item in request.session.items
               if set(fixtures) & set(getattr(item, "fixturenames", ()))
               and hasattr(item, "callspec") and "lesson" in item.callspec.params}
-    return [s for s in STEMS if s in wanted] or STEMS
+    return [s for s in COURSE_LESSONS if s in wanted] or COURSE_LESSONS
 
 
 @pytest.fixture(scope="module")
 def grades(course, request):
     """Each wanted lesson's three submissions autograded by nbgrader: per lesson, per student,
     the export's (score, max_score), the Gradebook's {grade_id: (score, max_score)} and the
-    autograded notebook; and nbgrader's output, for failures."""
+    autograded notebook; and nbgrader's output, for failures. Each language's course is
+    graded by its own processes, all side by side."""
     from nbgrader.api import Gradebook
 
-    stems = _lessons_wanted(request)
-    workers = max(1, min(WORKERS, len(stems), len(os.sched_getaffinity(0))
-                         if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
-    load = [0.0] * workers
-    share = {}
-    for stem in sorted(stems, key=lambda s: -_estimated_seconds(make_course.LESSONS /
-                                                                 (s + ".ipynb"))):
-        worker = load.index(min(load))     # the longest lessons first, each to the least busy
-        load[worker] += 3 * _estimated_seconds(make_course.LESSONS / (stem + ".ipynb"))
-        share[stem] = worker
-    for stem, worker in share.items():
-        _submit(course, worker, "instructor", stem, notebook(stem))
-        _submit(course, worker, "released", stem, released(course, stem))
-        wrong = _wrong_notebook(stem)
-        if wrong is not None:
-            _submit(course, worker, "wrong", stem, wrong)
+    wanted = _lessons_wanted(request)
+    cpus = (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+            else os.cpu_count() or 1)
+    running, shares = [], {}
+    for lang, root in course.items():
+        lessons = [l for l in wanted if language_of(l)[0] == lang]
+        workers = max(1, min(WORKERS, len(lessons), cpus))
+        load = [0.0] * workers
+        share = shares[lang] = {}
+        for lesson in sorted(lessons, key=lambda l: -_estimated_seconds(lesson_path(l))):
+            worker = load.index(min(load))  # the longest lessons first, each to the least busy
+            load[worker] += 3 * _estimated_seconds(lesson_path(lesson))
+            share[lesson] = worker
+        for lesson, worker in share.items():
+            stem = language_of(lesson)[1]
+            _submit(root, worker, "instructor", stem, notebook(lesson))
+            _submit(root, worker, "released", stem, released(course, lesson))
+            wrong = _wrong_notebook(lesson)
+            if wrong is not None:
+                _submit(root, worker, "wrong", stem, wrong)
 
-    env = make_course.course_env()
-    running = []
-    for worker in range(workers):
-        shutil.copyfile(course / "gradebook.db", course / ("gradebook-%d.db" % worker))
-        db = "--CourseDirectory.db_url=sqlite:///%s" % (course / ("gradebook-%d.db" % worker))
-        script = [
-            [sys.executable, "-m", "nbgrader", "autograde", make_course.LESSON_GLOB, db,
-             "--CourseDirectory.submitted_directory=submitted-%d" % worker,
-             "--Execute.timeout=%d" % CELL_TIMEOUT, "--log-level=WARN"],
-            [sys.executable, "-m", "nbgrader", "export", db, "--to=grades-%d.csv" % worker,
-             "--log-level=WARN"]]
-        log = open(course / ("nbgrader-%d.log" % worker), "w")
-        command = " && ".join(subprocess.list2cmdline(c) for c in script)
-        running.append((subprocess.Popen(command, shell=True, cwd=str(course), env=env,
-                                         stdout=log, stderr=subprocess.STDOUT), log))
+        env = make_course.course_env()
+        for worker in range(workers):
+            shutil.copyfile(root / "gradebook.db", root / ("gradebook-%d.db" % worker))
+            db = "--CourseDirectory.db_url=sqlite:///%s" % (root / ("gradebook-%d.db" % worker))
+            script = [
+                [sys.executable, "-m", "nbgrader", "autograde", make_course.LESSON_GLOB, db,
+                 "--CourseDirectory.submitted_directory=submitted-%d" % worker,
+                 "--Execute.timeout=%d" % CELL_TIMEOUT, "--log-level=WARN"],
+                [sys.executable, "-m", "nbgrader", "export", db, "--to=grades-%d.csv" % worker,
+                 "--log-level=WARN"]]
+            log = open(root / ("nbgrader-%d.log" % worker), "w")
+            command = " && ".join(subprocess.list2cmdline(c) for c in script)
+            running.append((subprocess.Popen(command, shell=True, cwd=str(root), env=env,
+                                             stdout=log, stderr=subprocess.STDOUT), log))
     for process, log in running:
         try:
             process.wait(timeout=NBGRADER_TIMEOUT)
@@ -488,31 +522,33 @@ def grades(course, request):
         log.close()
 
     result = {}
-    for worker in range(workers):
-        output = (course / ("nbgrader-%d.log" % worker)).read_text()
-        totals = {}
-        exported = course / ("grades-%d.csv" % worker)
-        if exported.exists():
-            with open(exported, newline="") as f:
-                for row in csv.DictReader(f):
-                    totals[row["assignment"], row["student_id"]] = (float(row["score"]),
-                                                                    float(row["max_score"]))
-        with Gradebook("sqlite:///%s" % (course / ("gradebook-%d.db" % worker)),
-                       make_course.COURSE_ID) as gb:
-            for stem in (s for s, w in share.items() if w == worker):
-                lesson = result[stem] = {"log": output[-6000:], "students": {}}
-                for student in STUDENTS:
-                    try:
-                        sub = gb.find_submission_notebook(stem, stem, student)
-                    except Exception:     # not submitted, or autograde failed before it
-                        continue
-                    cells = {g.name: (float(g.score or 0), float(g.max_score))
-                             for g in sub.grades}
-                    lesson["students"][student] = {
-                        "total": totals.get((stem, student)),
-                        "cells": cells,
-                        "notebook": course / "autograded" / student / stem / (stem + ".ipynb"),
-                    }
+    for lang, root in course.items():
+        for worker in sorted(set(shares[lang].values())):
+            output = (root / ("nbgrader-%d.log" % worker)).read_text()
+            totals = {}
+            exported = root / ("grades-%d.csv" % worker)
+            if exported.exists():
+                with open(exported, newline="") as f:
+                    for row in csv.DictReader(f):
+                        totals[row["assignment"], row["student_id"]] = (
+                            float(row["score"]), float(row["max_score"]))
+            with Gradebook("sqlite:///%s" % (root / ("gradebook-%d.db" % worker)),
+                           make_course.course_id(lang)) as gb:
+                for lesson in (l for l, w in shares[lang].items() if w == worker):
+                    stem = language_of(lesson)[1]
+                    got = result[lesson] = {"log": output[-6000:], "students": {}}
+                    for student in STUDENTS:
+                        try:
+                            sub = gb.find_submission_notebook(stem, stem, student)
+                        except Exception:     # not submitted, or autograde failed before it
+                            continue
+                        cells = {g.name: (float(g.score or 0), float(g.max_score))
+                                 for g in sub.grades}
+                        got["students"][student] = {
+                            "total": totals.get((stem, student)),
+                            "cells": cells,
+                            "notebook": root / "autograded" / student / stem / (stem + ".ipynb"),
+                        }
     return result
 
 
@@ -539,7 +575,7 @@ def cell_errors(path):
     return found
 
 
-@pytest.mark.parametrize("lesson", STEMS)
+@pytest.mark.parametrize("lesson", COURSE_LESSONS)
 def test_instructor_notebook_gets_full_marks(grades, lesson):
     got = graded(grades, lesson, "instructor")
     score, max_score = got["total"]
@@ -552,7 +588,7 @@ def test_instructor_notebook_gets_full_marks(grades, lesson):
         % (lesson, score, max_score, lost, cell_errors(got["notebook"])))
 
 
-@pytest.mark.parametrize("lesson", STEMS)
+@pytest.mark.parametrize("lesson", COURSE_LESSONS)
 def test_untouched_release_gets_less_than_half_and_fails_cleanly(grades, lesson):
     got = graded(grades, lesson, "released")
     score, max_score = got["total"]
@@ -566,7 +602,8 @@ def test_untouched_release_gets_less_than_half_and_fails_cleanly(grades, lesson)
             assert [e[0] for e in errs] == ["CheckFailed"], (
                 "%s: check %s fails with %s, not CheckFailed: with the stub answer a check "
                 "must fail cleanly, saying what is wrong" % (lesson, gid, errs))
-            assert errs[0][1].startswith("Not yet: ") and "\nHint: " in errs[0][1]
+            not_yet, hint = NOT_YET[language_of(lesson)[0]]    # in the lesson's language
+            assert errs[0][1].startswith(not_yet) and hint in errs[0][1], (lesson, gid, errs)
         else:
             assert "raises-exception" in tags, (
                 "%s: cell %d (%s) fails in the released notebook run without answers: %s; "
@@ -578,7 +615,7 @@ def test_untouched_release_gets_less_than_half_and_fails_cleanly(grades, lesson)
                                 "notebook stop before them?" % (lesson, sorted(failed - reported)))
 
 
-@pytest.mark.parametrize("lesson", STEMS)
+@pytest.mark.parametrize("lesson", COURSE_LESSONS)
 def test_wrong_answer_loses_exactly_its_points(grades, lesson):
     wrong = wrong_answer(lesson)
     got = graded(grades, lesson, "wrong")
