@@ -111,10 +111,16 @@ def test_the_untraced_run_notes_are_the_texts_minigraph_gives():
 # real widgets
 # ------------------------------------------------------------------------------------------
 
-def test_the_stepper_and_the_explorer_speak_korean_then_english_again(in_korean):
+def _stepper_and_explorer():
+    """A RunStepper and a GraphExplorer on a new small net, built in the language set now."""
+    tf.reset_default_graph()
     m = small_net()
-    rs = RunStepper([m["loss"], m["g"]], feed_dict=m["feed"])
-    ge = GraphExplorer(feed_dict=m["feed"])
+    return (RunStepper([m["loss"], m["g"]], feed_dict=m["feed"]),
+            GraphExplorer(feed_dict=m["feed"]))
+
+
+def test_the_stepper_and_the_explorer_speak_korean_then_english_again(in_korean):
+    rs, ge = _stepper_and_explorer()
     assert (rs.prev_button.description, rs.next_button.description,
             rs.reset_button.description, rs.slider.description) == ("이전", "다음", "초기화", "스텝")
     assert "스텝 1 / %d: 순전파" % len(rs.steps) in rs.label.value
@@ -131,10 +137,7 @@ def test_the_stepper_and_the_explorer_speak_korean_then_english_again(in_korean)
     assert rs.last_error is None
 
     i18n.set_language("en")
-    tf.reset_default_graph()
-    m = small_net()
-    rs = RunStepper([m["loss"], m["g"]], feed_dict=m["feed"])
-    ge = GraphExplorer(feed_dict=m["feed"])
+    rs, ge = _stepper_and_explorer()
     assert (rs.prev_button.description, rs.next_button.description,
             rs.reset_button.description, rs.slider.description) == ("Prev", "Next", "Reset", "step")
     assert "step 1 / %d: forward" % len(rs.steps) in rs.label.value
