@@ -103,11 +103,10 @@ def _require_tools():
                     % e)
 
 
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    """A JupyterLab server on a free 127.0.0.1 port; killed at the end."""
+def _lab_server(base, locale):
+    """A JupyterLab server on a free 127.0.0.1 port serving a copy of the lessons, with
+    ``locale`` as its interface language; killed at the end (a generator: one yield)."""
     _require_tools()
-    base = tmp_path_factory.mktemp("lab")
     root = base / "root"
     root.mkdir()
     _write_notebook(root / "widgets.ipynb")
@@ -116,9 +115,10 @@ def lab(tmp_path_factory):
     settings = base / "settings"
     _quiet_lab_settings(settings)
     # JupyterLab's defaults for this server, where `make lab` keeps them in .venv: the
-    # interface language, English (`make lab LANG=ko` writes ko_KR there)
+    # interface language (`make lab` writes en there, `make lab LANG=ko` ko_KR; JupyterLab
+    # reads it when it starts)
     app_settings = base / "app-settings"
-    _write_language_override(app_settings, "en")
+    _write_language_override(app_settings, locale)
     port = _free_port()
     env = dict(os.environ,
                PYTHONPATH=os.pathsep.join([str(ROOT)] + [p for p in os.environ.get(
@@ -168,8 +168,20 @@ def lab(tmp_path_factory):
                 pytest.fail("JupyterLab did not answer on %s within 60 s:\n%s"
                             % (url, (base / "server.log").read_text()[-3000:]))
             time.sleep(0.5)
-    yield {"url": url, "log": base / "server.log", "root": root, "app_settings": app_settings}
+    yield {"url": url, "log": base / "server.log", "root": root}
     stop()
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """JupyterLab in English, as `make lab` opens it."""
+    yield from _lab_server(tmp_path_factory.mktemp("lab"), "en")
+
+
+@pytest.fixture(scope="module")
+def lab_ko(tmp_path_factory):
+    """JupyterLab in Korean, as `make lab LANG=ko` opens it."""
+    yield from _lab_server(tmp_path_factory.mktemp("lab-ko"), "ko_KR")
 
 
 @pytest.fixture(scope="module")
@@ -441,18 +453,16 @@ def test_make_lab_lang_ko_gives_the_korean_interface(request):
     makefile = (ROOT / "Makefile").read_text()
     assert ('{"@jupyterlab/translation-extension:plugin": {"locale": "$(LAB_LOCALE)"}}'
             in makefile), "the Makefile no longer writes the language override this test uses"
-    lab = request.getfixturevalue("lab")
+    lab = request.getfixturevalue("lab_ko")
     browser = request.getfixturevalue("chromium")
     with urllib.request.urlopen(lab["url"] + "/lab/api/translations/", timeout=10) as r:
         packs = json.load(r)["data"]
     assert "ko_KR" in packs, "JupyterLab has no Korean language pack: %s" % sorted(packs)
-    _write_language_override(lab["app_settings"], "ko_KR")
     page = browser.new_page(viewport={"width": 1500, "height": 1100})
     page.set_default_timeout(T)
-    request.addfinalizer(lambda: _write_language_override(lab["app_settings"], "en"))
     request.addfinalizer(lambda: _close_notebook(page))
     try:
-        # (not _open_with_idle_kernel: the status bar says "Idle" in Korean now)
+        # (not _open_with_idle_kernel: the status bar says "Idle" in Korean here)
         page.goto(lab["url"] + "/lab/tree/lessons/ko/00_tour.ipynb?reset")
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
         menus = page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
