@@ -504,8 +504,9 @@ def main(argv=None):
     course = Path(args.course or ROOT / ("course" if args.lang == "en" else
                                          "course-" + args.lang)).resolve()
     stems = build_course(course, args.lessons or None, lang=args.lang)
-    print("\nThe course is at %s: %d lessons released into %s. Next: lessons/INSTRUCTORS.md."
-          % (course, len(stems), course / "release"))
+    print("\nThe course is at %s: %d lessons released into %s. Next: %s."
+          % (course, len(stems), course / "release",
+             instructors_guide(args.lang).relative_to(ROOT)))
 
 
 if __name__ == "__main__":
