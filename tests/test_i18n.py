@@ -117,7 +117,7 @@ def test_a_failed_check_speaks_korean():
     with pytest.raises(checks.CheckFailed) as failed:
         checks.check(False)
     assert str(failed.value) == ("아직 아닙니다: 이 검사는 아직 통과하지 않습니다\n힌트: 연습 문제를 "
-                                 "다시 읽고, 위의 답을 고쳐 실행한 다음, 이 검사를 다시 실행하세요")
+                                 "다시 읽고, 위의 답을 고쳐 실행한 다음, 이 확인 셀을 다시 실행하세요")
 
 
 def test_a_passed_check_shows_its_success_in_korean(capsys):
