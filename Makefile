@@ -90,15 +90,13 @@ test-tf: venv $(TF_STAMP)
 
 # Re-execute every lesson in place, storing outputs as nbval will compare them; then build
 # each translation from the English lessons (lessons/translate.py) and execute it the same way.
+EXECUTE := $(ONE_THREAD) $(abspath $(BIN))/jupyter nbconvert --to notebook --execute --ExecutePreprocessor.timeout=300 --inplace
+
 lessons: venv dot
-	cd lessons && for nb in [0-9][0-9]_*.ipynb; do \
-		$(ONE_THREAD) ../$(BIN)/jupyter nbconvert --to notebook --execute --ExecutePreprocessor.timeout=300 --inplace "$$nb" || exit 1; \
-	done
+	cd lessons && for nb in [0-9][0-9]_*.ipynb; do $(EXECUTE) "$$nb" || exit 1; done
 	for lang in $(TRANSLATIONS); do \
 		$(BIN)/python lessons/translate.py build --lang $$lang || exit 1; \
-		(cd lessons/$$lang && for nb in [0-9][0-9]_*.ipynb; do \
-			$(ONE_THREAD) ../../$(BIN)/jupyter nbconvert --to notebook --execute --ExecutePreprocessor.timeout=300 --inplace "$$nb" || exit 1; \
-		done) || exit 1; \
+		(cd lessons/$$lang && for nb in [0-9][0-9]_*.ipynb; do $(EXECUTE) "$$nb" || exit 1; done) || exit 1; \
 	done
 
 # The course edition: an nbgrader course in course/ (not committed), every lesson released

@@ -67,13 +67,14 @@ Commands (from the repository root)::
     python lessons/translate.py doc-diff --lang ko README.md # the English guide's changes
     python lessons/translate.py doc-header README.md        # a translated guide's first line
 
-Standard library and nbformat only (and IPython, when a cell holds a magic).
+Standard library, nbformat and ``widgets/i18n.py`` (and IPython, when a cell holds a magic).
 """
 
 import argparse
 import ast
 import copy
 import hashlib
+import importlib.util
 import json
 import re
 import sys
@@ -83,6 +84,12 @@ import nbformat
 
 LESSONS = Path(__file__).resolve().parent
 LOCALE = LESSONS.parent / "widgets" / "locale"
+
+# widgets/i18n.py alone (standard library only), not the widgets package with its views
+_spec = importlib.util.spec_from_file_location("_minigraph_i18n",
+                                               LESSONS.parent / "widgets" / "i18n.py")
+i18n = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(i18n)
 
 
 # --- the pieces, on notebook objects and dicts ---------------------------------------------
@@ -220,28 +227,18 @@ def stub_translation(english, translation):
     return out
 
 
-def string_states(english, translation):
-    """``(missing, unused)``: the lesson's check strings with no translation, and the
-    translated strings the lesson no longer shows."""
+def string_states(wanted, translation):
+    """``(missing, unused)``: of the lesson's check strings ``wanted``, those with no
+    translation, and the translated strings the lesson no longer shows."""
     have = translation.get("strings", {})
-    wanted = lesson_strings(english)
     return ([t for t in wanted if not have.get(t)], [t for t in have if t not in wanted])
 
 
 def placeholder_problems(translation):
-    """The strings whose translation has other placeholders than the English: a ``{}`` or
-    ``{N}`` too many or too few would lose a number the student needs."""
-    bad = []
-    for english, text in translation.get("strings", {}).items():
-        if not text:
-            continue
-        holes = _PLACEHOLDER.findall(english)
-        got = _PLACEHOLDER.findall(text)
-        numbered = sorted(int(g) for g in got if g)
-        if (len(got) != len(holes) or (any(got) and not all(got))
-                or (numbered and numbered != list(range(len(holes))))):
-            bad.append(english)
-    return bad
+    """The strings whose translation has other placeholders than the English
+    (``widgets.i18n.placeholders_match``)."""
+    return [english for english, text in translation.get("strings", {}).items()
+            if text and not i18n.placeholders_match(english, text)]
 
 
 # --- the strings a lesson's check cells show ----------------------------------------------
@@ -249,7 +246,6 @@ def placeholder_problems(translation):
 #: a %-format conversion (``%s``, ``%d``, ``%r``, ``%.4g`` ...); ``%%`` is a literal percent
 _PERCENT = re.compile(r"%(?:\([^)]*\))?[-+ #0]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[diouxXeEfFgGcrsa%]")
 _HOLE = "{}"
-_PLACEHOLDER = re.compile(r"\{(\d*)\}")    # as widgets.i18n.PLACEHOLDER
 
 
 def _from_percent(text):
@@ -387,16 +383,17 @@ def locale_path(locale, lang):
     return Path(locale) / f"{lang}.lessons.json"
 
 
-def lesson_catalog(root, lang):
+def lesson_catalog(root, lang, wanted):
     """``({english template: translation}, conflicts)``: every lesson's translated strings in
     one catalog, for ``widgets.i18n``; ``conflicts`` lists the templates two lessons translate
-    differently (the first lesson's translation is kept)."""
+    differently (the first lesson's translation is kept). ``wanted`` is ``{lesson: the
+    strings it shows}`` (:func:`lesson_strings`)."""
     merged, conflicts = {}, []
     for lesson in lessons_with_translation(root, lang):
         translation = read_translation(translation_path(root, lang, lesson))
-        wanted = lesson_strings(_english(root, lesson))
+        strings = wanted[lesson]
         for english, text in translation.get("strings", {}).items():
-            if not text or english not in wanted:
+            if not text or english not in strings:
                 continue
             if english in merged and merged[english] != text:
                 conflicts.append(english)
@@ -415,12 +412,13 @@ def _number(lesson):
 def build(root, lang, locale=None):
     """Write ``<root>/<lang>/<lesson>.ipynb`` for every lesson with a translation, and the
     lessons' strings to ``<locale>/<lang>.lessons.json``; the paths written."""
-    written = []
+    written, wanted = [], {}
     for lesson in lessons_with_translation(root, lang):
         out = built_path(root, lang, lesson)
         previous = nbformat.read(str(out), as_version=4) if out.exists() else None
-        nb = build_notebook(_english(root, lesson),
-                            read_translation(translation_path(root, lang, lesson)),
+        english = _english(root, lesson)
+        wanted[lesson] = lesson_strings(english)
+        nb = build_notebook(english, read_translation(translation_path(root, lang, lesson)),
                             lang, _number(lesson), previous)
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(dumps(nb), encoding="utf-8")
@@ -428,7 +426,8 @@ def build(root, lang, locale=None):
     if written:
         path = locale_path(locale or LOCALE, lang)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(_catalog_text(lesson_catalog(root, lang)[0]), encoding="utf-8")
+        path.write_text(_catalog_text(lesson_catalog(root, lang, wanted)[0]),
+                        encoding="utf-8")
         written.append(path)
     return written
 
@@ -440,9 +439,10 @@ def status(root, lang, locale=None):
 
     ``built`` is whether ``<root>/<lang>/<lesson>.ipynb`` is what ``build`` writes now
     (outputs aside); ``catalog_current`` whether ``<locale>/<lang>.lessons.json`` is."""
-    report = {}
+    report, wanted = {}, {}
     for lesson in lessons_with_translation(root, lang):
         english = _english(root, lesson)
+        wanted[lesson] = lesson_strings(english)
         translation = read_translation(translation_path(root, lang, lesson))
         states = markdown_states(english, translation)
         out = built_path(root, lang, lesson)
@@ -450,12 +450,12 @@ def status(root, lang, locale=None):
             state: [cid for cid, s in states.items() if s == state_of]
             for state, state_of in (("translated", "current"), ("missing", "missing"),
                                     ("stale", "stale"))}
-        r["strings_missing"], r["strings_unused"] = string_states(english, translation)
+        r["strings_missing"], r["strings_unused"] = string_states(wanted[lesson], translation)
         r["strings_bad"] = placeholder_problems(translation)
         r["built"] = out.exists() and is_current(
             english, translation, out.read_text(encoding="utf-8"), lang, _number(lesson))
     if report:
-        catalog, conflicts = lesson_catalog(root, lang)
+        catalog, conflicts = lesson_catalog(root, lang, wanted)
         path = locale_path(locale or LOCALE, lang)
         report[None] = {"conflicts": conflicts, "catalog_current": path.exists() and
                         path.read_text(encoding="utf-8") == _catalog_text(catalog),

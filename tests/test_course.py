@@ -50,8 +50,7 @@ _spec.loader.exec_module(make_course)
 PATHS = make_course.lesson_paths()
 STEMS = [p.stem for p in PATHS]
 #: the translations released and graded as well (lessons/<lang>/, built by lessons/translate.py)
-TRANSLATED = sorted(p.parent.name for p in (ROOT / "lessons").glob("*/[0-9][0-9]_*.ipynb"))
-TRANSLATED = sorted(set(TRANSLATED))
+TRANSLATED = sorted({p.parent.name for p in (ROOT / "lessons").glob("*/[0-9][0-9]_*.ipynb")})
 #: every course's lessons: "00_tour" in English, "ko/00_tour" in Korean
 COURSE_LESSONS = STEMS + ["%s/%s" % (lang, stem) for lang in TRANSLATED for stem in STEMS]
 #: how a failed check begins and where its hint starts, per language (widgets/locale)

@@ -1,8 +1,8 @@
 """widgets.i18n: the language the widgets and the checks speak.
 
 The catalogs (widgets/locale/<lang>.*.json) are checked against the code that uses them: every
-template ``widgets/checks.py`` passes to ``tr`` has a Korean translation and every entry is
-used; every lesson string in the generated catalog comes back, formatted, as its own
+string ``widgets/checks.py`` and the views mark for translation (``tr`` / ``N_``) has a Korean
+translation with its placeholders, and every entry is used; every lesson string in the generated catalog comes back, formatted, as its own
 translation (no other template shadows it). The checks then fail and pass in Korean.
 """
 
@@ -14,7 +14,6 @@ import pytest
 from widgets import checks, i18n
 
 ROOT = Path(__file__).resolve().parent.parent
-CHECKS = ROOT / "widgets" / "checks.py"
 
 
 @pytest.fixture(autouse=True)
@@ -23,17 +22,39 @@ def english_after():
     i18n.set_language("en")
 
 
-def _placeholders(text):
-    return i18n.PLACEHOLDER.findall(text)
+#: each hand-kept catalog and the modules whose marked strings (``tr`` / ``N_``) it translates
+LIBRARY_CATALOGS = {
+    "ko.checks.json": ["checks.py"],
+    "ko.widgets.json": ["feed_vs_variables.py", "gradient_check_view.py", "graph_explorer.py",
+                        "run_stepper.py", "training_dashboard.py", "variable_timeline.py",
+                        "_common.py"],
+}
 
 
-def test_every_check_template_has_its_korean_and_no_entry_is_unused():
-    used = set(i18n.marked_templates(CHECKS))
-    catalog = json.loads((ROOT / "widgets" / "locale" / "ko.checks.json").read_text("utf-8"))
-    assert sorted(used - set(catalog)) == [], "no Korean for these templates of checks.py"
-    assert sorted(set(catalog) - used) == [], "ko.checks.json holds templates nobody uses"
-    for english, korean in catalog.items():
-        assert korean and len(_placeholders(korean)) == len(_placeholders(english)), english
+@pytest.mark.parametrize("name", sorted(LIBRARY_CATALOGS))
+def test_every_marked_string_has_its_translation_and_no_entry_is_unused(name):
+    used = {t for module in LIBRARY_CATALOGS[name]
+            for t in i18n.marked_templates(ROOT / "widgets" / module)}
+    assert used, "no string marked for translation in %s" % LIBRARY_CATALOGS[name]
+    catalog = json.loads((ROOT / "widgets" / "locale" / name).read_text("utf-8"))
+    assert sorted(used - set(catalog)) == [], "no translation in %s for these" % name
+    assert sorted(set(catalog) - used) == [], "%s holds strings nobody marks" % name
+    bad = [english for english, text in catalog.items()
+           if not i18n.placeholders_match(english, text)]
+    assert bad == [], "%s: translations with other placeholders than the English" % name
+
+
+def test_every_widgets_module_is_read_for_strings():
+    modules = {p.name for p in (ROOT / "widgets").glob("*.py")} - {"__init__.py", "i18n.py"}
+    assert modules == {m for ms in LIBRARY_CATALOGS.values() for m in ms}
+
+
+def test_placeholders_match():
+    assert i18n.placeholders_match("{} of {}", "{}개 중 {}")
+    assert i18n.placeholders_match("{} of {}", "{1}개 중 {0}")
+    assert not i18n.placeholders_match("{} of {}", "{}개")            # a number lost
+    assert not i18n.placeholders_match("{} of {}", "{0}개 중 {0}")     # one part twice
+    assert not i18n.placeholders_match("{} of {}", "{1}개 중 {}")      # numbered and not
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "widgets" / "locale").glob("*.json")),
@@ -43,6 +64,9 @@ def test_catalog_files_are_json_objects_of_strings(path):
     assert isinstance(catalog, dict) and catalog
     assert all(isinstance(k, str) and isinstance(v, str) and v for k, v in catalog.items())
     assert path.name.split(".")[0] in i18n.LANGUAGES
+    # written sorted, in UTF-8 (as translate.py writes the generated one): reviewable diffs
+    assert path.read_text(encoding="utf-8") == json.dumps(
+        catalog, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
 def test_fill_replaces_only_placeholders():
@@ -92,7 +116,7 @@ def test_every_lesson_string_comes_back_as_its_own_translation():
     assert len(catalog) > 100
     i18n.set_language("ko")
     for english, korean in catalog.items():
-        parts = ["<%d>" % i for i in range(len(_placeholders(english)))]
+        parts = ["<%d>" % i for i in range(len(i18n.PLACEHOLDER.findall(english)))]
         assert i18n.translate_text(i18n.fill(english, parts)) == i18n.fill(korean, parts), \
             english
 

@@ -660,36 +660,23 @@ def problems(request):
     return lesson_problems(str(request.param))
 
 
-def test_tf_names_are_tf1(problems):
-    assert_none(problems, {"names", "syntax"}, "`tf.` names that are not TF1's")
+#: each rule the lessons are held to: the problems' kinds, and what a failure calls them
+RULES = {
+    "tf_names_are_tf1": ({"names", "syntax"}, "`tf.` names that are not TF1's"),
+    "tf_keywords_are_tf1": ({"keywords"}, "keywords TF1's callables do not take"),
+    "tf1_objects_have_only_tf1_attributes": ({"objects"}, "attributes TF1's objects do not have"),
+    "tf_is_minigraph_and_keras_is_tf_keras": ({"imports"}, "imports"),
+    "title_says_tf_lines_are_tf1": ({"title"}, "the title cell"),
+    "sections_in_order": ({"order"},
+                          "the order title -> core -> going further -> graduation"),
+    "core_and_cells_are_short": ({"size"}, "sizes"),
+    "graduation_cell": ({"graduation"}, "the graduation cell"),
+}
 
 
-def test_tf_keywords_are_tf1(problems):
-    assert_none(problems, {"keywords"}, "keywords TF1's callables do not take")
-
-
-def test_tf1_objects_have_only_tf1_attributes(problems):
-    assert_none(problems, {"objects"}, "attributes TF1's objects do not have")
-
-
-def test_tf_is_minigraph_and_keras_is_tf_keras(problems):
-    assert_none(problems, {"imports"}, "imports")
-
-
-def test_title_says_tf_lines_are_tf1(problems):
-    assert_none(problems, {"title"}, "the title cell")
-
-
-def test_sections_in_order(problems):
-    assert_none(problems, {"order"}, "the order title -> core -> going further -> graduation")
-
-
-def test_core_and_cells_are_short(problems):
-    assert_none(problems, {"size"}, "sizes")
-
-
-def test_graduation_cell(problems):
-    assert_none(problems, {"graduation"}, "the graduation cell")
+@pytest.mark.parametrize("rule", sorted(RULES))
+def test_lesson_follows(problems, rule):
+    assert_none(problems, *RULES[rule])
 
 
 # --- the checker itself, on small synthetic notebooks ------------------------------------

@@ -1,11 +1,9 @@
-"""The widgets in Korean: every string a widget shows through ``tr()`` has its translation in
-``widgets/locale/ko.widgets.json`` (and nothing else is there), with the same placeholders;
-real widgets built with the language set to Korean show Korean labels, and English again
-once it is set back.
+"""The widgets in Korean: real widgets built with the language set to Korean show Korean
+labels, and English again once it is set back (tests/test_i18n.py holds the catalog,
+widgets/locale/ko.widgets.json, against the strings the widgets mark).
 """
 
 import inspect
-import json
 from pathlib import Path
 
 import numpy as np
@@ -18,25 +16,6 @@ from widgets import (FeedVsVariables, GradientCheckView, GraphExplorer, RunStepp
 from widgets import _common, run_stepper as rs_module
 
 WIDGETS = Path(i18n.__file__).resolve().parent
-WIDGET_FILES = ["_common.py", "feed_vs_variables.py", "gradient_check_view.py",
-                "graph_explorer.py", "run_stepper.py", "training_dashboard.py",
-                "variable_timeline.py"]
-CATALOG = WIDGETS / "locale" / "ko.widgets.json"
-
-
-def tr_templates():
-    """``{template: [files]}`` of every string the widget files mark for translation."""
-    found = {}
-    for name in WIDGET_FILES:
-        for template in i18n.marked_templates(WIDGETS / name):
-            found.setdefault(template, []).append(name)
-    return found
-
-
-def korean():
-    return json.loads(CATALOG.read_text(encoding="utf-8"))
-
-
 @pytest.fixture
 def in_korean():
     i18n.set_language("ko")
@@ -64,37 +43,6 @@ def small_net():
     return dict(x=x, w=w, loss=loss, g=g, train=train, feed=feed)
 
 
-# ------------------------------------------------------------------------------------------
-# the catalog
-# ------------------------------------------------------------------------------------------
-
-def test_every_template_the_widgets_use_has_a_translation_and_no_other_is_kept():
-    used = tr_templates()
-    table = korean()
-    assert used, "no tr() call found in the widgets"
-    missing = sorted(set(used) - set(table))
-    unused = sorted(set(table) - set(used))
-    assert not missing, "templates without a Korean translation: %r" % missing
-    assert not unused, "translations no widget uses any more: %r" % unused
-    assert all(isinstance(v, str) and v.strip() for v in table.values())
-
-
-def test_each_translation_has_the_placeholders_of_its_template():
-    for english, text in korean().items():
-        assert (len(i18n.PLACEHOLDER.findall(text))
-                == len(i18n.PLACEHOLDER.findall(english))), (english, text)
-        numbered = [m for m in i18n.PLACEHOLDER.findall(text) if m]
-        if numbered:   # reordered: each part exactly once
-            assert sorted(int(m) for m in numbered) == list(
-                range(len(i18n.PLACEHOLDER.findall(english)))), (english, text)
-
-
-def test_the_catalog_file_is_written_sorted_and_in_utf8():
-    table = korean()
-    assert CATALOG.read_text(encoding="utf-8") == json.dumps(
-        table, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-
-
 def test_the_untraced_run_notes_are_the_texts_minigraph_gives():
     """The stepper translates the fast path's role texts it knows; each must still be one
     that ``Rewrites.role`` returns (else it would silently stay English)."""
@@ -104,7 +52,7 @@ def test_the_untraced_run_notes_are_the_texts_minigraph_gives():
     for english in rs_module.UNTRACED_ROLES:
         assert english in source, english
         assert rs_module._untraced_text(english) == english
-        assert english in tr_templates()
+        assert english in i18n.marked_templates(WIDGETS / "run_stepper.py")
 
 
 # ------------------------------------------------------------------------------------------

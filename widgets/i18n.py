@@ -39,7 +39,8 @@ import json
 import re
 from pathlib import Path
 
-__all__ = ["set_language", "get_language", "tr", "N_", "translate_text", "LANGUAGES"]
+__all__ = ["set_language", "get_language", "tr", "N_", "translate_text", "fill", "catalog",
+           "placeholders_match", "marked_templates", "LANGUAGES"]
 
 LOCALE = Path(__file__).resolve().parent / "locale"
 
@@ -49,8 +50,7 @@ LANGUAGES = ("en", "ko")
 PLACEHOLDER = re.compile(r"\{(\d*)\}")
 
 _state = {"lang": "en"}
-_catalogs = {}      # lang -> {english template: translation}
-_parts = {}         # lang -> the lessons' strings alone (parts a lesson picks between)
+_catalogs = {}      # lang -> ({english template: translation}, the lessons' strings alone)
 _matchers = {}      # lang -> [(compiled regex, english template)], most literal text first
 
 
@@ -75,35 +75,47 @@ def catalog_files(lang):
     return sorted(LOCALE.glob("%s.*.json" % lang))
 
 
+def _load(lang):
+    """Read ``lang``'s catalog files once: ``(every string, the lessons' strings)``."""
+    if lang not in _catalogs:
+        merged, parts = {}, {}
+        for path in catalog_files(lang):
+            table = {k: v for k, v in json.loads(path.read_text(encoding="utf-8")).items() if v}
+            merged.update(table)
+            if path.name == "%s.lessons.json" % lang:
+                parts = table
+        _catalogs[lang] = (merged, parts)
+    return _catalogs[lang]
+
+
 def catalog(lang=None):
     """``{english template: translation}`` for ``lang`` (the current language if None): the
     library's strings and the lessons' strings together. Empty for English."""
     lang = lang or get_language()
-    if lang == "en":
-        return {}
-    if lang not in _catalogs:
-        merged = {}
-        for path in catalog_files(lang):
-            merged.update(json.loads(path.read_text(encoding="utf-8")))
-        _catalogs[lang] = {k: v for k, v in merged.items() if v}
-    return _catalogs[lang]
+    return {} if lang == "en" else _load(lang)[0]
 
 
 def lesson_parts(lang):
     """The lessons' own strings (``<lang>.lessons.json``): the only ones a part of a formatted
     text is translated by, so that an op named ``inputs`` or ``update`` stays as it is."""
-    if lang not in _parts:
-        path = LOCALE / ("%s.lessons.json" % lang)
-        table = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-        _parts[lang] = {k: v for k, v in table.items() if v}
-    return _parts[lang]
+    return {} if lang == "en" else _load(lang)[1]
 
 
 def reload():
     """Forget the loaded catalogs (after ``translate.py build`` rewrote them)."""
     _catalogs.clear()
     _matchers.clear()
-    _parts.clear()
+
+
+def placeholders_match(english, text):
+    """Whether translation ``text`` has the placeholders of template ``english``: as many,
+    and either all ``{}`` or all numbered ``{0}`` ... ``{n-1}``, each once. A placeholder too
+    many or too few would lose a number the student needs."""
+    holes, got = PLACEHOLDER.findall(english), PLACEHOLDER.findall(text)
+    if len(got) != len(holes):
+        return False
+    numbered = [g for g in got if g]
+    return not numbered or sorted(map(int, numbered)) == list(range(len(holes)))
 
 
 def fill(template, parts):
